@@ -1,0 +1,63 @@
+"""Entry point: the one place that turns project errors into a message, a hint and an exit code."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+import typer
+
+from ceremony.cli.base import app
+from ceremony.errors import CeremonyError, ExitCode
+
+# Each module registers its commands on `app` (or a sub-application) when imported.
+COMMAND_MODULES = (
+    "ceremony.cli.split",
+    "ceremony.cli.combine",
+    "ceremony.cli.verify",
+    "ceremony.cli.demo",
+)
+
+
+def _load_commands() -> None:
+    for name in COMMAND_MODULES:
+        importlib.import_module(name)
+
+
+def report(message: str, hint: str | None) -> None:
+    """Print an error as `error: ...` and `hint: ...` on stderr, without markup interpretation."""
+    sys.stderr.write(f"error: {message}\n")
+    if hint:
+        sys.stderr.write(f"hint: {hint}\n")
+    sys.stderr.flush()
+
+
+def main(argv: list[str] | None = None) -> None:
+    _load_commands()
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=argv, prog_name="ceremony", standalone_mode=False)
+    except CeremonyError as exc:
+        report(exc.message, exc.hint)
+        sys.exit(int(exc.exit_code))
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        report("interrupted", "nothing was kept from the interrupted step; run the command again")
+        sys.exit(int(ExitCode.INTERRUPTED))
+    except KeyboardInterrupt:
+        report("interrupted", "nothing was kept from the interrupted step; run the command again")
+        sys.exit(int(ExitCode.INTERRUPTED))
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.stderr.write("hint: run the command with --help to see its options and examples\n")
+        sys.exit(int(ExitCode.USAGE))
+    except Exception as exc:  # noqa: BLE001 - last line of defence: never print a traceback
+        report(
+            f"internal error ({type(exc).__name__})",
+            "this is a bug in ceremony; no secret was printed. Please report the command you ran "
+            "(without any share or passphrase)",
+        )
+        sys.exit(int(ExitCode.INTERNAL))
+    sys.exit(result if isinstance(result, int) else 0)
