@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import sys
 
-import click
 import typer
 
 from ceremony.cli.base import app
@@ -41,16 +40,20 @@ def main(argv: list[str] | None = None) -> None:
     except CeremonyError as exc:
         report(exc.message, exc.hint)
         sys.exit(int(exc.exit_code))
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         report("interrupted", "nothing was kept from the interrupted step; run the command again")
         sys.exit(int(ExitCode.INTERRUPTED))
     except KeyboardInterrupt:
         report("interrupted", "nothing was kept from the interrupted step; run the command again")
         sys.exit(int(ExitCode.INTERRUPTED))
-    except click.exceptions.ClickException as exc:
-        exc.show()
+    except typer.TyperException as exc:
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            report(exc.format_message(), None)
         sys.stderr.write("hint: run the command with --help to see its options and examples\n")
         sys.exit(int(ExitCode.USAGE))
     except Exception as exc:  # noqa: BLE001 - last line of defence: never print a traceback

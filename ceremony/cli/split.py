@@ -1,0 +1,144 @@
+"""`ceremony split`: make (or read) a secret, split it, prove the split, print or write the shares."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ceremony.cli.base import app
+from ceremony.cli.options import Json, Kind, PassphraseFile, Reveal
+from ceremony.model.scheme import SecretKind
+
+HELP = """Make a fresh secret (or read one), split it into SLIP-39 shares, and prove that every
+qualifying set of shares rebuilds it.
+
+Shares are secrets: they are printed only with --reveal.
+
+\b
+Examples:
+  ceremony split --group-threshold 2 --group treasury=2of3 --group family=2of3 \\
+      --group lawyer=1of1 --reveal
+  ceremony split --group-threshold 1 --group solo=3of5 --strength 128 --kind bip39 \\
+      --secret-file seed.txt --passphrase-file pass.txt --reveal --json
+"""
+
+
+@app.command("split", help=HELP, no_args_is_help=True)
+def split_command(
+    group: Annotated[
+        list[str],
+        typer.Option("--group", "-g", help="A group as NAME=TofN, e.g. treasury=2of3. Repeat it."),
+    ],
+    group_threshold: Annotated[
+        int, typer.Option("--group-threshold", "-t", help="How many groups are needed.")
+    ],
+    strength: Annotated[int, typer.Option("--strength", help="Secret size in bits.")] = 256,
+    kind: Kind = SecretKind.SLIP39,
+    exponent: Annotated[
+        int, typer.Option("--exponent", help="SLIP-39 iteration exponent (passphrase work).")
+    ] = 1,
+    no_extendable: Annotated[
+        bool, typer.Option("--no-extendable", help="Clear the SLIP-39 extendable-backup flag.")
+    ] = False,
+    passphrase_file: PassphraseFile = None,
+    secret_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--secret-file",
+            help="Split this secret (hex, or BIP-39 words for --kind bip39) instead of a new one.",
+        ),
+    ] = None,
+    reveal: Reveal = False,
+    as_json: Json = False,
+) -> None:
+    from ceremony.errors import BadInput, Refused
+    from ceremony.model.scheme import GroupSpec, Scheme
+    from ceremony.model.secret import Secret
+    from ceremony.ui.console import out, say
+    from ceremony.workflows.inputs import read_passphrase_file, read_secret_file
+    from ceremony.workflows.split import split_secret
+
+    if not reveal:
+        raise Refused(
+            "shares are secrets: refusing to print them without --reveal",
+            "add --reveal to print the shares on stdout (only on an offline machine)",
+        )
+    groups = tuple(GroupSpec.from_text(text) for text in group)
+    passphrase = read_passphrase_file(passphrase_file)
+    if secret_file is not None:
+        secret = read_secret_file(secret_file, kind)
+        if strength not in (256, secret.strength_bits):
+            raise BadInput(
+                f"--strength {strength} does not match the {secret.strength_bits}-bit secret file",
+                "leave out --strength when you give --secret-file",
+            )
+        strength = secret.strength_bits
+    scheme = Scheme(
+        group_threshold=group_threshold,
+        groups=groups,
+        strength_bits=strength,
+        kind=kind,
+        iteration_exponent=exponent,
+        extendable=not no_extendable,
+    )
+    if secret_file is None:
+        import secrets
+
+        secret = Secret(secrets.token_bytes(scheme.strength_bytes), kind)
+    say(f"splitting a {scheme.strength_bits}-bit {kind.value} secret: {scheme.summary()}")
+    result = split_secret(scheme, secret, passphrase)
+    say(f"verified: every qualifying set of the {scheme.share_count} shares rebuilds the secret")
+    if as_json:
+        out(json.dumps(split_json(result), indent=2))
+        return
+    out(f"# ceremony split: identifier {result.identifier}, {scheme.summary()}")
+    out(f"# kind {kind.value}, fingerprint {result.fingerprint}")
+    out(f"# commitment {result.commitment}")
+    for spec, shares in zip(scheme.groups, result.groups, strict=True):
+        out("")
+        out(f"# group {spec.name}: {spec.threshold} of {spec.count} needed")
+        for share in shares:
+            out(f"# {spec.name} share {share.member_number} of {spec.count}, "
+                f"check code {share.check_code()}")
+            out(share.mnemonic())
+
+
+def split_json(result: object) -> dict[str, object]:
+    from ceremony.workflows.split import SplitResult
+
+    assert isinstance(result, SplitResult)
+    scheme = result.scheme
+    return {
+        "format": "ceremony-split/v1",
+        "identifier": result.identifier,
+        "kind": scheme.kind.value,
+        "strength": scheme.strength_bits,
+        "group_threshold": scheme.group_threshold,
+        "iteration_exponent": scheme.iteration_exponent,
+        "extendable": scheme.extendable,
+        "fingerprint": result.fingerprint,
+        "commitment": result.commitment,
+        "groups": [
+            {
+                "name": spec.name,
+                "index": position,
+                "threshold": spec.threshold,
+                "count": spec.count,
+                "shares": [
+                    {
+                        "member": share.member_number,
+                        "mnemonic": share.mnemonic(),
+                        "commitment": share.commitment(),
+                        "check_code": share.check_code(),
+                    }
+                    for share in shares
+                ],
+            }
+            for position, (spec, shares) in enumerate(
+                zip(scheme.groups, result.groups, strict=True), start=1
+            )
+        ],
+    }

@@ -1,0 +1,247 @@
+"""SECRET HANDLING. The one adapter over the SLIP-39 reference package `shamir_mnemonic`.
+
+Everything else in the project talks to SLIP-39 through this module, so the reference package can be
+audited (or replaced) at one boundary. The reference package's own error messages are never shown:
+some quote words of a share. Errors here quote at most the first four words.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from shamir_mnemonic import cipher, shamir
+from shamir_mnemonic.share import Share as ReferenceShare
+from shamir_mnemonic.utils import MnemonicError
+from shamir_mnemonic.wordlist import WORDLIST
+
+from ceremony.errors import BadInput
+from ceremony.model.scheme import Scheme
+from ceremony.model.share import Share
+
+Rng = Callable[[int], bytes]
+
+MIN_WORDS = 20
+MAX_WORDS = 33
+REPAIR_HINT = (
+    "compare each word with the card; `ceremony repair` finds one wrong word "
+    "or restores up to three unreadable ones"
+)
+
+
+@cache
+def wordlist() -> tuple[str, ...]:
+    """The 1024 SLIP-39 English words, in index order."""
+    return tuple(WORDLIST)
+
+
+@cache
+def _lookup() -> dict[str, int]:
+    """Words and their first four letters (unique in the SLIP-39 list) to their index."""
+    table: dict[str, int] = {}
+    for index, word in enumerate(wordlist()):
+        table[word] = index
+        table[word[:4]] = index
+    return table
+
+
+def normalise_words(text: str) -> tuple[str, ...]:
+    """Split a typed share into full SLIP-39 words; raise naming the position of a bad word."""
+    raw = text.lower().split()
+    if not raw:
+        raise BadInput("the share is empty", "type or paste the share's words, separated by spaces")
+    table = _lookup()
+    words = []
+    for position, token in enumerate(raw, start=1):
+        index = table.get(token)
+        if index is None:
+            raise BadInput(
+                f"word {position} of the share is not a SLIP-39 word",
+                "check the spelling of that word on the card; the first four letters are enough",
+            )
+        words.append(wordlist()[index])
+    return tuple(words)
+
+
+def parse_share(text: str) -> Share:
+    """Parse one share, checking word list, length, checksum, padding and parameters."""
+    words = normalise_words(text)
+    prefix = " ".join(words[:4]) + " ..."
+    if not MIN_WORDS <= len(words) <= MAX_WORDS:
+        raise BadInput(
+            f"the share {prefix!r} has {len(words)} words; SLIP-39 shares have 20 to 33 "
+            "(20 for 128-bit and 33 for 256-bit secrets)",
+            "check that no word is missing or doubled, and that one share is on each line",
+        )
+    try:
+        ref = ReferenceShare.from_mnemonic(" ".join(words))
+    except MnemonicError as exc:
+        text_ = str(exc)
+        if "checksum" in text_:
+            raise BadInput(f"the share {prefix!r} fails its checksum", REPAIR_HINT) from None
+        if "padding" in text_:
+            raise BadInput(
+                f"the share {prefix!r} has invalid padding: it is not a well-formed share",
+                REPAIR_HINT,
+            ) from None
+        if "length" in text_:
+            raise BadInput(
+                f"the share {prefix!r} has {len(words)} words, a length SLIP-39 does not use",
+                "check that no word is missing or doubled",
+            ) from None
+        if "threshold" in text_:
+            raise BadInput(
+                f"the share {prefix!r} claims a group threshold above its group count",
+                "this is not a valid share; check the first four words",
+            ) from None
+        raise BadInput(f"the share {prefix!r} is not a valid SLIP-39 share", REPAIR_HINT) from None
+    return _from_reference(ref, words)
+
+
+def _from_reference(ref: ReferenceShare, words: tuple[str, ...] | None = None) -> Share:
+    if words is None:
+        words = tuple(ref.words())
+    return Share(
+        identifier=ref.identifier,
+        extendable=ref.extendable,
+        iteration_exponent=ref.iteration_exponent,
+        group_index=ref.group_index,
+        group_threshold=ref.group_threshold,
+        group_count=ref.group_count,
+        member_index=ref.index,
+        member_threshold=ref.member_threshold,
+        value=bytes(ref.value),
+        words=words,
+    )
+
+
+def _to_reference(share: Share) -> ReferenceShare:
+    return ReferenceShare(
+        share.identifier,
+        share.extendable,
+        share.iteration_exponent,
+        share.group_index,
+        share.group_threshold,
+        share.group_count,
+        share.member_index,
+        share.member_threshold,
+        share.value,
+    )
+
+
+@dataclass(frozen=True)
+class EncryptedSecret:
+    """A SLIP-39 encrypted master secret (EMS) and what is needed to decrypt it."""
+
+    identifier: int
+    extendable: bool
+    iteration_exponent: int
+    ciphertext: bytes = field(repr=False)
+
+    def decrypt(self, passphrase: bytes) -> bytes:
+        return decrypt_ems(
+            self.ciphertext,
+            identifier=self.identifier,
+            extendable=self.extendable,
+            iteration_exponent=self.iteration_exponent,
+            passphrase=passphrase,
+        )
+
+
+@contextlib.contextmanager
+def _randomness(rng: Rng) -> Iterator[None]:
+    """The reference package reads its randomness from a module attribute; lend it ours."""
+    saved = shamir.RANDOM_BYTES
+    shamir.RANDOM_BYTES = rng
+    try:
+        yield
+    finally:
+        shamir.RANDOM_BYTES = saved
+
+
+def new_identifier(rng: Rng = secrets.token_bytes) -> int:
+    """A random 15-bit share-set identifier."""
+    return int.from_bytes(rng(2), "big") & 0x7FFF
+
+
+def encrypt(
+    master_secret: bytes,
+    scheme: Scheme,
+    passphrase: bytes,
+    *,
+    rng: Rng = secrets.token_bytes,
+) -> EncryptedSecret:
+    identifier = new_identifier(rng)
+    return EncryptedSecret(
+        identifier=identifier,
+        extendable=scheme.extendable,
+        iteration_exponent=scheme.iteration_exponent,
+        ciphertext=encrypt_master_secret(
+            master_secret,
+            identifier=identifier,
+            extendable=scheme.extendable,
+            iteration_exponent=scheme.iteration_exponent,
+            passphrase=passphrase,
+        ),
+    )
+
+
+def split_ems(
+    ems: EncryptedSecret, scheme: Scheme, *, rng: Rng = secrets.token_bytes
+) -> tuple[tuple[Share, ...], ...]:
+    """Split an encrypted master secret into shares, one tuple per group, in plan order."""
+    reference_ems = shamir.EncryptedMasterSecret(
+        ems.identifier, ems.extendable, ems.iteration_exponent, ems.ciphertext
+    )
+    with _randomness(rng):
+        groups = shamir.split_ems(
+            scheme.group_threshold,
+            [(g.threshold, g.count) for g in scheme.groups],
+            reference_ems,
+        )
+    return tuple(tuple(_from_reference(s) for s in group) for group in groups)
+
+
+def recover_ems(shares: Sequence[Share]) -> EncryptedSecret:
+    """Rebuild the EMS from a minimal qualifying set (exactly the thresholds, already checked)."""
+    groups: dict[int, shamir.ShareGroup] = {}
+    for share in shares:
+        groups.setdefault(share.group_index, shamir.ShareGroup()).add(_to_reference(share))
+    try:
+        ems = shamir.recover_ems(groups)
+    except MnemonicError:
+        raise BadInput(
+            "the shares do not rebuild a secret (their digest does not match)",
+            "one of the shares is wrong or belongs to another set; "
+            "run `ceremony verify-shares` to find it",
+        ) from None
+    return EncryptedSecret(ems.identifier, ems.extendable, ems.iteration_exponent, ems.ciphertext)
+
+
+def decrypt_ems(
+    ciphertext: bytes,
+    *,
+    identifier: int,
+    extendable: bool,
+    iteration_exponent: int,
+    passphrase: bytes,
+) -> bytes:
+    """Decrypt a SLIP-39 encrypted master secret with a passphrase (the Feistel cipher of the spec)."""
+    return bytes(cipher.decrypt(ciphertext, passphrase, iteration_exponent, identifier, extendable))
+
+
+def encrypt_master_secret(
+    master_secret: bytes,
+    *,
+    identifier: int,
+    extendable: bool,
+    iteration_exponent: int,
+    passphrase: bytes,
+) -> bytes:
+    """Encrypt a master secret into an EMS (the inverse of `decrypt_ems`)."""
+    return bytes(
+        cipher.encrypt(master_secret, passphrase, iteration_exponent, identifier, extendable)
+    )

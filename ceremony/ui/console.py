@@ -1,0 +1,32 @@
+"""The consoles: chatter and progress go to stderr, data to stdout. NO_COLOR is respected by rich.
+
+Names from plans and records are untrusted text: print them with markup off (`plain`).
+Never use `Console(record=True)`: a recorded console keeps whatever it showed, shares included.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import cache
+
+from rich.console import Console
+
+
+@cache
+def err() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def say(text: str) -> None:
+    """A line of chatter on stderr, printed literally (no markup)."""
+    err().print(text, markup=False, highlight=False)
+
+
+def out(text: str) -> None:
+    """A line of data on stdout, printed literally."""
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,87 @@
+"""Combine shares into the secret, after proving that all the given shares agree."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ceremony.core import fingerprint, slip39
+from ceremony.core.verify import SetProof, verify_shares
+from ceremony.errors import BadInput, NotVerified
+from ceremony.model.scheme import SecretKind
+from ceremony.model.secret import Secret
+from ceremony.model.share import Share
+
+
+@dataclass(frozen=True)
+class Recovered:
+    secret: Secret = field(repr=False)
+    fingerprint: str
+    commitment: str
+    identifier: int
+    proof: SetProof = field(repr=False)
+
+
+def progress_lines(proof: SetProof, names: Sequence[str] | None = None) -> list[str]:
+    """Per group: how many shares are present of how many needed, in people's words."""
+    lines = []
+    for status in proof.groups:
+        name = names[status.index] if names and status.index < len(names) else None
+        label = name or f"group {status.number}"
+        need = f"{min(status.present, status.threshold)} of {status.threshold} needed"
+        extra = " (complete)" if status.complete else ""
+        lines.append(f"{label}: {need}{extra}")
+    lines.append(
+        f"groups: {proof.complete_groups} of {proof.group_threshold} needed "
+        f"(of {proof.group_count})"
+    )
+    return lines
+
+
+def require_quorum(proof: SetProof, names: Sequence[str] | None = None) -> None:
+    if proof.ems is not None:
+        return
+    missing = []
+    for status in proof.groups:
+        if not status.complete:
+            label = (names[status.index] if names and status.index < len(names)
+                     else f"group {status.number}")
+            missing.append(f"{label} has {status.present} of {status.threshold}")
+    need = proof.group_threshold - proof.complete_groups
+    detail = "; ".join(missing)
+    raise BadInput(
+        f"too few shares: {proof.complete_groups} of {proof.group_threshold} groups complete"
+        + (f" ({detail})" if detail else ""),
+        f"bring shares to complete {need} more group(s)",
+    )
+
+
+def minimal_subset(shares: Sequence[Share], proof: SetProof) -> list[Share]:
+    chosen: list[Share] = []
+    groups = [g for g in proof.groups if g.complete][: proof.group_threshold]
+    for status in groups:
+        members = sorted((s for s in shares if s.group_index == status.index),
+                         key=lambda s: s.member_index)
+        chosen.extend(members[: status.threshold])
+    return chosen
+
+
+def combine_shares(shares: Sequence[Share], passphrase: bytes, kind: SecretKind) -> Recovered:
+    proof = verify_shares(shares)
+    require_quorum(proof)
+    assert proof.ems is not None
+    # Cross-check: the reference implementation on a minimal subset gives the same EMS.
+    reference = slip39.recover_ems(minimal_subset(shares, proof))
+    if reference.ciphertext != proof.ems.ciphertext:
+        raise NotVerified(
+            "the reference SLIP-39 code and the consistency proof disagree",
+            "this is a bug; do not trust this result",
+        )
+    secret = Secret(proof.ems.decrypt(passphrase), kind)
+    return Recovered(
+        secret=secret,
+        fingerprint=fingerprint.master_fingerprint(secret, passphrase),
+        commitment=fingerprint.commitment(secret),
+        identifier=proof.identifier,
+        proof=proof,
+    )
