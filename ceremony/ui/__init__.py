@@ -1,0 +1,1 @@
+"""Terminal user interface: prompts, tables and progress on a stderr console; no secret logic."""

@@ -1,0 +1,1 @@
+"""Workflows: split, combine, the ceremony, recovery and audit; they never print or prompt."""
