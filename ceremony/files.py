@@ -15,9 +15,7 @@ SECRET_MODE = 0o600
 PUBLIC_MODE = 0o644
 
 
-def write_atomic(
-    path: Path, data: bytes, *, secret: bool, overwrite: bool = False
-) -> None:
+def write_atomic(path: Path, data: bytes, *, secret: bool, overwrite: bool = False) -> None:
     """Write `data` to `path` so that it either appears whole or not at all.
 
     The temporary file is created with its final mode from the start, so a secret is never
@@ -59,9 +57,7 @@ def write_atomic(
         ) from None
 
 
-def write_text_atomic(
-    path: Path, text: str, *, secret: bool, overwrite: bool = False
-) -> None:
+def write_text_atomic(path: Path, text: str, *, secret: bool, overwrite: bool = False) -> None:
     write_atomic(path, text.encode("utf-8"), secret=secret, overwrite=overwrite)
 
 

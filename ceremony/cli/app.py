@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> None:
             report(exc.format_message(), None)
         sys.stderr.write("hint: run the command with --help to see its options and examples\n")
         sys.exit(int(ExitCode.USAGE))
-    except Exception as exc:  # noqa: BLE001 - last line of defence: never print a traceback
+    except Exception as exc:
         report(
             f"internal error ({type(exc).__name__})",
             "this is a bug in ceremony; no secret was printed. Please report the command you ran "

@@ -42,6 +42,8 @@ def demo_command() -> None:
     recovered = combine_shares(quorum, b"", scheme.kind)
     if recovered.fingerprint != result.fingerprint:
         raise AssertionError("demo recovery gave another fingerprint")
-    say(f"DEMO: recovered from treasury 2 of 3 + lawyer 1 of 1: fingerprint "
-        f"{recovered.fingerprint} matches")
+    say(
+        f"DEMO: recovered from treasury 2 of 3 + lawyer 1 of 1: fingerprint "
+        f"{recovered.fingerprint} matches"
+    )
     say(f"DEMO: done in {time.monotonic() - started:.1f} s")

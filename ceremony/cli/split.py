@@ -101,8 +101,10 @@ def split_command(
         out("")
         out(f"# group {spec.name}: {spec.threshold} of {spec.count} needed")
         for share in shares:
-            out(f"# {spec.name} share {share.member_number} of {spec.count}, "
-                f"check code {share.check_code()}")
+            out(
+                f"# {spec.name} share {share.member_number} of {spec.count}, "
+                f"check code {share.check_code()}"
+            )
             out(share.mnemonic())
 
 

@@ -27,25 +27,38 @@ def verify_command(source: SharesSource = "-", as_json: Json = False) -> None:
     shares = read_shares(source)
     proof = verify_shares(shares)
     if as_json:
-        out(json.dumps({
-            "format": "ceremony-verify/v1",
-            "identifier": proof.identifier,
-            "shares": len(shares),
-            "consistent": True,
-            "quorum": proof.quorum,
-            "group_threshold": proof.group_threshold,
-            "group_count": proof.group_count,
-            "groups": [
-                {"group": g.number, "present": g.present, "threshold": g.threshold,
-                 "complete": g.complete}
-                for g in proof.groups
-            ],
-            "shares_checked": [{"prefix": s.prefix, "check_code": s.check_code()}
-                               for s in shares],
-        }, indent=2))
+        out(
+            json.dumps(
+                {
+                    "format": "ceremony-verify/v1",
+                    "identifier": proof.identifier,
+                    "shares": len(shares),
+                    "consistent": True,
+                    "quorum": proof.quorum,
+                    "group_threshold": proof.group_threshold,
+                    "group_count": proof.group_count,
+                    "groups": [
+                        {
+                            "group": g.number,
+                            "present": g.present,
+                            "threshold": g.threshold,
+                            "complete": g.complete,
+                        }
+                        for g in proof.groups
+                    ],
+                    "shares_checked": [
+                        {"prefix": s.prefix, "check_code": s.check_code()} for s in shares
+                    ],
+                },
+                indent=2,
+            )
+        )
         return
     out(f"{len(shares)} shares of set {proof.identifier}: all well-formed and consistent")
     for line in progress_lines(proof):
         out(line)
-    out("quorum present: the secret can be rebuilt" if proof.quorum
-        else "no quorum yet: more shares are needed to rebuild the secret")
+    out(
+        "quorum present: the secret can be rebuilt"
+        if proof.quorum
+        else "no quorum yet: more shares are needed to rebuild the secret"
+    )

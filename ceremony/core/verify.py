@@ -99,8 +99,11 @@ def _rebuild(points: Sequence[tuple[int, bytes]], threshold: int) -> tuple[bytes
         first = points[0][1]
         return first, [i for i, (_, y) in enumerate(points) if y != first]
     basis = points[:threshold]
-    bad = [i for i, (x, y) in enumerate(points[threshold:], start=threshold)
-           if gf256.interpolate(basis, x) != y]
+    bad = [
+        i
+        for i, (x, y) in enumerate(points[threshold:], start=threshold)
+        if gf256.interpolate(basis, x) != y
+    ]
     if bad:
         return b"", _outliers(points, threshold) or bad
     secret = gf256.interpolate(basis, SECRET_X)
@@ -199,8 +202,9 @@ def verify_shares(shares: Sequence[Share]) -> SetProof:
             )
         group_points.append((index, secret))
     if len(group_points) < first.group_threshold:
-        return SetProof(first.identifier, first.group_threshold, first.group_count,
-                        tuple(statuses), None)
+        return SetProof(
+            first.identifier, first.group_threshold, first.group_count, tuple(statuses), None
+        )
     ems_bytes, bad = _rebuild(group_points, first.group_threshold)
     if bad:
         if len(bad) == len(group_points):
@@ -221,5 +225,6 @@ def verify_shares(shares: Sequence[Share]) -> SetProof:
         iteration_exponent=first.iteration_exponent,
         ciphertext=ems_bytes,
     )
-    return SetProof(first.identifier, first.group_threshold, first.group_count,
-                    tuple(statuses), ems)
+    return SetProof(
+        first.identifier, first.group_threshold, first.group_count, tuple(statuses), ems
+    )

@@ -59,8 +59,7 @@ class GroupSpec:
             )
         if not 1 <= self.threshold <= self.count:
             raise BadInput(
-                f"group {self.name}: threshold {self.threshold} is above its "
-                f"{self.count} members"
+                f"group {self.name}: threshold {self.threshold} is above its {self.count} members"
                 if self.threshold > self.count
                 else f"group {self.name}: threshold must be at least 1",
                 "a group's threshold must be between 1 and its member count, as in treasury=2of3",
@@ -106,7 +105,9 @@ class Scheme:
 
     def __post_init__(self) -> None:
         if not self.groups:
-            raise BadInput("no groups given", "give at least one group, as in --group treasury=2of3")
+            raise BadInput(
+                "no groups given", "give at least one group, as in --group treasury=2of3"
+            )
         if len(self.groups) > MAX_GROUPS:
             raise BadInput(
                 f"{len(self.groups)} groups; SLIP-39 allows at most {MAX_GROUPS}",
@@ -115,7 +116,9 @@ class Scheme:
         names = [g.name.lower() for g in self.groups]
         for name in names:
             if names.count(name) > 1:
-                raise BadInput(f"group name {name!r} is used twice", "give every group its own name")
+                raise BadInput(
+                    f"group name {name!r} is used twice", "give every group its own name"
+                )
         if not 1 <= self.group_threshold <= len(self.groups):
             raise BadInput(
                 f"group threshold {self.group_threshold} is above the {len(self.groups)} groups"

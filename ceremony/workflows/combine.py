@@ -44,8 +44,11 @@ def require_quorum(proof: SetProof, names: Sequence[str] | None = None) -> None:
     missing = []
     for status in proof.groups:
         if not status.complete:
-            label = (names[status.index] if names and status.index < len(names)
-                     else f"group {status.number}")
+            label = (
+                names[status.index]
+                if names and status.index < len(names)
+                else f"group {status.number}"
+            )
             missing.append(f"{label} has {status.present} of {status.threshold}")
     need = proof.group_threshold - proof.complete_groups
     detail = "; ".join(missing)
@@ -60,8 +63,9 @@ def minimal_subset(shares: Sequence[Share], proof: SetProof) -> list[Share]:
     chosen: list[Share] = []
     groups = [g for g in proof.groups if g.complete][: proof.group_threshold]
     for status in groups:
-        members = sorted((s for s in shares if s.group_index == status.index),
-                         key=lambda s: s.member_index)
+        members = sorted(
+            (s for s in shares if s.group_index == status.index), key=lambda s: s.member_index
+        )
         chosen.extend(members[: status.threshold])
     return chosen
 

@@ -56,8 +56,9 @@ def decode_text(data: bytes, what: str) -> str:
             f"give the {what} as plain text",
         ) from None
     if "\x00" in text:
-        raise BadInput(f"the {what} input is not text (it holds NUL bytes)",
-                       f"give the {what} as plain text")
+        raise BadInput(
+            f"the {what} input is not text (it holds NUL bytes)", f"give the {what} as plain text"
+        )
     return text
 
 

@@ -57,8 +57,10 @@ def prove_split(result: SplitResult, passphrase: bytes) -> None:
                 "this is a bug; do not use these shares",
             )
     if proof.ems is None or proof.complete_groups != len(result.scheme.groups):
-        raise NotVerified("the split did not produce a quorum of complete groups",
-                          "this is a bug; do not use these shares")
+        raise NotVerified(
+            "the split did not produce a quorum of complete groups",
+            "this is a bug; do not use these shares",
+        )
     rebuilt = Secret(proof.ems.decrypt(passphrase), result.scheme.kind)
     if fingerprint.commitment(rebuilt) != result.commitment:
         raise NotVerified(

@@ -1,0 +1,55 @@
+"""Shared test helpers: the official vectors' location, and running the CLI in-process."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+VECTORS = ROOT.parent / "shared" / "vectors"
+
+
+def load_vectors(name: str) -> Any:
+    path = VECTORS / name
+    if not path.exists():
+        pytest.skip(f"official vectors not found at {path} (../shared/vectors beside the repo)")
+    return json.loads(path.read_text())
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(
+    args: list[str], stdin: str | bytes = b"", monkeypatch: pytest.MonkeyPatch | None = None
+) -> Result:
+    """Run `ceremony ARGS` in-process through the real entry point (error mapping included)."""
+    from ceremony.cli.app import main
+
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    fake_in = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.stdin, sys.stdout, sys.stderr
+    sys.stdin, sys.stdout, sys.stderr = fake_in, out, err
+    try:
+        main(args)
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def cli() -> Any:
+    return run_cli

@@ -1,0 +1,77 @@
+"""The architecture, read from the imports: layers point one way, and `random` is banned."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "ceremony"
+
+
+def imports_of(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def modules(sub: str = "") -> list[Path]:
+    return sorted((PACKAGE / sub).rglob("*.py"))
+
+
+def top(name: str) -> str:
+    return name.split(".")[0]
+
+
+def test_random_is_never_imported() -> None:
+    for path in modules():
+        assert "random" not in {top(n) for n in imports_of(path)}, path
+
+
+def test_only_the_adapter_imports_shamir_mnemonic() -> None:
+    for path in modules():
+        if path == PACKAGE / "core" / "slip39.py":
+            continue
+        assert "shamir_mnemonic" not in {top(n) for n in imports_of(path)}, path
+
+
+def test_core_is_free_of_ui_and_upper_layers() -> None:
+    banned = {"typer", "rich", "reportlab", "click"}
+    upper = ("ceremony.cli", "ceremony.ui", "ceremony.paper", "ceremony.workflows")
+    for path in modules("core"):
+        names = imports_of(path)
+        assert not {top(n) for n in names} & banned, path
+        assert not any(n.startswith(upper) for n in names), path
+
+
+def test_model_depends_on_nothing_above_it() -> None:
+    upper = ("ceremony.cli", "ceremony.ui", "ceremony.paper", "ceremony.workflows", "ceremony.core")
+    for path in modules("model"):
+        names = imports_of(path)
+        assert not any(n.startswith(upper) for n in names), path
+        assert not {top(n) for n in names} & {"typer", "rich", "reportlab"}, path
+
+
+def test_workflows_never_print_or_prompt() -> None:
+    for path in modules("workflows"):
+        names = imports_of(path)
+        assert not any(n.startswith(("ceremony.cli", "ceremony.ui")) for n in names), path
+        assert not {top(n) for n in names} & {"typer", "rich"}, path
+
+
+def test_paper_knows_nothing_of_slip39_or_the_terminal() -> None:
+    for path in modules("paper"):
+        names = imports_of(path)
+        assert not any(
+            n.startswith(("ceremony.core", "ceremony.cli", "ceremony.ui", "ceremony.workflows"))
+            for n in names
+        ), path
+        assert not {top(n) for n in names} & {"typer", "rich", "shamir_mnemonic"}, path
+
+
+def test_ui_does_not_reach_into_the_cli() -> None:
+    for path in modules("ui"):
+        assert not any(n.startswith("ceremony.cli") for n in imports_of(path)), path
