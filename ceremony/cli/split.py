@@ -15,7 +15,8 @@ from ceremony.model.scheme import SecretKind
 HELP = """Make a fresh secret (or read one), split it into SLIP-39 shares, and prove that every
 qualifying set of shares rebuilds it.
 
-Shares are secrets: they are printed only with --reveal.
+Shares are secrets: they are printed only with --reveal, or written into holder kits (one PDF per
+holder, mode 0600) and a public record with --kit DIR.
 
 \b
 Examples:
@@ -23,6 +24,9 @@ Examples:
       --group lawyer=1of1 --reveal
   ceremony split --group-threshold 1 --group solo=3of5 --strength 128 --kind bip39 \\
       --secret-file seed.txt --passphrase-file pass.txt --reveal --json
+  ceremony split -t 1 -g solo=2of3 --strength 128 --dice-file rolls.txt --dice-only --reveal
+  ceremony split -t 2 -g treasury=2of3 -g family=2of3 -g lawyer=1of1 \\
+      --kit kit-acme --name "Acme treasury" --paper letter
 """
 
 
@@ -51,20 +55,59 @@ def split_command(
             help="Split this secret (hex, or BIP-39 words for --kind bip39) instead of a new one.",
         ),
     ] = None,
+    dice_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--dice-file",
+            help="Mix dice rolls from this file into the secret (see README, Entropy).",
+        ),
+    ] = None,
+    dice_only: Annotated[
+        bool,
+        typer.Option(
+            "--dice-only",
+            help="Use the dice alone, no computer randomness: for a two-machine cross-check.",
+        ),
+    ] = False,
+    sides: Annotated[int, typer.Option("--sides", help="Sides of the dice (--dice-file).")] = 6,
+    kit: Annotated[
+        Path | None,
+        typer.Option("--kit", help="Write holder kits and the record into this new directory."),
+    ] = None,
+    name: Annotated[
+        str, typer.Option("--name", help="Ceremony name printed on the kit (with --kit).")
+    ] = "Shamir backup",
+    paper: Annotated[
+        str, typer.Option("--paper", help="Paper size for --kit: a4 or letter.")
+    ] = "a4",
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing --kit directory.")
+    ] = False,
     reveal: Reveal = False,
     as_json: Json = False,
 ) -> None:
     from ceremony.errors import BadInput, Refused
     from ceremony.model.scheme import GroupSpec, Scheme
-    from ceremony.model.secret import Secret
     from ceremony.ui.console import out, say
     from ceremony.workflows.inputs import read_passphrase_file, read_secret_file
     from ceremony.workflows.split import split_secret
 
-    if not reveal:
+    if not reveal and kit is None:
         raise Refused(
             "shares are secrets: refusing to print them without --reveal",
-            "add --reveal to print the shares on stdout (only on an offline machine)",
+            "add --reveal to print the shares on stdout (only on an offline machine), "
+            "or --kit DIR to write holder kits",
+        )
+    if kit is not None and kit.exists() and not force:
+        raise Refused(f"{kit} already exists", "choose a new directory, or pass --force")
+    if dice_file is not None and secret_file is not None:
+        raise BadInput(
+            "--dice-file and --secret-file cannot be used together",
+            "dice make a new secret; --secret-file splits one you already have",
+        )
+    if dice_file is None and (dice_only or sides != 6):
+        raise BadInput(
+            "--dice-only and --sides need --dice-file", "give the rolls with --dice-file F"
         )
     groups = tuple(GroupSpec.from_text(text) for text in group)
     passphrase = read_passphrase_file(passphrase_file)
@@ -85,12 +128,30 @@ def split_command(
         extendable=not no_extendable,
     )
     if secret_file is None:
-        import secrets
+        from ceremony.core.dice import read_dice_file
+        from ceremony.core.entropy import make_master_secret
 
-        secret = Secret(secrets.token_bytes(scheme.strength_bytes), kind)
+        dice = read_dice_file(dice_file, sides) if dice_file is not None else None
+        secret, entropy = make_master_secret(
+            scheme.strength_bits, dice=dice, dice_only=dice_only, kind=kind
+        )
+        if entropy.warning:
+            say(f"warning: {entropy.warning}")
+        say(entropy.summary())
     say(f"splitting a {scheme.strength_bits}-bit {kind.value} secret: {scheme.summary()}")
     result = split_secret(scheme, secret, passphrase)
     say(f"verified: every qualifying set of the {scheme.share_count} shares rebuilds the secret")
+    if kit is not None:
+        write_split_kit(
+            kit, result, name=name, paper=paper, force=force, passphrase_used=bool(passphrase)
+        )
+        if not reveal:
+            if as_json:
+                out(json.dumps({k: v for k, v in split_json(result).items() if k != "groups"}))
+            else:
+                out(f"fingerprint {result.fingerprint}")
+                out(f"commitment {result.commitment}")
+            return
     if as_json:
         out(json.dumps(split_json(result), indent=2))
         return
@@ -106,6 +167,38 @@ def split_command(
                 f"check code {share.check_code()}"
             )
             out(share.mnemonic())
+
+
+def write_split_kit(
+    kit: Path, result: object, *, name: str, paper: str, force: bool, passphrase_used: bool
+) -> None:
+    from ceremony.paper.content import PaperSize
+    from ceremony.ui.console import say
+    from ceremony.workflows.kit import (
+        KitOptions,
+        build_record,
+        command_line_plan_hash,
+        default_holders,
+        write_kit,
+    )
+    from ceremony.workflows.split import SplitResult
+
+    assert isinstance(result, SplitResult)
+    options = KitOptions(ceremony_name=name, paper_size=PaperSize.from_text(paper))
+    record = build_record(
+        result,
+        ceremony_name=name,
+        holders=default_holders(result),
+        plan_sha256=command_line_plan_hash(result, name),
+        plan_source="command-line",
+        passphrase_used=passphrase_used,
+        demo=False,
+    )
+    final = write_kit(kit, result, record, options, overwrite=force)
+    say(
+        f"kit written to {kit}: {len(final.shares)} holder PDFs (secret, mode 0600), "
+        "record.json and record.pdf (public), recover.py"
+    )
 
 
 def split_json(result: object) -> dict[str, object]:

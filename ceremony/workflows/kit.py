@@ -1,0 +1,268 @@
+"""Write a ceremony kit directory: one secret PDF per holder, the public record (JSON and PDF), and
+the standalone recovery program. The directory appears whole, or not at all.
+
+Layout: `record.json`, `record.pdf`, `recover.py`, `holders/NN-MM-name.pdf` (mode 0600). The guided
+ceremony adds `transcript.jsonl` and `runbooks/`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ceremony import __version__
+from ceremony.files import staged_directory, write_atomic
+from ceremony.model.hashwords import hash_words
+from ceremony.model.record import Record, ShareEntry, TimeLockInfo
+from ceremony.paper.content import HolderKit, PaperSize, RecordSheet, ShareCard, ShareRow
+from ceremony.workflows.split import SplitResult
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class Holder:
+    name: str
+    contact: str = ""
+
+
+@dataclass(frozen=True)
+class KitOptions:
+    """What the paper needs beyond the split itself."""
+
+    ceremony_name: str
+    paper_size: PaperSize = PaperSize.A4
+    demo: bool = False
+    contacts: tuple[tuple[str, str, str], ...] = ()
+    administrator: str = ""
+    witnesses: tuple[str, ...] = ()
+    auditor: str = ""
+    time_lock_text: str | None = None
+
+
+def new_ceremony_id(rng: Callable[[int], bytes] = secrets.token_bytes) -> str:
+    raw = rng(6).hex().upper()
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def default_holders(split: SplitResult) -> list[list[Holder]]:
+    return [
+        [Holder(f"{spec.name} holder {n}") for n in range(1, spec.count + 1)]
+        for spec in split.scheme.groups
+    ]
+
+
+def command_line_plan_hash(split: SplitResult, name: str) -> str:
+    """Without a plan file, the 'plan' is the scheme as given; hash its canonical description."""
+    scheme = split.scheme
+    text = (
+        f"ceremony/v1/command-line-plan\n{name}\n{scheme.summary()}\n{scheme.strength_bits}\n"
+        f"{scheme.kind.value}\n{scheme.iteration_exponent}\n{scheme.extendable}\n"
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def build_record(
+    split: SplitResult,
+    *,
+    ceremony_name: str,
+    holders: Sequence[Sequence[Holder]],
+    plan_sha256: str,
+    plan_source: str,
+    passphrase_used: bool,
+    demo: bool,
+    ceremony_id: str | None = None,
+    clock: Clock = utc_now,
+    timelock: TimeLockInfo | None = None,
+    roles: dict[str, object] | None = None,
+) -> Record:
+    entries = []
+    for position, (spec, shares, names) in enumerate(
+        zip(split.scheme.groups, split.groups, holders, strict=True), start=1
+    ):
+        for share, holder in zip(shares, names, strict=True):
+            entries.append(
+                ShareEntry(
+                    holder=holder.name,
+                    group=spec.name,
+                    group_number=position,
+                    member_number=share.member_number,
+                    commitment=share.commitment(),
+                    check_code=share.check_code(),
+                    contact=holder.contact,
+                )
+            )
+    scheme = split.scheme
+    return Record(
+        ceremony_name=ceremony_name,
+        ceremony_id=ceremony_id or new_ceremony_id(),
+        clock_untrusted=clock().isoformat(),
+        tool=f"ceremony {__version__}",
+        demo=demo,
+        plan_sha256=plan_sha256,
+        plan_source=plan_source,
+        group_threshold=scheme.group_threshold,
+        groups=scheme.groups,
+        strength_bits=scheme.strength_bits,
+        kind=scheme.kind,
+        iteration_exponent=scheme.iteration_exponent,
+        extendable=scheme.extendable,
+        identifier=split.identifier,
+        passphrase=passphrase_used,
+        fingerprint=split.fingerprint,
+        commitment=split.commitment,
+        shares=tuple(entries),
+        timelock=timelock,
+        roles=dict(roles or {}),
+    )
+
+
+def holder_filename(entry: ShareEntry) -> str:
+    folded = unicodedata.normalize("NFKD", entry.holder).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:40] or "holder"
+    return f"{entry.group_number:02d}-{entry.member_number:02d}-{slug}.pdf"
+
+
+def scheme_lines(record: Record) -> tuple[str, ...]:
+    lines = [f"{record.group_threshold} of {len(record.groups)} groups needed to recover"]
+    for group in record.groups:
+        lines.append(f"group {group.name}: {group.threshold} of {group.count} shares needed")
+    lines.append(
+        f"{record.strength_bits}-bit secret, SLIP-39 identifier {record.identifier}, "
+        f"iteration exponent {record.iteration_exponent}, "
+        f"extendable {'yes' if record.extendable else 'no'}, "
+        f"passphrase {'yes' if record.passphrase else 'no'}"
+    )
+    return tuple(lines)
+
+
+def record_sheet(record: Record, options: KitOptions) -> RecordSheet:
+    rows = tuple(
+        ShareRow(
+            holder=entry.holder,
+            group=entry.group,
+            member_number=entry.member_number,
+            member_count=record.groups[entry.group_number - 1].count,
+            check_code=entry.check_code,
+            share_commitment=entry.commitment,
+            kit_sha256=entry.holder_pdf_sha256,
+            bag_serial=entry.bag_serial,
+        )
+        for entry in record.shares
+    )
+    lock_lines: tuple[str, ...] = ()
+    if record.timelock is not None:
+        lock_lines = (record.timelock.description,)
+    return RecordSheet(
+        ceremony_name=record.ceremony_name,
+        ceremony_id=record.ceremony_id,
+        clock_time=record.clock_untrusted,
+        plan_hash_hex=record.plan_sha256,
+        plan_hash_words=hash_words(bytes.fromhex(record.plan_sha256)),
+        scheme_lines=scheme_lines(record),
+        secret_kind=record.kind.value,
+        fingerprint=record.fingerprint,
+        commitment=record.commitment,
+        shares=rows,
+        administrator=options.administrator,
+        witnesses=options.witnesses,
+        auditor=options.auditor,
+        time_lock_lines=lock_lines,
+        transcript_head_words=(
+            hash_words(bytes.fromhex(record.transcript_head)) if record.transcript_head else ""
+        ),
+        demo=record.demo,
+    )
+
+
+def render_holder_pdfs(
+    split: SplitResult, record: Record, options: KitOptions
+) -> list[tuple[ShareEntry, bytes]]:
+    """Render every holder's kit. The returned PDFs are SECRET."""
+    from ceremony.paper.holder import render_holder_kit
+
+    plan_words = hash_words(bytes.fromhex(record.plan_sha256))
+    shares = split.all_shares()
+    rendered = []
+    for entry, share in zip(record.shares, shares, strict=True):
+        group = record.groups[entry.group_number - 1]
+        card = ShareCard(
+            ceremony_name=record.ceremony_name,
+            ceremony_id=record.ceremony_id,
+            holder=entry.holder,
+            group=entry.group,
+            member_number=entry.member_number,
+            member_count=group.count,
+            member_threshold=group.threshold,
+            group_count=len(record.groups),
+            group_threshold=record.group_threshold,
+            words=share.words,
+            check_code=entry.check_code,
+            demo=record.demo,
+        )
+        kit = HolderKit(
+            card=card,
+            plan_hash_words=plan_words,
+            fingerprint=record.fingerprint,
+            contacts=options.contacts,
+            time_lock=options.time_lock_text,
+        )
+        rendered.append((entry, render_holder_kit(kit, options.paper_size)))
+    return rendered
+
+
+def write_public(directory: Path, record: Record, options: KitOptions) -> None:
+    """(Re)write the public record, JSON and PDF, atomically."""
+    from ceremony.paper.record import render_record
+
+    write_atomic(directory / "record.json", record.to_json().encode(), secret=False, overwrite=True)
+    write_atomic(
+        directory / "record.pdf",
+        render_record(record_sheet(record, options), options.paper_size),
+        secret=False,
+        overwrite=True,
+    )
+
+
+def populate_kit(
+    directory: Path, split: SplitResult, record: Record, options: KitOptions
+) -> Record:
+    """Write holder PDFs, recover.py and the record into an existing (staging) directory."""
+    from ceremony.workflows.standalone import recover_py_sha256, render_recover_py
+
+    holders_dir = directory / "holders"
+    os.mkdir(holders_dir, 0o700)
+    entries = []
+    for entry, pdf in render_holder_pdfs(split, record, options):
+        write_atomic(holders_dir / holder_filename(entry), pdf, secret=True)
+        entries.append(replace(entry, holder_pdf_sha256=hashlib.sha256(pdf).hexdigest()))
+    program = render_recover_py()
+    write_atomic(directory / "recover.py", program.encode(), secret=False)
+    record = replace(record, shares=tuple(entries), recover_py_sha256=recover_py_sha256(program))
+    write_public(directory, record, options)
+    return record
+
+
+def write_kit(
+    directory: Path,
+    split: SplitResult,
+    record: Record,
+    options: KitOptions,
+    *,
+    overwrite: bool = False,
+) -> Record:
+    """Write a whole kit into a new directory; on any failure nothing is left behind."""
+    with staged_directory(directory, overwrite=overwrite) as staging:
+        final = populate_kit(staging, split, record, options)
+    return final
