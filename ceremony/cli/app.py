@@ -15,6 +15,8 @@ COMMAND_MODULES = (
     "ceremony.cli.split",
     "ceremony.cli.combine",
     "ceremony.cli.verify",
+    "ceremony.cli.repair",
+    "ceremony.cli.run",
     "ceremony.cli.demo",
 )
 

@@ -26,8 +26,8 @@ fits, nothing is printed. The share is printed only to a terminal, or with --rev
 
 \b
 Examples:
-  ceremony repair                      type the share at a hidden prompt, '?' for unreadable words
-  ceremony repair share.txt            read the words from a file (one share)
+  ceremony repair              type the share at a hidden prompt ('?' for unreadable)
+  ceremony repair share.txt    read the words of one share from a file
   ceremony repair - --json --reveal < share.txt > repaired.json
 """
 
@@ -36,6 +36,7 @@ ShareSource = Annotated[
     typer.Argument(
         help="File with the share's words ('?' for an unreadable word); - for stdin. "
         "Without it, the words are typed at a hidden prompt.",
+        metavar="FILE",
         show_default=False,
     ),
 ]

@@ -7,6 +7,7 @@ and the raw bytes come only from `reveal()`, which is easy to find in a review.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from ceremony.model.scheme import SecretKind, check_strength
 
@@ -35,5 +36,5 @@ class Secret:
     def __format__(self, spec: str) -> str:
         return repr(self)
 
-    def __reduce__(self) -> object:
+    def __reduce__(self) -> NoReturn:
         raise TypeError("a Secret cannot be pickled")

@@ -1,0 +1,386 @@
+"""A holder's kit: the share card on page 1, then that holder's own instructions.
+
+The card is made to be copied by a tired or shaking hand, in a vault, decades from now: large
+fixed-width words, numbered, the identifying first four letters in bold, generous rows; the sentence
+that says where the share fits ("share 2 of 5 in group treasury, 3 needed; 2 of 3 groups needed"),
+and nothing about other groups beyond those counts. No QR code carries the words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from reportlab.pdfgen.canvas import Canvas
+
+from ceremony.errors import OutputFailed
+from ceremony.paper.content import MM, HolderKit, PaperSize, ShareCard
+from ceremony.paper.fonts import Fonts, register
+from ceremony.paper.layout import (
+    INK,
+    RULE,
+    SHADE,
+    SOFT_INK,
+    Block,
+    DocumentInfo,
+    Flow,
+    Geometry,
+    Prose,
+    Run,
+    draw_frame,
+    draw_runs,
+    place_block,
+    prose,
+    render,
+    text_width,
+    wrap,
+)
+from ceremony.paper.wording import Wording, load
+
+
+@dataclass(frozen=True)
+class CardStyle:
+    """Sizes on the card. Larger is easier to copy; smaller styles make room for long names."""
+
+    word: float
+    number: float
+    row: float
+    gap: float
+    name: float
+
+
+STYLES = (
+    CardStyle(word=19, number=13, row=29, gap=10, name=17),
+    CardStyle(word=18, number=12.5, row=27, gap=9, name=16),
+    CardStyle(word=17, number=12, row=25, gap=8, name=16),
+    CardStyle(word=16, number=11.5, row=23, gap=6, name=15),
+    CardStyle(word=15, number=11, row=21, gap=5, name=14),
+)
+"""Tried in order: the largest that fits on one page wins (words never below 15 pt)."""
+
+LABEL = 24 * MM
+"""Indent of values after their labels ("Holder", "Group") in the card's header box."""
+
+
+def render_holder_kit(kit: HolderKit, size: PaperSize) -> bytes:
+    """The holder's PDF: deterministic bytes, one card page, then the instructions."""
+    fonts = register()
+    wording = load("paper", "holder.toml")
+    common = load("paper", "common.toml")
+    values = template_values(kit, wording)
+    geometry = Geometry.for_size(size, demo=kit.demo)
+    for style in STYLES:
+        flow = Flow(geometry)
+        _card(flow, kit.card, style, fonts, wording, values)
+        if flow.page_count == 1:
+            break
+    else:
+        raise OutputFailed(
+            f"the share card for {kit.card.holder!r} does not fit on one page",
+            "shorten the ceremony, holder or group name in the plan",
+        )
+    flow.new_page()
+    _instructions(flow, kit, fonts, wording, values)
+
+    footer = common.text(
+        "footer",
+        {
+            "document": wording.text("document", values),
+            "ceremony_id": kit.card.ceremony_id,
+            "plan_hash_words": kit.plan_hash_words,
+        },
+    )
+    band = common.text("demo_band") if kit.demo else None
+
+    def frame(canvas: Canvas, page: int, pages: int) -> None:
+        label = common.text("page", {"page": page, "pages": pages})
+        draw_frame(
+            canvas,
+            geometry,
+            band=band,
+            footer=footer,
+            page=label,
+            fonts=(fonts.sans, fonts.sans_bold),
+        )
+
+    info = DocumentInfo(
+        font=fonts.sans,
+        title=f"{wording.text('card.title')}: {kit.card.holder} ({kit.card.ceremony_name})",
+        subject=f"ceremony {kit.card.ceremony_id}; {wording.text('card.secret_tag')}",
+    )
+    return render(flow.pages, size, info, frame)
+
+
+def quorum_sentence(card: ShareCard, wording: Wording) -> str:
+    """ "share 2 of 5 in group treasury, 3 needed; 2 of 3 groups needed" (or "the only group")."""
+    key = "card.quorum_one_group" if card.group_count == 1 else "card.quorum"
+    return wording.text(key, _card_values(card))
+
+
+def template_values(kit: HolderKit, wording: Wording) -> dict[str, object]:
+    """Every placeholder the holder wording may use."""
+    values = _card_values(kit.card)
+    values["quorum"] = quorum_sentence(kit.card, wording)
+    values["fingerprint"] = kit.fingerprint
+    values["plan_hash_words"] = kit.plan_hash_words
+    if kit.time_lock:
+        summary = kit.time_lock.strip()
+        if not summary.endswith((".", "!", "?")):
+            summary += "."  # the wording continues with a new sentence
+        values["time_lock"] = wording.text("time_lock.locked", {"summary": summary})
+    else:
+        values["time_lock"] = wording.text("time_lock.unlocked")
+    return values
+
+
+def _card_values(card: ShareCard) -> dict[str, object]:
+    return {
+        "ceremony_name": card.ceremony_name,
+        "ceremony_id": card.ceremony_id,
+        "holder": card.holder,
+        "group": card.group,
+        "member_number": card.member_number,
+        "member_count": card.member_count,
+        "member_threshold": card.member_threshold,
+        "group_count": card.group_count,
+        "group_threshold": card.group_threshold,
+        "word_count": len(card.words),
+        "check_code": card.check_code,
+    }
+
+
+def _card(
+    flow: Flow,
+    card: ShareCard,
+    style: CardStyle,
+    fonts: Fonts,
+    wording: Wording,
+    values: Mapping[str, object],
+) -> None:
+    width = flow.geometry.content_width
+    _title(flow, fonts, wording)
+    flow.gap(style.gap / 2)
+
+    about = Block(width)
+    about.wrapped(
+        card.ceremony_name,
+        fonts.sans_bold,
+        11.5,
+        leading=15,
+        x=LABEL,
+        label=_label(wording.text("card.ceremony"), fonts),
+    )
+    about.wrapped(
+        card.ceremony_id,
+        fonts.mono,
+        11,
+        leading=15,
+        x=LABEL,
+        label=_label(wording.text("card.ceremony_id"), fonts),
+    )
+    place_block(flow, about)
+    flow.gap(style.gap / 2)
+
+    who = Block(width - 2 * 3 * MM)
+    who.wrapped(
+        card.holder,
+        fonts.sans_bold,
+        style.name,
+        leading=style.name * 1.3,
+        x=LABEL,
+        label=_label(wording.text("card.holder"), fonts),
+    )
+    who.wrapped(
+        card.group,
+        fonts.sans_bold,
+        style.name - 2,
+        leading=style.name * 1.25,
+        x=LABEL,
+        label=_label(wording.text("card.group"), fonts),
+    )
+    who.space(3)
+    who.wrapped(str(values["quorum"]), fonts.sans_bold, 12.5, leading=16)
+    place_block(flow, who, pad=3 * MM, fill=SHADE)
+    flow.gap(style.gap)
+
+    heading = Block(width)
+    heading.add(
+        Run(wording.text("card.words", values), fonts.sans_bold, 11),
+        Run("   " + wording.text("card.words_note"), fonts.sans, 8.5, SOFT_INK),
+        leading=16,
+    )
+    place_block(flow, heading)
+    _words(flow, card.words, style, fonts)
+    flow.gap(style.gap)
+
+    _check_and_bag(flow, card, fonts, wording)
+    flow.gap(style.gap)
+
+    warnings = Block(width - 2 * 3 * MM)
+    warnings.add(Run(wording.text("card.warnings"), fonts.sans_bold, 10.5), leading=15)
+    for line in wording.texts("card.warning_lines", values):
+        warnings.wrapped(line, fonts.sans, 9, leading=12, x=4 * MM, bullet="•")
+    place_block(flow, warnings, pad=3 * MM, stroke=INK, line_width=1.2)
+
+
+def _label(text: str, fonts: Fonts) -> Run:
+    return Run(text, fonts.sans, 8.5, SOFT_INK)
+
+
+def _title(flow: Flow, fonts: Fonts, wording: Wording) -> None:
+    top = flow.place(26)
+    left, right = flow.geometry.left, flow.geometry.right
+    title = wording.text("card.title")
+    tag = wording.text("card.secret_tag")
+
+    def draw(canvas: Canvas) -> None:
+        draw_runs(canvas, left, top - 19, [Run(title, fonts.sans_bold, 20)])
+        tag_width = text_width(tag, fonts.sans_bold, 11) + 6 * MM
+        canvas.setLineWidth(1.4)
+        canvas.rect(right - tag_width, top - 22, tag_width, 20, stroke=1, fill=0)
+        draw_runs(canvas, right - tag_width + 3 * MM, top - 16, [Run(tag, fonts.sans_bold, 11)])
+
+    flow.draw(draw)
+
+
+def _words(flow: Flow, words: tuple[str, ...], style: CardStyle, fonts: Fonts) -> None:
+    """The words in numbered columns, read down each column; alternate rows shaded to guide the
+    eye across. Numbers, then the first four letters in bold, then the rest."""
+    columns = 2 if len(words) <= 20 else 3
+    rows = -(-len(words) // columns)
+    pad = 2 * MM
+    height = rows * style.row + 2 * pad
+    top = flow.place(height)
+    left = flow.geometry.left
+    width = flow.geometry.content_width
+    column_width = width / columns
+
+    def frame(canvas: Canvas) -> None:
+        canvas.setFillGray(SHADE)
+        for row in range(1, rows, 2):
+            y = top - pad - (row + 1) * style.row
+            canvas.rect(left, y, width, style.row, stroke=0, fill=1)
+        canvas.setStrokeGray(RULE)
+        canvas.setLineWidth(0.6)
+        for column in range(1, columns):
+            x = left + column * column_width
+            canvas.line(x, top, x, top - height)
+        canvas.setStrokeGray(INK)
+        canvas.setLineWidth(1.2)
+        canvas.rect(left, top - height, width, height, stroke=1, fill=0)
+
+    flow.draw(frame)
+    number_width = text_width("00. ", fonts.mono, style.number)
+    word_width = text_width("m" * 8, fonts.mono, style.word)
+    inset = max(2 * MM, (column_width - number_width - word_width) / 2)
+    for index, word in enumerate(words):
+        column, row = divmod(index, rows)
+        x = left + column * column_width + inset
+        baseline = top - pad - row * style.row - style.row / 2 - 0.36 * style.word
+        runs = (
+            Run(f"{index + 1:>2}. ", fonts.mono, style.number, SOFT_INK),
+            Run(word[:4], fonts.mono_bold, style.word),
+            Run(word[4:], fonts.mono, style.word),
+        )
+        flow.text(x, baseline, runs)
+
+
+def _check_and_bag(flow: Flow, card: ShareCard, fonts: Fonts, wording: Wording) -> None:
+    """Check code and bag serial side by side, as two boxes of equal height."""
+    gutter = 4 * MM
+    pad = 3 * MM
+    total = flow.geometry.content_width
+    left_width = total * 0.42 - pad * 2
+    right_width = total - total * 0.42 - gutter - pad * 2
+
+    check = Block(left_width)
+    check.add(Run(wording.text("card.check_code"), fonts.sans_bold, 9.5), leading=13)
+    check.add(Run(card.check_code, fonts.mono_bold, 20), leading=26)
+    check.wrapped(wording.text("card.check_code_note"), fonts.sans, 7.5, leading=9.5, gray=SOFT_INK)
+
+    bag = Block(right_width)
+    bag.add(Run(wording.text("card.bag_serial"), fonts.sans_bold, 9.5), leading=13)
+    bag.space(26)
+    bag.wrapped(wording.text("card.bag_serial_note"), fonts.sans, 7.5, leading=9.5, gray=SOFT_INK)
+
+    inner = max(check.height, bag.height)
+    for block in (check, bag):
+        block.space(inner - block.height)
+    top = flow.place(inner + 2 * pad)
+    left = flow.geometry.left
+    place_block(flow, check, pad=pad, stroke=INK, line_width=1.2, top=top)
+    bag_left = left + total * 0.42 + gutter
+    place_block(flow, bag, pad=pad, stroke=INK, line_width=1.2, top=top, x=bag_left)
+    rule_y = top - pad - 13 - 22
+    flow.rule(bag_left + pad, bag_left + pad + right_width, rule_y)
+
+
+def _instructions(
+    flow: Flow, kit: HolderKit, fonts: Fonts, wording: Wording, values: Mapping[str, object]
+) -> None:
+    width = flow.geometry.content_width
+    title = Block(width)
+    title.wrapped(wording.text("instructions.title", values), fonts.sans_bold, 16, leading=21)
+    title.wrapped(
+        wording.text("instructions.subtitle", values), fonts.sans, 9.5, leading=13, gray=SOFT_INK
+    )
+    place_block(flow, title)
+    flow.gap(4 * MM)
+    style = Prose(
+        font=fonts.sans,
+        mono=fonts.mono,
+        bold_mono=fonts.mono_bold,
+        size=10,
+        leading=14,
+        gap=2 * MM,
+    )
+    for section in wording.tables("instructions.sections"):
+        _heading(flow, section.text("heading", values), fonts)
+        prose(flow, section.text("body", values), style)
+        flow.gap(2 * MM)
+    _heading(flow, wording.text("instructions.contacts", values), fonts)
+    if kit.contacts:
+        prose(flow, wording.text("instructions.contacts_intro", values), style)
+        _contacts(flow, kit, fonts, wording)
+    else:
+        prose(flow, wording.text("instructions.contacts_none", values), style)
+        for _ in range(4):
+            top = flow.place(9 * MM)
+            flow.rule(flow.geometry.left, flow.geometry.right, top - 9 * MM)
+
+
+def _heading(flow: Flow, text: str, fonts: Fonts) -> None:
+    """A section heading, kept on the same page as the first lines that follow it."""
+    flow.need(18 + 3 * 14)
+    block = Block(flow.geometry.content_width)
+    block.wrapped(text, fonts.sans_bold, 12, leading=18)
+    place_block(flow, block)
+
+
+def _contacts(flow: Flow, kit: HolderKit, fonts: Fonts, wording: Wording) -> None:
+    """Contacts as a table: role, name, how to reach them; each row kept whole."""
+    width = flow.geometry.content_width
+    shares = (0.28, 0.30, 0.42)
+    columns = [width * share for share in shares]
+    headers = (
+        wording.text("instructions.contact_role"),
+        wording.text("instructions.contact_name"),
+        wording.text("instructions.contact_reach"),
+    )
+    rows: list[tuple[tuple[str, str, str], str, float]] = [(headers, fonts.sans_bold, SOFT_INK)]
+    rows.extend((contact, fonts.sans, INK) for contact in kit.contacts)
+    for cells, font, gray in rows:
+        wrapped = [
+            wrap(cell, font, 10, column - 2 * MM)
+            for cell, column in zip(cells, columns, strict=True)
+        ]
+        height = max(len(lines) for lines in wrapped) * 13.5 + 2 * MM
+        top = flow.place(height)
+        x = flow.geometry.left
+        for lines, column in zip(wrapped, columns, strict=True):
+            for index, line in enumerate(lines):
+                baseline = top - 1 * MM - (index + 1) * 13.5 + 3.6
+                run = (Run(line, font, 10, gray),)
+                flow.text(x, baseline, run)
+            x += column
+        flow.rule(flow.geometry.left, flow.geometry.right, top - height, width=0.5)

@@ -1,0 +1,256 @@
+"""The one prompt that reads a share from a person: ceremony re-entry, recovery, checks, repair.
+
+Rules it keeps:
+- words are typed at a hidden prompt (`read_line`), one or several per line, and are never echoed:
+  feedback names positions only ("word 7: ok");
+- each word is checked against the SLIP-39 list as it is typed, and accepted by its first four
+  letters;
+- the checksum is checked at the end; a repair (one wrong word, up to three '?' words) is offered
+  with the four letters of the suggested word and applied only when the person says yes;
+- with an issued share to compare against, differences are reported by position only.
+
+The I/O is injected, so tests drive it with scripted lines and a console writing to a buffer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from rich.console import Console
+
+from ceremony.core import rs1024
+from ceremony.core.repair import Repair, RepairCandidate, repair, valid_length
+from ceremony.core.words import UNREADABLE, UnknownWord, mnemonic, word_index, word_prefix
+from ceremony.errors import BadInput, Interrupted, NotVerified
+
+ReadLine = Callable[[str], str]
+"""Reads one line after showing a prompt, like `getpass.getpass`."""
+
+SHORTEST_SHARE = 20
+LONGEST_SHARE = 33
+"""Shares of 128- to 256-bit secrets: the range this project makes and reads."""
+
+
+@dataclass(frozen=True)
+class EnteredShare:
+    """A share as typed and confirmed. Its words are secret; repr shows only what was corrected."""
+
+    words: tuple[int, ...] = field(repr=False)
+    corrected: tuple[int, ...]
+    """Positions (zero-based) where the person accepted a correction or restored word."""
+
+    def mnemonic(self) -> str:
+        """The share's words. Every caller is a place where a share can leak."""
+        return mnemonic(self.words)
+
+
+class ShareEntry:
+    """Reads one share at a terminal, word by word, with checks and confirmed repairs."""
+
+    def __init__(
+        self,
+        read_line: ReadLine,
+        console: Console,
+        *,
+        read_answer: ReadLine | None = None,
+        expected_words: int | None = None,
+        expected: Sequence[int] | None = None,
+        attempts: int = 3,
+    ) -> None:
+        """`read_line` reads hidden input; `read_answer` reads a yes/no (defaults to `read_line`).
+
+        `expected_words` fixes the length when the caller knows it; otherwise the share ends at
+        an empty line, or by itself when a valid length has a correct checksum or 33 words are in.
+        `expected` is the issued share, for re-entry at the ceremony.
+        """
+        if expected is not None:
+            expected_words = len(expected)
+        if expected_words is not None and not valid_length(expected_words):
+            raise ValueError(f"{expected_words} words is not a SLIP-39 share length")
+        if attempts < 1:
+            raise ValueError("attempts must be at least 1")
+        self._read_line = read_line
+        self._read_answer = read_answer or read_line
+        self._console = console
+        self._expected_words = expected_words
+        self._expected = tuple(expected) if expected is not None else None
+        self._attempts = attempts
+
+    def read(self) -> EnteredShare:
+        """A complete share with a correct checksum, as confirmed by the person.
+
+        Raises BadInput (or NotVerified when it differs from the issued share) after `attempts`
+        tries, and Interrupted if input ends.
+        """
+        failure: BadInput | NotVerified | None = None
+        for attempt in range(self._attempts):
+            if attempt:
+                self._say("type the share again, from the first word")
+            words = self.read_words()
+            try:
+                return self._settle(words)
+            except (BadInput, NotVerified) as exc:
+                failure = exc
+                self._say(exc.message)
+                self._say(f"hint: {exc.hint}")
+        assert failure is not None
+        if isinstance(failure, NotVerified):
+            raise failure
+        raise BadInput(
+            f"the share could not be read after {self._attempts} attempts",
+            failure.hint,
+        )
+
+    def read_words(self) -> list[int | None]:
+        """The words as typed, each checked against the list; None where '?' was typed."""
+        words: list[int | None] = []
+        while not self._complete(words):
+            line = self._line(self._prompt(words))
+            tokens = line.split()
+            if not tokens:
+                if self._may_end(words):
+                    break
+                self._say(f"{len(words)} words so far; go on with word {len(words) + 1}")
+                continue
+            self._take(tokens, words)
+        return words
+
+    # -- reading words --------------------------------------------------------------------
+
+    def _take(self, tokens: list[str], words: list[int | None]) -> None:
+        for offset, token in enumerate(tokens):
+            position = len(words) + 1
+            if self._full(words):
+                self._say(
+                    f"word {position} and after were not kept: the share has {len(words)} words"
+                )
+                return
+            if token == UNREADABLE:
+                words.append(None)
+                self._say(f"word {position}: marked unreadable")
+                continue
+            try:
+                words.append(word_index(token, position))
+            except UnknownWord:
+                self._say(f"word {position}: not a SLIP-39 word, type it again")
+                if offset + 1 < len(tokens):
+                    self._say(
+                        f"the words after it on that line were not kept; go on from word {position}"
+                    )
+                return
+            self._say(f"word {position}: ok")
+
+    def _prompt(self, words: list[int | None]) -> str:
+        position = len(words) + 1
+        if self._expected_words is not None:
+            return f"word {position} of {self._expected_words}: "
+        if self._may_end(words):
+            return f"word {position} (or Enter if the share has {len(words)} words): "
+        return f"word {position}: "
+
+    def _full(self, words: list[int | None]) -> bool:
+        limit = self._expected_words if self._expected_words is not None else LONGEST_SHARE
+        return len(words) >= limit
+
+    def _may_end(self, words: list[int | None]) -> bool:
+        return (
+            self._expected_words is None
+            and len(words) >= SHORTEST_SHARE
+            and valid_length(len(words))
+        )
+
+    def _complete(self, words: list[int | None]) -> bool:
+        if self._full(words):
+            return True
+        # A complete share of unknown length: a correct checksum at a valid length ends it
+        # (a longer share's first words pass by chance about once in 10**9).
+        return (
+            self._may_end(words)
+            and None not in words
+            and rs1024.verify_share([w for w in words if w is not None])
+        )
+
+    def _line(self, prompt: str) -> str:
+        try:
+            return self._read_line(prompt)
+        except EOFError:
+            raise Interrupted(
+                "input ended before the share was complete",
+                "nothing was kept; run the command again and type the whole share",
+            ) from None
+
+    # -- checking the whole share ---------------------------------------------------------
+
+    def _settle(self, words: list[int | None]) -> EnteredShare:
+        result = repair(words)
+        if result.needed:
+            chosen = self._offer(words, result)
+        else:
+            self._say("checksum: ok")
+            chosen = result.candidates[0]
+        if self._expected is not None:
+            differing = [
+                position
+                for position, (typed, issued) in enumerate(
+                    zip(chosen.words, self._expected, strict=True)
+                )
+                if typed != issued
+            ]
+            if differing:
+                for position in differing:
+                    self._say(f"word {position + 1} differs from the issued share")
+                raise NotVerified(
+                    "the typed share differs from the issued share",
+                    "compare those words on the paper with the screen of the person who issued "
+                    "it, or have the share printed again",
+                )
+            self._say("the share matches the issued share")
+        return EnteredShare(chosen.words, chosen.changed)
+
+    def _offer(self, words: list[int | None], result: Repair) -> RepairCandidate:
+        count = len(result.candidates)
+        if count > 1:
+            self._say(
+                f"{count} different corrections fit; at most one is your share: compare each "
+                "with the paper"
+            )
+        if any(position < 2 for position in result.erased):
+            self._say("the first two words are the same on every share of this set")
+        for number, candidate in enumerate(result.candidates, start=1):
+            if count > 1:
+                self._say(f"correction {number} of {count}:")
+            for position in candidate.changed:
+                was = "was unreadable" if words[position] is None else "looks wrong"
+                self._say(
+                    f"word {position + 1} {was}; it should probably be the word starting "
+                    f"'{word_prefix(candidate.words[position])}'."
+                )
+            if result.redundancy_left == 0:
+                self._say(
+                    "this correction used all three check words, so a mistake in another word "
+                    "would not be noticed: check every word against the paper"
+                )
+            if _yes(self._answer("Use this correction? [y/N] ")):
+                return candidate
+        raise BadInput(
+            "no correction was applied",
+            "compare the share with the paper and type it again; type '?' for a word you "
+            "cannot read",
+        )
+
+    def _answer(self, prompt: str) -> str:
+        try:
+            return self._read_answer(prompt)
+        except EOFError:
+            raise Interrupted(
+                "input ended before the correction was confirmed",
+                "nothing was kept; run the command again",
+            ) from None
+
+    def _say(self, text: str) -> None:
+        self._console.print(text, markup=False, highlight=False)
+
+
+def _yes(answer: str) -> bool:
+    return answer.strip().lower() in {"y", "yes"}

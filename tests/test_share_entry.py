@@ -1,0 +1,229 @@
+"""The share prompt driven with scripted lines: checks per word, confirmed repairs, no words shown."""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from ceremony.core import repair as repair_module
+from ceremony.core import rs1024
+from ceremony.core import words as words_module
+from ceremony.core.slip39 import wordlist
+from ceremony.errors import BadInput, Interrupted, NotVerified
+from ceremony.ui import share_entry
+from ceremony.ui.share_entry import EnteredShare, ShareEntry
+from tests.test_repair import make_share
+
+
+def own_wording(*modules: object) -> set[str]:
+    """Words in the string literals (not docstrings) of modules: what the prompt itself says."""
+    found: set[str] = set()
+    for module in modules:
+        tree = ast.parse(Path(getattr(module, "__file__", "") or "").read_text())
+        docstrings = {
+            id(node.value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+            ):
+                found.update(re.findall(r"[a-z]+", node.value.lower()))
+    return found
+
+
+# Some SLIP-39 words ("type", "again", "check", ...) are also words of the prompt's own wording.
+OWN_WORDS = own_wording(share_entry, repair_module, words_module)
+SUGGESTION = re.compile(r"the word starting '([a-z]{4})'")
+
+
+class Script:
+    """Answers prompts from a list of lines, and remembers the prompts."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = list(lines)
+        self.prompts: list[str] = []
+
+    def __call__(self, prompt: str) -> str:
+        self.prompts.append(prompt)
+        if not self.lines:
+            raise EOFError
+        return self.lines.pop(0)
+
+
+def entry(lines: list[str], **options: object) -> tuple[ShareEntry, Script, io.StringIO]:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=200, color_system=None, force_terminal=False)
+    script = Script(lines)
+    return ShareEntry(script, console, **options), script, buffer  # type: ignore[arg-type]
+
+
+def lines_of(indices: list[int], per_line: int = 5) -> list[str]:
+    text = [wordlist()[i] for i in indices]
+    return [" ".join(text[i : i + per_line]) for i in range(0, len(text), per_line)]
+
+
+def assert_nothing_shown(
+    output: str, share: list[int], typed: tuple[str, ...] = (), allowed: tuple[str, ...] = ()
+) -> None:
+    """No word of the share (nor its four letters, nor a typo) appears, except suggestions."""
+    suggested = SUGGESTION.findall(output)
+    assert sorted(suggested) == sorted(allowed)
+    tokens = set(re.findall(r"[a-z]+", SUGGESTION.sub("", output).lower()))
+    secret = {wordlist()[i] for i in share} | {wordlist()[i][:4] for i in share} | set(typed)
+    assert not (secret - OWN_WORDS) & tokens
+
+
+SHARE = make_share(20, "entry")
+LONG = make_share(33, "entry long")
+
+
+def test_a_good_share_ends_by_itself() -> None:
+    prompt, script, out = entry(lines_of(SHARE))
+    result = prompt.read()
+    assert result == EnteredShare(tuple(SHARE), ())
+    text = out.getvalue()
+    assert "word 1: ok" in text
+    assert "word 20: ok" in text
+    assert "checksum: ok" in text
+    assert script.prompts[0] == "word 1: "
+    assert_nothing_shown(text + "".join(script.prompts), SHARE)
+
+
+def test_words_by_four_letters_and_a_known_length() -> None:
+    four = [" ".join(wordlist()[i][:4] for i in LONG)]
+    prompt, script, out = entry(four, expected_words=33)
+    assert prompt.read().words == tuple(LONG)
+    assert script.prompts == ["word 1 of 33: "]
+    assert_nothing_shown(out.getvalue(), LONG)
+
+
+def test_a_typo_is_caught_at_once() -> None:
+    first = " ".join(wordlist()[i] for i in SHARE[:2])
+    rest = lines_of(SHARE[2:])
+    lines = [f"{first} qqqzz {wordlist()[SHARE[3]]}", *rest]
+    prompt, script, out = entry(lines)
+    assert prompt.read().words == tuple(SHARE)
+    text = out.getvalue()
+    assert "word 3: not a SLIP-39 word, type it again" in text
+    assert "the words after it on that line were not kept; go on from word 3" in text
+    assert script.prompts[1] == "word 3: "
+    assert_nothing_shown(text, SHARE, typed=("qqqzz",))
+
+
+def with_wrong_word(position: int) -> list[int]:
+    wrong = list(SHARE)
+    wrong[position] = (wrong[position] + 517) % 1024
+    return wrong
+
+
+def test_a_wrong_word_is_offered_for_correction_and_accepted() -> None:
+    wrong = with_wrong_word(6)
+    prompt, script, out = entry([*lines_of(wrong), "", "y"])
+    result = prompt.read()
+    assert result.words == tuple(SHARE)
+    assert result.corrected == (6,)
+    text = out.getvalue()
+    prefix = wordlist()[SHARE[6]][:4]
+    assert f"word 7 looks wrong; it should probably be the word starting '{prefix}'." in text
+    assert script.prompts[-2] == "word 21 (or Enter if the share has 20 words): "
+    assert script.prompts[-1] == "Use this correction? [y/N] "
+    assert_nothing_shown(text, SHARE + wrong, allowed=(prefix,))
+
+
+def test_a_declined_correction_is_not_applied() -> None:
+    wrong = with_wrong_word(11)
+    prompt, _, out = entry([*lines_of(wrong), "", "n", *lines_of(SHARE)])
+    result = prompt.read()
+    assert result == EnteredShare(tuple(SHARE), ())
+    text = out.getvalue()
+    assert "no correction was applied" in text
+    assert "type the share again, from the first word" in text
+    assert_nothing_shown(text, SHARE + wrong, allowed=(wordlist()[SHARE[11]][:4],))
+
+
+def test_declining_every_time_gives_up_with_a_hint() -> None:
+    wrong = with_wrong_word(2)
+    prompt, _, _ = entry([*lines_of(wrong), "", "no", *lines_of(wrong), "", ""], attempts=2)
+    with pytest.raises(BadInput, match="after 2 attempts") as caught:
+        prompt.read()
+    assert "paper" in caught.value.hint
+
+
+def test_an_unreadable_word_is_restored_after_confirmation() -> None:
+    typed = lines_of(SHARE)
+    parts = typed[0].split()
+    parts[2] = "?"
+    typed[0] = " ".join(parts)
+    prompt, _, out = entry([*typed, "", "yes"])
+    result = prompt.read()
+    assert result == EnteredShare(tuple(SHARE), (2,))
+    text = out.getvalue()
+    assert "word 3: marked unreadable" in text
+    prefix = wordlist()[SHARE[2]][:4]
+    assert f"word 3 was unreadable; it should probably be the word starting '{prefix}'." in text
+    assert_nothing_shown(text, SHARE, allowed=(prefix,))
+
+
+def test_three_unreadable_words_warn_that_no_check_is_left() -> None:
+    damaged: list[str] = [wordlist()[i] for i in SHARE]
+    for position in (5, 9, 17):
+        damaged[position] = "?"
+    prompt, _, out = entry([" ".join(damaged), "y"], expected_words=20)
+    assert prompt.read().corrected == (5, 9, 17)
+    assert "used all three check words" in out.getvalue()
+
+
+def test_a_share_that_differs_from_the_issued_one() -> None:
+    data = list(SHARE[:-3])
+    data[5] = (data[5] + 1) % 1024
+    other = data + list(rs1024.create_checksum(data, rs1024.is_extendable(data)))
+    prompt, _, out = entry(lines_of(other), expected=SHARE, attempts=1)
+    with pytest.raises(NotVerified, match="differs from the issued share"):
+        prompt.read()
+    text = out.getvalue()
+    assert "word 6 differs from the issued share" in text
+    assert "word 5 differs" not in text
+    assert_nothing_shown(text, SHARE + other)
+
+
+def test_a_share_that_matches_the_issued_one() -> None:
+    prompt, script, out = entry(lines_of(SHARE, per_line=20), expected=SHARE)
+    assert prompt.read().words == tuple(SHARE)
+    assert "matches the issued share" in out.getvalue()
+    assert script.prompts == ["word 1 of 20: "]
+
+
+def test_words_beyond_the_share_are_not_kept() -> None:
+    extra = " ".join(wordlist()[i] for i in SHARE) + " acid acne"
+    prompt, _, out = entry([extra], expected_words=20)
+    assert prompt.read().words == tuple(SHARE)
+    assert "word 21 and after were not kept: the share has 20 words" in out.getvalue()
+
+
+def test_an_early_empty_line_asks_for_more() -> None:
+    typed = lines_of(SHARE)
+    prompt, _, out = entry([typed[0], "", *typed[1:]])
+    assert prompt.read().words == tuple(SHARE)
+    assert "5 words so far; go on with word 6" in out.getvalue()
+
+
+def test_end_of_input_is_an_interruption() -> None:
+    prompt, _, _ = entry(lines_of(SHARE)[:2])
+    with pytest.raises(Interrupted):
+        prompt.read()
+
+
+def test_read_words_keeps_unreadable_marks() -> None:
+    typed = [wordlist()[i] for i in SHARE]
+    typed[0] = "?"
+    prompt, _, _ = entry([" ".join(typed), ""])
+    assert prompt.read_words() == [None, *SHARE[1:]]
