@@ -234,7 +234,7 @@ def test_the_report_has_counts_and_verdicts_never_rolls() -> None:
         "dice": {
             "rolls": 100,
             "sides": 6,
-            "bits": 258.5,
+            "bits": "258.50",
             "health": {
                 "repetition count": "pass",
                 "adaptive proportion": "pass",

@@ -49,10 +49,13 @@ def test_templates_are_found_in_the_checkout() -> None:
 
 
 def test_installed_templates_come_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    installed = tmp_path / "_data" / "templates"
+    import ceremony.templates as templates
+
+    package = tmp_path / "pkg"
+    installed = package / "_data" / "templates"
     (installed / "paper").mkdir(parents=True)
     (installed / "paper" / "x.toml").write_text('a = "installed {who}"\n')
-    monkeypatch.setattr(wording, "PLACES", (installed, tmp_path / "absent"))
+    monkeypatch.setattr(templates, "PACKAGE", package)
     assert wording.templates_root() == installed
     loaded = wording.Wording("x", {"a": "installed {who}"})
     assert loaded.text("a", {"who": "copy"}) == "installed copy"
@@ -60,7 +63,9 @@ def test_installed_templates_come_first(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_missing_templates_say_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(wording, "PLACES", (tmp_path / "a", tmp_path / "b"))
+    import ceremony.templates as templates
+
+    monkeypatch.setattr(templates, "PACKAGE", tmp_path / "a" / "pkg")
     with pytest.raises(OutputFailed) as caught:
         wording.templates_root()
     assert "reinstall" in caught.value.hint

@@ -16,6 +16,8 @@ COMMAND_MODULES = (
     "ceremony.cli.combine",
     "ceremony.cli.verify",
     "ceremony.cli.repair",
+    "ceremony.cli.plan",
+    "ceremony.cli.preflight",
     "ceremony.cli.run",
     "ceremony.cli.demo",
 )

@@ -91,7 +91,7 @@ class EntropyReport:
             record["dice"] = {
                 "rolls": self.dice_rolls,
                 "sides": self.dice_sides,
-                "bits": round(self.dice_bits, 2),
+                "bits": f"{self.dice_bits:.2f}",
                 "health": {v.test: v.verdict.value for v in self.health},
             }
         return record

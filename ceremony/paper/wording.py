@@ -18,36 +18,24 @@ from pathlib import Path
 from typing import Any
 
 from ceremony.errors import OutputFailed
-
-PACKAGE = Path(__file__).resolve().parents[1]
-PLACES = (PACKAGE / "_data" / "templates", PACKAGE.parent / "templates")
-"""Installed location first, then the development checkout."""
-
-_BROKEN_HINT = "reinstall ceremony, or restore the file from the source distribution"
+from ceremony.templates import BROKEN_HINT as _BROKEN_HINT
+from ceremony.templates import data_root, read_template
+from ceremony.templates import template_path as _template_path
 
 
 def templates_root() -> Path:
     """The folder holding the wording templates."""
-    for place in PLACES:
-        if place.is_dir():
-            return place
-    raise OutputFailed(
-        "cannot find the wording templates (templates/ or ceremony/_data/templates)",
-        _BROKEN_HINT,
-    )
+    return data_root("templates")
 
 
 def template_path(*parts: str) -> Path:
     """Path of one template file, for example `template_path("paper", "holder.toml")`."""
-    path = templates_root().joinpath(*parts)
-    if not path.is_file():
-        raise OutputFailed(f"the wording template {'/'.join(parts)} is missing", _BROKEN_HINT)
-    return path
+    return _template_path(*parts)
 
 
 def read_text(*parts: str) -> str:
     """The text of one template file (UTF-8)."""
-    return template_path(*parts).read_text(encoding="utf-8")
+    return read_template(*parts)
 
 
 def fill(template: str, values: Mapping[str, object], *, source: str = "template") -> str:

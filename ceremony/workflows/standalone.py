@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import textwrap
-from importlib import resources
-from pathlib import Path
 
 from mnemonic import Mnemonic
 
 from ceremony.core.slip39 import wordlist
 from ceremony.errors import OutputFailed
+from ceremony.templates import read_template
 
 TEMPLATE = "recover.py.in"
 WORD_LIST_WIDTH = 90
@@ -23,17 +22,8 @@ WORD_LIST_WIDTH = 90
 
 
 def template_text(name: str) -> str:
-    """A file from the templates: packaged with an installed wheel, else the checkout's `templates/`."""
-    packaged = resources.files("ceremony").joinpath("_data", "templates", name)
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    checkout = Path(__file__).resolve().parents[2] / "templates" / name
-    if checkout.is_file():
-        return checkout.read_text(encoding="utf-8")
-    raise OutputFailed(
-        f"the template {name} is missing",
-        "reinstall ceremony, or restore the file from the source distribution",
-    )
+    """A file from the templates (installed package data, else the checkout's `templates/`)."""
+    return read_template(name)
 
 
 def _word_block(words: tuple[str, ...] | list[str]) -> str:

@@ -1,0 +1,60 @@
+"""The ceremony script's acts and numbered steps, read from `templates/ceremony-steps.toml`.
+
+One source for the screen and the paper: `ceremony run` announces "Step 4.2" exactly as the printed
+ceremony script numbers it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+
+from ceremony.templates import read_template
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    who: str
+    action: str
+    check: str
+    when: str = ""
+
+
+@dataclass(frozen=True)
+class Act:
+    number: int
+    title: str
+    steps: tuple[Step, ...]
+
+
+@cache
+def ceremony_script() -> tuple[Act, ...]:
+    data = tomllib.loads(read_template("ceremony-steps.toml"))
+    return tuple(
+        Act(
+            number=int(act["number"]),
+            title=str(act["title"]),
+            steps=tuple(Step(**step) for step in act["steps"]),
+        )
+        for act in data["acts"]
+    )
+
+
+def applicable(conditions: set[str]) -> tuple[Act, ...]:
+    """The script for one ceremony: steps whose `when` the plan does not ask for are left out."""
+    return tuple(
+        Act(
+            act.number, act.title, tuple(s for s in act.steps if not s.when or s.when in conditions)
+        )
+        for act in ceremony_script()
+    )
+
+
+def step(step_id: str) -> Step:
+    for act in ceremony_script():
+        for candidate in act.steps:
+            if candidate.id == step_id:
+                return candidate
+    raise KeyError(step_id)

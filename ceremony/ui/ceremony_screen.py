@@ -1,0 +1,146 @@
+"""The guided ceremony on a terminal: act and step banners numbered as in the printed script,
+confirmations, hidden entry of passphrases and shares, and tables of facts to read aloud.
+
+Names from the plan are untrusted text and are printed with markup off.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ceremony.core.dice import DiceRolls
+from ceremony.errors import BadInput, Interrupted, NotVerified
+from ceremony.model.passphrase import check_passphrase
+from ceremony.model.share import Share
+from ceremony.model.steps import Act, Step
+from ceremony.ui.dice_entry import enter_dice
+from ceremony.ui.share_entry import ShareEntry
+from ceremony.workflows.preflight import Check
+
+STATUS_STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red"}
+
+
+def _hidden(prompt: str) -> str:
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise Interrupted("input ended", "run the ceremony again at a terminal") from None
+
+
+class ScreenOperator:
+    """The people in the room, at the ceremony machine's terminal."""
+
+    def __init__(self, console: Console, demo: bool = False) -> None:
+        self.console = console
+        self.demo = demo
+
+    def _ask(self, prompt: str) -> str:
+        try:
+            return self.console.input(Text(prompt))
+        except EOFError:
+            raise Interrupted("input ended", "run the ceremony again at a terminal") from None
+
+    def begin_act(self, act: Act) -> None:
+        self.console.rule(Text(f"Act {act.number}: {act.title}", style="bold"))
+
+    def begin_step(self, step: Step) -> None:
+        self.console.print(
+            Text(f"Step {step.id}", style="bold cyan"), Text(f"({step.who}) {step.action}")
+        )
+        self.console.print(Text(f"  witness checks: {step.check}", style="dim"))
+
+    def confirm(self, step: Step, question: str) -> None:
+        while True:
+            answer = self._ask(f"{question} [y = yes, n = stop the ceremony] ").strip().lower()
+            if answer in ("y", "yes"):
+                return
+            if answer in ("n", "no"):
+                raise Interrupted(
+                    f"the ceremony was stopped at step {step.id}",
+                    "record the reason on an exception sheet; run the ceremony again to start afresh",
+                )
+            self.console.print("please answer y or n")
+
+    def show_facts(self, title: str, facts: Sequence[tuple[str, str]]) -> None:
+        table = Table(title=title, show_header=False, title_justify="left")
+        table.add_column(style="bold")
+        table.add_column()
+        for name, value in facts:
+            table.add_row(Text(name), Text(value))
+        self.console.print(table)
+
+    def show_checks(self, checks: Sequence[Check]) -> None:
+        table = Table(title="Preflight", title_justify="left")
+        for column in ("check", "result", "detail"):
+            table.add_column(column)
+        for check in checks:
+            status = check.status.value
+            table.add_row(
+                Text(check.name), Text(status, style=STATUS_STYLE[status]), Text(check.detail)
+            )
+        self.console.print(table)
+
+    def accept_failures(self, checks: Sequence[Check]) -> bool:
+        for check in checks:
+            self.console.print(Text(f"FAILED: {check.name}: {check.hint}", style="bold red"))
+        answer = self._ask(
+            "Type ACCEPT to go on and record these as exceptions, or press Enter to stop: "
+        )
+        return answer.strip() == "ACCEPT"
+
+    def read_dice(self, sides: int, strength_bits: int) -> DiceRolls:
+        return enter_dice(self._ask, self.console, strength_bits=strength_bits, sides=sides)
+
+    def read_passphrase(self) -> bytes:
+        while True:
+            first = _hidden("Passphrase (hidden): ")
+            second = _hidden("Passphrase again (hidden): ")
+            if first != second:
+                self.console.print("the two entries differ; type the passphrase again")
+                continue
+            try:
+                return check_passphrase(first.encode("utf-8"))
+            except BadInput as exc:
+                self.console.print(Text(f"{exc.message}\nhint: {exc.hint}"))
+
+    def reenter_share(self, holder: str, group: str, expected: Share) -> str:
+        from ceremony.core.words import word_index
+
+        issued = [word_index(w) for w in expected.words]
+        while True:
+            self.console.print(
+                Text(
+                    f"{holder} ({group}, share {expected.member_number}): type your share from the "
+                    "printed card. Nothing you type is shown. The first four letters of a word are "
+                    "enough.",
+                    style="bold",
+                )
+            )
+            entry = ShareEntry(_hidden, self.console, read_answer=self._ask, expected=issued)
+            try:
+                entry.read()
+            except (BadInput, NotVerified) as exc:
+                self.console.print(Text(f"{exc.message}"))
+                again = self._ask("Try again? [y = type it again, n = stop the ceremony] ")
+                if again.strip().lower() in ("n", "no"):
+                    raise Interrupted(
+                        f"{holder}'s card could not be confirmed",
+                        "the card may be misprinted: record an exception, then start afresh",
+                    ) from None
+                continue
+            self.console.print(Text(f"{holder}: card confirmed", style="green"))
+            return "typed"
+
+    def read_bag_serial(self, holder: str) -> str:
+        while True:
+            serial = self._ask(f"Bag serial for {holder}'s card: ").strip()
+            if serial and len(serial) <= 64 and serial.isprintable():
+                return serial
+            self.console.print(
+                "type the serial printed on the tamper-evident bag (1 to 64 characters)"
+            )

@@ -1,0 +1,462 @@
+"""The guided key ceremony, act by act, step by step, as the printed ceremony script numbers them.
+
+The workflow never prints or prompts: everything that involves the people in the room goes through
+an `Operator` (the terminal screen, or a file of scripted answers). Every step is written to the
+hash-chained transcript with public facts only. If anything interrupts the ceremony (Ctrl-C, a
+failed check, a crash), the transcript ends with an abort entry, the secret files of this run are
+removed, and the error goes on to the caller.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Protocol
+
+from ceremony.core.dice import DiceRolls
+from ceremony.core.entropy import EntropyReport, make_master_secret
+from ceremony.errors import CeremonyError, Interrupted, NotVerified, Refused
+from ceremony.files import remove_tree
+from ceremony.model.plan import EntropySource, PassphrasePolicy, Plan, RecoveryMode
+from ceremony.model.record import Record, TimeLockInfo
+from ceremony.model.share import Share
+from ceremony.model.steps import Act, Step, applicable
+from ceremony.workflows import kit as kits
+from ceremony.workflows.preflight import Check, run_preflight
+from ceremony.workflows.split import SplitResult, split_secret
+from ceremony.workflows.transcript import Transcript, utc_now
+
+Rng = Callable[[int], bytes]
+TRANSCRIPT = "transcript.jsonl"
+
+
+class Operator(Protocol):
+    """What the ceremony needs from the people in the room."""
+
+    def begin_act(self, act: Act) -> None: ...
+
+    def begin_step(self, step: Step) -> None: ...
+
+    def confirm(self, step: Step, question: str) -> None:
+        """Return once the people confirm; raise Interrupted if they stop the ceremony."""
+
+    def show_facts(self, title: str, facts: Sequence[tuple[str, str]]) -> None: ...
+
+    def show_checks(self, checks: Sequence[Check]) -> None: ...
+
+    def accept_failures(self, checks: Sequence[Check]) -> bool:
+        """Whether the administrator accepts failed preflight checks as recorded exceptions."""
+
+    def read_dice(self, sides: int, strength_bits: int) -> DiceRolls:
+        """Rolls that passed the health tests (the UI lets the witness roll again)."""
+
+    def read_passphrase(self) -> bytes:
+        """The passphrase, typed twice, hidden."""
+
+    def reenter_share(self, holder: str, group: str, expected: Share) -> str:
+        """Loop until the holder typed exactly `expected`; return how ("typed" or "scripted")."""
+
+    def read_bag_serial(self, holder: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    directory: Path
+    record: Record
+    head: str
+    head_words: str
+
+
+def conditions(plan: Plan) -> set[str]:
+    found = set()
+    if plan.entropy.source.uses_dice:
+        found.add("dice")
+    if plan.recovery.mode is not RecoveryMode.NONE:
+        found.add("timelock")
+    return found
+
+
+def prepare_directory(directory: Path) -> None:
+    """A new kit directory; an earlier aborted run there is moved aside, never reused."""
+    if directory.exists():
+        transcript = directory / TRANSCRIPT
+        if transcript.exists() and not (directory / "record.json").exists():
+            number = 1
+            while directory.with_name(f"{directory.name}.aborted-{number}").exists():
+                number += 1
+            directory.rename(directory.with_name(f"{directory.name}.aborted-{number}"))
+        else:
+            raise Refused(
+                f"the kit directory {directory} already exists",
+                "choose another output directory in the plan, or move the old kit away",
+            )
+    directory.mkdir(mode=0o700, parents=False)
+
+
+def remove_secret_outputs(directory: Path) -> None:
+    """After an abort: keep only the transcript, which says what happened."""
+    if not directory.exists():
+        return
+    for child in directory.iterdir():
+        if child.name != TRANSCRIPT:
+            remove_tree(child)
+
+
+class Ceremony:
+    """One run of the ceremony script for one plan."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        operator: Operator,
+        directory: Path,
+        *,
+        rng: Rng = secrets.token_bytes,
+        clock: Callable[[], object] = utc_now,
+        preflight: Callable[[Path], Sequence[Check]] | None = None,
+    ) -> None:
+        self.plan = plan
+        self.operator = operator
+        self.directory = directory
+        self.rng = rng
+        self.clock = clock
+        self.preflight = preflight or (lambda out: run_preflight(output_dir=out))
+        self.ceremony_id = kits.new_ceremony_id(rng)
+        self.script = applicable(conditions(plan))
+        self.transcript: Transcript | None = None
+        self.current: Step | None = None
+
+    # -- running -----------------------------------------------------------------------------
+
+    def run(self) -> Outcome:
+        prepare_directory(self.directory)
+        self.transcript = Transcript.create(
+            self.directory / TRANSCRIPT,
+            role="administrator",
+            data={
+                "ceremony_id": self.ceremony_id,
+                "ceremony_name": self.plan.name,
+                "plan_sha256": self.plan.sha256,
+                "demo": self.plan.demo,
+            },
+        )
+        try:
+            return self._acts()
+        except BaseException as exc:
+            reason = _reason(exc)
+            if not self.transcript.finished:
+                self.transcript.abort(reason, step=self.current.id if self.current else None)
+            remove_secret_outputs(self.directory)
+            if isinstance(exc, KeyboardInterrupt):
+                raise Interrupted(
+                    f"the ceremony was interrupted at step {self._step_id()}",
+                    f"no secret file was kept; the transcript in {self.directory} ends with an "
+                    "abort entry. Run the ceremony again to start afresh",
+                ) from None
+            raise
+
+    def _step_id(self) -> str:
+        return self.current.id if self.current else "1.1"
+
+    def _begin(self, step_id: str) -> Step:
+        for act in self.script:
+            for step in act.steps:
+                if step.id == step_id:
+                    if step is act.steps[0]:
+                        self.operator.begin_act(act)
+                    self.current = step
+                    self.operator.begin_step(step)
+                    return step
+        raise KeyError(step_id)
+
+    def _log(
+        self, event: str, step: Step, data: dict[str, object], role: str | None = None
+    ) -> None:
+        assert self.transcript is not None
+        self.transcript.append(event, role=role or step.who, step=step.id, data=data)  # type: ignore[arg-type]
+
+    def _acts(self) -> Outcome:
+        plan = self.plan
+        # Act 1: preparation
+        step = self._begin("1.1")
+        roles = plan.roles
+        self.operator.show_facts(
+            "Roles",
+            [
+                ("administrator", roles.administrator),
+                *[("witness", w) for w in roles.witnesses],
+                ("auditor", roles.auditor or "(none present)"),
+            ],
+        )
+        self.operator.confirm(step, "Is everyone named here present, and nobody else?")
+        self._log(
+            "roles_recorded",
+            step,
+            {
+                "administrator": roles.administrator,
+                "witnesses": list(roles.witnesses),
+                "auditor": roles.auditor or "",
+            },
+        )
+        step = self._begin("1.2")
+        self.operator.show_facts("Plan", [("plan hash", plan.sha256), ("words", plan.hash_words)])
+        self.operator.confirm(step, "Do these words match the printed plan?")
+        self._log("plan_confirmed", step, {"plan_sha256": plan.sha256})
+        step = self._begin("1.3")
+        checks = self.preflight(self.directory)
+        self.operator.show_checks(checks)
+        failed = [c for c in checks if c.status.value == "fail"]
+        accepted = bool(failed) and self.operator.accept_failures(failed)
+        self._log(
+            "preflight",
+            step,
+            {
+                "checks": [{"name": c.name, "status": c.status.value} for c in checks],
+                "failures_accepted": accepted,
+            },
+        )
+        if failed and not accepted:
+            raise NotVerified(
+                f"preflight failed: {', '.join(c.name for c in failed)}",
+                "fix the failed checks (see `ceremony preflight`), then run the ceremony again",
+            )
+        # Act 2: entropy
+        dice = None
+        if plan.entropy.source.uses_dice:
+            step = self._begin("2.1")
+            dice = self.operator.read_dice(plan.entropy.dice_sides, plan.secret.strength_bits)
+        step = self._begin("2.2")
+        secret, report = make_master_secret(
+            plan.secret.strength_bits,
+            dice=dice,
+            dice_only=plan.entropy.source is EntropySource.DICE_ONLY,
+            rng=self.rng,
+            kind=plan.secret.kind,
+        )
+        self._log("entropy", step, _public_entropy(report))
+        passphrase = b""
+        if plan.secret.passphrase is PassphrasePolicy.PROMPT:
+            passphrase = self.operator.read_passphrase()
+        # Act 3: generation
+        step = self._begin("3.1")
+        split = split_secret(plan.scheme, secret, passphrase, rng=self.rng)
+        self.operator.show_facts(
+            "Secret",
+            [
+                ("fingerprint", split.fingerprint),
+                ("commitment", split.commitment),
+                ("kind", plan.secret.kind.value),
+            ],
+        )
+        self.operator.confirm(step, "Has the witness written down the fingerprint?")
+        self._log(
+            "secret_generated",
+            step,
+            {
+                "fingerprint": split.fingerprint,
+                "commitment": split.commitment,
+                "kind": plan.secret.kind.value,
+                "strength": plan.secret.strength_bits,
+                "passphrase": bool(passphrase),
+            },
+        )
+        timelock: TimeLockInfo | None = None
+        if plan.recovery.mode is not RecoveryMode.NONE:
+            step = self._begin("3.2")
+            timelock = self._calibrate(step)
+        # Act 4: split and proof
+        step = self._begin("4.1")
+        self.operator.show_facts(
+            "Split",
+            [(g.name, f"{g.threshold} of {g.count} shares") for g in plan.scheme.groups]
+            + [("groups needed", f"{plan.secret.group_threshold} of {len(plan.groups)}")],
+        )
+        self._log(
+            "split",
+            step,
+            {
+                "identifier": split.identifier,
+                "scheme": plan.scheme.summary(),
+                "share_commitments": [s.commitment() for s in split.all_shares()],
+            },
+        )
+        step = self._begin("4.2")
+        self._log(
+            "proof_passed",
+            step,
+            {
+                "shares": len(split.all_shares()),
+                "method": "algebraic: every share on its group polynomial, digests checked, "
+                "decryption compared with the commitment",
+            },
+        )
+        # Act 5: paper
+        step = self._begin("5.1")
+        record = self._write_kit(split, passphrase, timelock)
+        self._log(
+            "kit_written",
+            step,
+            {
+                "record_sha256": _sha(self.directory / "record.json"),
+                "recover_py_sha256": record.recover_py_sha256,
+                "holder_pdfs": [
+                    {"holder": e.holder, "sha256": e.holder_pdf_sha256} for e in record.shares
+                ],
+            },
+        )
+        self.operator.show_facts("Kit", [("directory", str(self.directory))])
+        step = self._begin("5.2")
+        self.operator.confirm(step, "Are all holder kits and the record printed?")
+        self._log("printed", step, {"holder_kits": len(record.shares)})
+        # Act 6: re-entry
+        step = self._begin("6.1")
+        for entry, share in zip(record.shares, split.all_shares(), strict=True):
+            how = self.operator.reenter_share(entry.holder, entry.group, share)
+            self._log(
+                "share_confirmed",
+                step,
+                {
+                    "holder": entry.holder,
+                    "group": entry.group,
+                    "member": entry.member_number,
+                    "commitment": entry.commitment,
+                    "method": how,
+                },
+                role="shareholder",
+            )
+        # Act 7: sealing
+        step = self._begin("7.1")
+        sealed = []
+        for entry in record.shares:
+            serial = self.operator.read_bag_serial(entry.holder)
+            sealed.append(replace(entry, bag_serial=serial))
+            self._log(
+                "bag_sealed",
+                step,
+                {
+                    "holder": entry.holder,
+                    "commitment": entry.commitment,
+                    "bag_serial": serial,
+                },
+            )
+        record = replace(record, shares=tuple(sealed))
+        # Act 8: closing
+        step = self._begin("8.1")
+        assert self.transcript is not None
+        head = self.transcript.close(
+            role="administrator",
+            data={
+                "fingerprint": record.fingerprint,
+                "commitment": record.commitment,
+                "bag_serials": [e.bag_serial for e in record.shares],
+            },
+        )
+        record = replace(record, transcript_head=head)
+        kits.write_public(self.directory, record, self._options(timelock))
+        words = self.transcript.head_words()
+        self.operator.show_facts("Transcript closed", [("head", head), ("words", words)])
+        self.operator.confirm(step, "Has every witness written and initialled these words?")
+        step = self._begin("8.2")
+        self.operator.confirm(step, "Remove the kit media and power the machine off when done.")
+        return Outcome(self.directory, record, head, words)
+
+    # -- pieces ------------------------------------------------------------------------------
+
+    def _options(self, timelock: TimeLockInfo | None) -> kits.KitOptions:
+        plan = self.plan
+        contacts: tuple[tuple[str, str, str], ...] = (
+            ("administrator", plan.roles.administrator, ""),
+            *(("witness", w, "") for w in plan.roles.witnesses),
+        )
+        from ceremony.paper.content import PaperSize
+
+        return kits.KitOptions(
+            ceremony_name=plan.name,
+            paper_size=PaperSize.from_text(plan.paper_size.value),
+            demo=plan.demo,
+            contacts=contacts,
+            administrator=plan.roles.administrator,
+            witnesses=plan.roles.witnesses,
+            auditor=plan.roles.auditor or "",
+            time_lock_text=timelock.description if timelock else None,
+        )
+
+    def _write_kit(
+        self, split: SplitResult, passphrase: bytes, timelock: TimeLockInfo | None
+    ) -> Record:
+        plan = self.plan
+        holders = [[kits.Holder(h.name, h.contact) for h in g.holders] for g in plan.groups]
+        record = kits.build_record(
+            split,
+            ceremony_name=plan.name,
+            holders=holders,
+            plan_sha256=plan.sha256,
+            plan_source="plan",
+            passphrase_used=bool(passphrase),
+            demo=plan.demo,
+            ceremony_id=self.ceremony_id,
+            timelock=timelock,
+            roles={
+                "administrator": plan.roles.administrator,
+                "witnesses": list(plan.roles.witnesses),
+                "auditor": plan.roles.auditor or "",
+            },
+        )
+        record = kits.populate_kit(self.directory, split, record, self._options(timelock))
+        _render_runbooks(self.directory, record, self._options(timelock))
+        return record
+
+    def _calibrate(self, step: Step) -> TimeLockInfo:
+        from ceremony.workflows.timelock_policy import calibrate_policy
+
+        info = calibrate_policy(self.plan.recovery)
+        self.operator.show_facts(
+            "Time lock",
+            [
+                ("mode", info.mode),
+                ("work", f"{info.iterations} iterations"),
+                ("bounds", info.description),
+            ],
+        )
+        self.operator.confirm(step, "Have both delay bounds been read aloud?")
+        self._log(
+            "timelock_calibrated",
+            step,
+            {
+                "mode": info.mode,
+                "iterations": info.iterations,
+                "rate_per_second": f"{info.rate_per_second:.3f}",
+                "attacker_speedup": f"{info.attacker_speedup:g}",
+                "expected_seconds": f"{info.expected_seconds:.3f}",
+                "minimum_seconds": f"{info.minimum_seconds:.3f}",
+            },
+        )
+        return info
+
+
+def _render_runbooks(directory: Path, record: Record, options: kits.KitOptions) -> None:
+    try:
+        from ceremony.workflows.runbooks import render_runbooks
+    except ImportError:  # pragma: no cover - runbooks arrive with their own module
+        return
+    render_runbooks(record, directory / "runbooks", options.paper_size, overwrite=False)
+
+
+def _public_entropy(report: EntropyReport) -> dict[str, object]:
+    data = report.to_record()
+    return {k: v for k, v in data.items() if k not in ("rolls", "dice_string")}
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted (Ctrl-C)"
+    if isinstance(exc, CeremonyError):
+        return exc.message
+    return f"internal error ({type(exc).__name__})"
