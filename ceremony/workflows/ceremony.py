@@ -236,6 +236,7 @@ class Ceremony:
             rng=self.rng,
             kind=plan.secret.kind,
         )
+        self.operator.show_facts("Entropy", [("source", report.summary())])
         self._log("entropy", step, _public_entropy(report))
         passphrase = b""
         if plan.secret.passphrase is PassphrasePolicy.PROMPT:
@@ -284,6 +285,16 @@ class Ceremony:
             },
         )
         step = self._begin("4.2")
+        self.operator.show_facts(
+            "Proof",
+            [
+                (
+                    "result",
+                    f"passed: every qualifying set of the {len(split.all_shares())} shares "
+                    "rebuilds the secret",
+                )
+            ],
+        )
         self._log(
             "proof_passed",
             step,

@@ -128,8 +128,26 @@ def build_record(
     )
 
 
+_UNDECOMPOSED = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+    }
+)
+
+
 def holder_filename(entry: ShareEntry) -> str:
-    folded = unicodedata.normalize("NFKD", entry.holder).encode("ascii", "ignore").decode()
+    plain = entry.holder.translate(_UNDECOMPOSED)
+    folded = unicodedata.normalize("NFKD", plain).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:40] or "holder"
     return f"{entry.group_number:02d}-{entry.member_number:02d}-{slug}.pdf"
 

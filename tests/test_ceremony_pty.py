@@ -1,0 +1,123 @@
+"""A whole guided ceremony in a real pseudo-terminal, typed as a person would: confirmations,
+accepting the sandbox's preflight failures as exceptions, each holder re-typing their share from
+the printed card (one with a wrong word that is caught and corrected), bag serials."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from ceremony.model.record import Record
+from ceremony.workflows.transcript import verify_transcript
+from tests.ceremony_helpers import SMALL_PLAN, assert_no_secret, card_words
+
+CEREMONY = str(Path(sys.executable).with_name("ceremony"))
+PROMPTS = [
+    r"\[y = yes, n = stop the ceremony\]",  # 0
+    r"Type ACCEPT",  # 1
+    r"word (\d+) of (\d+): ",  # 2
+    r"Bag serial for ([^:\r\n]+):",  # 3
+    r"Use this correction\? \[y/N\]",  # 4
+    pexpect.EOF,  # 5
+]
+
+
+def wrong_word(word: str) -> str:
+    return "academic" if word != "academic" else "acid"
+
+
+@pytest.mark.skipif(not Path(CEREMONY).exists(), reason="the ceremony command is not installed")
+def test_interactive_ceremony(tmp_path: Path) -> None:
+    kit = tmp_path / "kit"
+    screen = io.StringIO()
+    child = pexpect.spawn(
+        CEREMONY,
+        ["run", str(SMALL_PLAN), "--out", str(kit)],
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(50, 120),
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "TERM": "xterm"},
+    )
+    child.logfile_read = screen
+    holder = -1
+    cards: list[list[str]] = []
+    typed_wrong = False
+    corrections = 0
+    while True:
+        index = child.expect(PROMPTS)
+        if index == 0:
+            child.sendline("y")
+        elif index == 1:
+            child.sendline("ACCEPT")
+        elif index == 2:
+            position, total = int(child.match.group(1)), int(child.match.group(2))
+            if not cards:
+                cards = [card_words(p) for p in sorted((kit / "holders").iterdir())]
+            if position == 1:
+                holder += 1
+            word = cards[holder][position - 1]
+            if holder == 1 and position == 7 and not typed_wrong:
+                typed_wrong = True
+                child.sendline(wrong_word(word))  # a slip of the eye: another valid word
+            else:
+                child.sendline(word[:4])  # the first four letters are enough
+            assert total == len(cards[holder])
+        elif index == 3:
+            child.sendline(f"SEAL-{holder}")
+        elif index == 4:
+            corrections += 1
+            child.sendline("y")
+        else:
+            break
+    child.close()
+    text = screen.getvalue()
+    assert child.exitstatus == 0, text[-2000:]
+    assert corrections == 1
+    assert "word 7 looks wrong" in text
+    assert "card confirmed" in text
+    for step in ("Step 1.1", "Step 2.2", "Step 4.2", "Step 6.1", "Step 7.1", "Step 8.1"):
+        assert step in text
+    assert "head words:" in text
+    # nothing typed was echoed: no run of share words on the screen
+    assert_no_secret(text, cards)
+    record = Record.from_json((kit / "record.json").read_text())
+    assert verify_transcript(kit / "transcript.jsonl", expected_head=record.transcript_head).closed
+    methods = [
+        line
+        for line in (kit / "transcript.jsonl").read_text().splitlines()
+        if '"share_confirmed"' in line
+    ]
+    assert len(methods) == 2
+    assert all('"method":"typed"' in line for line in methods)
+
+
+@pytest.mark.skipif(not Path(CEREMONY).exists(), reason="the ceremony command is not installed")
+def test_ctrl_c_in_a_terminal(tmp_path: Path) -> None:
+    kit = tmp_path / "kit"
+    child = pexpect.spawn(
+        CEREMONY,
+        ["run", str(SMALL_PLAN), "--out", str(kit)],
+        encoding="utf-8",
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    while True:
+        index = child.expect(PROMPTS)
+        if index == 0:
+            child.sendline("y")
+        elif index == 1:
+            child.sendline("ACCEPT")
+        elif index == 2:
+            child.sendintr()  # Ctrl-C while the first holder types
+            break
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "interrupted at step 6.1" in child.before
+    assert "Traceback" not in child.before
+    assert sorted(p.name for p in kit.iterdir()) == ["transcript.jsonl"]
+    assert verify_transcript(kit / "transcript.jsonl").aborted
