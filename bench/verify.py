@@ -53,8 +53,10 @@ def naive(groups: list[list[str]], group_threshold: int) -> Callable[[], object]
         results = set()
         for chosen in itertools.combinations(range(len(groups)), group_threshold):
             parts = [
-                itertools.combinations(groups[g], shamir_mnemonic.share.Share.from_mnemonic(
-                    groups[g][0]).member_threshold)
+                itertools.combinations(
+                    groups[g],
+                    shamir_mnemonic.share.Share.from_mnemonic(groups[g][0]).member_threshold,
+                )
                 for g in chosen
             ]
             for combo in itertools.product(*parts):
@@ -96,15 +98,20 @@ def main() -> None:
     print(f"naive / proof speed-up: {ratio:.0f}x (target >= 50x)")
     print(f"start-up ratio: {t_help / t_base:.2f}x (target <= 1.5x)")
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "verify.json").write_text(json.dumps({
-        "largest_scheme_proof_s": t_largest,
-        "mid_scheme_proof_s": t_proof,
-        "mid_scheme_naive_s": t_naive,
-        "naive_over_proof": ratio,
-        "startup_baseline_s": t_base,
-        "startup_help_s": t_help,
-        "startup_ratio": t_help / t_base,
-    }, indent=2))
+    (RESULTS / "verify.json").write_text(
+        json.dumps(
+            {
+                "largest_scheme_proof_s": t_largest,
+                "mid_scheme_proof_s": t_proof,
+                "mid_scheme_naive_s": t_naive,
+                "naive_over_proof": ratio,
+                "startup_baseline_s": t_base,
+                "startup_help_s": t_help,
+                "startup_ratio": t_help / t_base,
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -101,7 +101,7 @@ def test_ctrl_c_leaves_only_an_aborted_transcript(tmp_path: Path, step: str) -> 
     last = json.loads((kit / "transcript.jsonl").read_text().splitlines()[-1])
     assert last["step"] == step
     # running again starts afresh; the aborted run is kept aside as evidence
-    spy, again = run_small(tmp_path)
+    _spy, again = run_small(tmp_path)
     assert (again / "record.json").exists()
     assert (tmp_path / "kit.aborted-1" / "transcript.jsonl").exists()
 

@@ -115,7 +115,14 @@ def test_verify_shares_bad_input() -> None:
         (["-t", "1", "-g", "a=4of3"], "above its 3 members"),
         (["-t", "1", "-g", "a=1of3"], "threshold of 1"),
         (["-t", "1", "-g", "a=2of3", "--strength", "100"], "strength 100"),
-        (["-t", "1", *functools.reduce(operator.iadd, (["-g", f"g{i}=2of3"] for i in range(17)), [])], "17 groups"),
+        (
+            [
+                "-t",
+                "1",
+                *functools.reduce(operator.iadd, (["-g", f"g{i}=2of3"] for i in range(17)), []),
+            ],
+            "17 groups",
+        ),
     ],
 )
 def test_split_invalid_scheme(args: list[str], phrase: str) -> None:

@@ -49,8 +49,16 @@ def test_mixed_dice_differ_between_runs(tmp_path: Path) -> None:
         (GOOD_50, ("--sides", "1"), "sides"),
         ("1" * 200_000, (), "larger than"),
     ],
-    ids=["too few", "a 7 on a d6", "letters", "empty file", "all ones", "fails chi-square",
-         "sides 1", "huge file"],
+    ids=[
+        "too few",
+        "a 7 on a d6",
+        "letters",
+        "empty file",
+        "all ones",
+        "fails chi-square",
+        "sides 1",
+        "huge file",
+    ],
 )
 def test_bad_dice(tmp_path: Path, rolls: str, extra: tuple[str, ...], phrase: str) -> None:
     result = split_with(tmp_path, rolls, *extra)
