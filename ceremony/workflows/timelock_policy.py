@@ -14,7 +14,7 @@ EVIDENCED_VERSION = "ceremony/v1/vdf-chain"
 def evidenced_lock(
     policy: RecoveryPolicy, *, measure: Callable[[], float] | None = None
 ) -> TimeLockInfo:
-    rate = (measure or (lambda: measure_vdf_rate(iterations=60_000, repeats=1)))()
+    rate = (measure or (lambda: measure_vdf_rate(repeats=1)))()
     work = work_for(policy.delay_seconds, rate)
     bounds = DelayBounds(work=work, rate=rate, speedup=float(policy.attacker_speedup))
     return TimeLockInfo(
