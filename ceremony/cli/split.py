@@ -25,6 +25,7 @@ Examples:
   ceremony split --group-threshold 1 --group solo=3of5 --strength 128 --kind bip39 \\
       --secret-file seed.txt --passphrase-file pass.txt --reveal --json
   ceremony split -t 1 -g solo=2of3 --strength 128 --dice-file rolls.txt --dice-only --reveal
+  ceremony split -t 1 -g solo=2of3 --timelock 72h --kit kit-sealed
   ceremony split -t 2 -g treasury=2of3 -g family=2of3 -g lawyer=1of1 \\
       --kit kit-acme --name "Acme treasury" --paper letter
 """
@@ -70,6 +71,19 @@ def split_command(
         ),
     ] = False,
     sides: Annotated[int, typer.Option("--sides", help="Sides of the dice (--dice-file).")] = 6,
+    timelock: Annotated[
+        str | None,
+        typer.Option(
+            "--timelock",
+            help="Seal the secret under a time lock of about this long on this machine "
+            "(e.g. 72h, 30d): recovery then needs the shares plus sequential work, or the "
+            "consent card.",
+        ),
+    ] = None,
+    speedup: Annotated[
+        float,
+        typer.Option("--speedup", help="Attacker speed-up k for the guaranteed minimum bound."),
+    ] = 10.0,
     kit: Annotated[
         Path | None,
         typer.Option("--kit", help="Write holder kits and the record into this new directory."),
@@ -139,7 +153,25 @@ def split_command(
             say(f"warning: {entropy.warning}")
         say(entropy.summary())
     say(f"splitting a {scheme.strength_bits}-bit {kind.value} secret: {scheme.summary()}")
-    result = split_secret(scheme, secret, passphrase)
+    sealed = None
+    if timelock is not None:
+        from ceremony.core.calibration import duration_from_text
+        from ceremony.workflows.split import split_sealed
+        from ceremony.workflows.timelock_policy import SEALED, calibrate, with_lock
+
+        if passphrase or secret_file is not None:
+            raise BadInput(
+                "--timelock cannot be combined with --passphrase-file or --secret-file",
+                "a sealed time lock makes its own passphrase and secret; leave those out",
+            )
+        say("measuring this machine's squaring rate for the time lock ...")
+        info = calibrate(SEALED, duration_from_text(timelock), speedup)
+        sealed = split_sealed(scheme, secret.reveal(), info.iterations)
+        result = sealed.result
+        info = with_lock(info, sealed.lock, consent_card=kit is not None)
+        say(f"time lock: {info.description}")
+    else:
+        result = split_secret(scheme, secret, passphrase)
     say(f"verified: every qualifying set of the {scheme.share_count} shares rebuilds the secret")
     if kit is not None:
         write_split_kit(
@@ -152,10 +184,23 @@ def split_command(
                 out(f"fingerprint {result.fingerprint}")
                 out(f"commitment {result.commitment}")
             return
+    data = split_json(result)
+    if sealed is not None:
+        data["timelock"] = {
+            "mode": "sealed",
+            "version": sealed.lock.version,
+            "modulus_hex": f"{sealed.lock.modulus:x}",
+            "squarings": sealed.lock.squarings,
+            "consent_passphrase": sealed.consent.reveal(),
+        }
     if as_json:
-        out(json.dumps(split_json(result), indent=2))
+        out(json.dumps(data, indent=2))
         return
     out(f"# ceremony split: identifier {result.identifier}, {scheme.summary()}")
+    if sealed is not None:
+        out(f"# sealed time lock {sealed.lock.version}: squarings {sealed.lock.squarings}")
+        out(f"# modulus {sealed.lock.modulus:x}")
+        out(f"# consent passphrase (SECRET, unlocks at once): {sealed.consent.reveal()}")
     out(f"# kind {kind.value}, fingerprint {result.fingerprint}")
     out(f"# commitment {result.commitment}")
     for spec, shares in zip(scheme.groups, result.groups, strict=True):
@@ -170,7 +215,15 @@ def split_command(
 
 
 def write_split_kit(
-    kit: Path, result: object, *, name: str, paper: str, force: bool, passphrase_used: bool
+    kit: Path,
+    result: object,
+    *,
+    name: str,
+    paper: str,
+    force: bool,
+    passphrase_used: bool,
+    timelock: object = None,
+    consent: object = None,
 ) -> None:
     from ceremony.paper.content import PaperSize
     from ceremony.ui.console import say
@@ -179,12 +232,22 @@ def write_split_kit(
         build_record,
         command_line_plan_hash,
         default_holders,
-        write_kit,
     )
     from ceremony.workflows.split import SplitResult
 
     assert isinstance(result, SplitResult)
-    options = KitOptions(ceremony_name=name, paper_size=PaperSize.from_text(paper))
+    from ceremony.core.sealed import Passphrase
+    from ceremony.files import staged_directory
+    from ceremony.model.record import TimeLockInfo
+    from ceremony.workflows.kit import populate_kit, write_consent
+
+    assert timelock is None or isinstance(timelock, TimeLockInfo)
+    assert consent is None or isinstance(consent, Passphrase)
+    options = KitOptions(
+        ceremony_name=name,
+        paper_size=PaperSize.from_text(paper),
+        time_lock_text=timelock.description if timelock else None,
+    )
     record = build_record(
         result,
         ceremony_name=name,
@@ -193,8 +256,12 @@ def write_split_kit(
         plan_source="command-line",
         passphrase_used=passphrase_used,
         demo=False,
+        timelock=timelock,
     )
-    final = write_kit(kit, result, record, options, overwrite=force)
+    with staged_directory(kit, overwrite=force) as staging:
+        final = populate_kit(staging, result, record, options)
+        if consent is not None:
+            write_consent(staging, final, consent, options)
     say(
         f"kit written to {kit}: {len(final.shares)} holder PDFs (secret, mode 0600), "
         "record.json and record.pdf (public), recover.py"

@@ -119,10 +119,14 @@ class DelayBounds:
     @property
     def text(self) -> str:
         """E.g. "about 3 days on this machine; at least 7 hours against hardware 10× faster"."""
+        minimum = (
+            "under a second"
+            if self.minimum_seconds < 1
+            else f"at least {duration_text(self.minimum_seconds, round_down=True)}"
+        )
         return (
             f"about {duration_text(self.expected_seconds)} on this machine; "
-            f"at least {duration_text(self.minimum_seconds, round_down=True)} "
-            f"against hardware {_number(self.speedup)}× faster"
+            f"{minimum} against hardware {_number(self.speedup)}× faster"
         )
 
     def to_dict(self) -> dict[str, object]:

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from ceremony.core.dice import DiceRolls
 from ceremony.core.entropy import EntropyReport, make_master_secret
+from ceremony.core.sealed import Passphrase
 from ceremony.errors import CeremonyError, Interrupted, NotVerified, Refused
 from ceremony.files import remove_tree
 from ceremony.model.plan import EntropySource, PassphrasePolicy, Plan, RecoveryMode
@@ -26,7 +27,8 @@ from ceremony.model.share import Share
 from ceremony.model.steps import Act, Step, applicable
 from ceremony.workflows import kit as kits
 from ceremony.workflows.preflight import Check, run_preflight
-from ceremony.workflows.split import SplitResult, split_secret
+from ceremony.workflows.split import SplitResult, split_sealed, split_secret
+from ceremony.workflows.timelock_policy import calibrate, with_lock
 from ceremony.workflows.transcript import Transcript, utc_now
 
 Rng = Callable[[int], bytes]
@@ -242,8 +244,33 @@ class Ceremony:
         if plan.secret.passphrase is PassphrasePolicy.PROMPT:
             passphrase = self.operator.read_passphrase()
         # Act 3: generation
-        step = self._begin("3.1")
-        split = split_secret(plan.scheme, secret, passphrase, rng=self.rng)
+        timelock: TimeLockInfo | None = None
+        consent: Passphrase | None = None
+        if plan.recovery.mode is RecoveryMode.NONE:
+            split = split_secret(plan.scheme, secret, passphrase, rng=self.rng)
+        else:
+            step = self._begin("3.1")
+            timelock = self._calibrate(step)
+            if plan.recovery.mode is RecoveryMode.SEALED:
+                locked = split_sealed(
+                    plan.scheme, secret.reveal(), timelock.iterations, rng=self.rng
+                )
+                split, consent = locked.result, locked.consent
+                timelock = with_lock(timelock, locked.lock, plan.recovery.consent_card)
+                self._log(
+                    "timelock_sealed",
+                    step,
+                    {
+                        "modulus_sha256": hashlib.sha256(timelock.modulus_hex.encode()).hexdigest(),
+                        "squarings": timelock.iterations,
+                        "version": timelock.version,
+                        "factors_destroyed": True,
+                        "consent_card": plan.recovery.consent_card,
+                    },
+                )
+            else:
+                split = split_secret(plan.scheme, secret, passphrase, rng=self.rng)
+        step = self._begin("3.2")
         self.operator.show_facts(
             "Secret",
             [
@@ -264,10 +291,6 @@ class Ceremony:
                 "passphrase": bool(passphrase),
             },
         )
-        timelock: TimeLockInfo | None = None
-        if plan.recovery.mode is not RecoveryMode.NONE:
-            step = self._begin("3.2")
-            timelock = self._calibrate(step)
         # Act 4: split and proof
         step = self._begin("4.1")
         self.operator.show_facts(
@@ -307,6 +330,8 @@ class Ceremony:
         # Act 5: paper
         step = self._begin("5.1")
         record = self._write_kit(split, passphrase, timelock)
+        if consent is not None and plan.recovery.consent_card:
+            kits.write_consent(self.directory, record, consent, self._options(timelock))
         self._log(
             "kit_written",
             step,
@@ -421,14 +446,13 @@ class Ceremony:
         return record
 
     def _calibrate(self, step: Step) -> TimeLockInfo:
-        from ceremony.workflows.timelock_policy import calibrate_policy
-
-        info = calibrate_policy(self.plan.recovery)
+        recovery = self.plan.recovery
+        info = calibrate(recovery.mode.value, recovery.delay_seconds, recovery.attacker_speedup)
         self.operator.show_facts(
             "Time lock",
             [
                 ("mode", info.mode),
-                ("work", f"{info.iterations} iterations"),
+                ("work", f"{info.iterations} sequential steps"),
                 ("bounds", info.description),
             ],
         )

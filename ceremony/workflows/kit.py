@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ceremony import __version__
+from ceremony.core.sealed import Passphrase
 from ceremony.files import staged_directory, write_atomic
 from ceremony.model.hashwords import hash_words
 from ceremony.model.record import Record, ShareEntry, TimeLockInfo
@@ -284,3 +285,26 @@ def write_kit(
     with staged_directory(directory, overwrite=overwrite) as staging:
         final = populate_kit(staging, split, record, options)
     return final
+
+
+CONSENT_FORMAT = "ceremony-consent/v1"
+
+
+def consent_text(record: Record, consent: Passphrase) -> str:
+    """The consent file that `ceremony recover unlock --consent-file` reads. SECRET."""
+    return f"{CONSENT_FORMAT}\nceremony_id: {record.ceremony_id}\npassphrase: {consent.reveal()}\n"
+
+
+def write_consent(
+    directory: Path, record: Record, consent: Passphrase, options: KitOptions
+) -> None:
+    """The consent card (PDF and text file) in `consent/`, mode 0600: the fast path past the lock."""
+    folder = directory / "consent"
+    os.mkdir(folder, 0o700)
+    write_atomic(folder / "consent.txt", consent_text(record, consent).encode(), secret=True)
+    try:
+        from ceremony.paper.consent import render_consent_card
+    except ImportError:  # the card's renderer ships with the recovery work
+        return
+    pdf = render_consent_card(record, consent.reveal(), options.paper_size)
+    write_atomic(folder / "consent-card.pdf", pdf, secret=True)

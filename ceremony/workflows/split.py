@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ceremony.core import fingerprint, slip39
+from ceremony.core.sealed import Passphrase, SealedLock, seal_ems
 from ceremony.core.verify import verify_shares
 from ceremony.errors import NotVerified
 from ceremony.model.scheme import Scheme
@@ -67,3 +68,49 @@ def prove_split(result: SplitResult, passphrase: bytes) -> None:
             "the shares do not rebuild the secret that was split",
             "this is a bug; do not use these shares",
         )
+
+
+@dataclass(frozen=True)
+class SealedSplit:
+    """A split whose secret is sealed under a time lock: S = decrypt(EMS, P), P = f(x^(2^T) mod N).
+
+    `consent` is P, the consent-card passphrase: SECRET, the fast path past the time lock.
+    """
+
+    result: SplitResult
+    lock: SealedLock
+    consent: Passphrase = field(repr=False)
+
+
+def split_sealed(
+    scheme: Scheme, ems_bytes: bytes, squarings: int, *, rng: Rng = secrets.token_bytes
+) -> SealedSplit:
+    """Seal a random EMS under a fresh time lock and split it. The factors of N never leave
+    `core.sealed.seal`. In sealed mode the BIP-39 passphrase (kind bip39) is empty: P only unlocks
+    the shares."""
+    identifier = slip39.new_identifier(rng)
+    sealed = seal_ems(
+        ems_bytes,
+        squarings,
+        identifier=identifier,
+        extendable=scheme.extendable,
+        iteration_exponent=scheme.iteration_exponent,
+        rng=rng,
+    )
+    secret = Secret(sealed.secret.reveal(), scheme.kind)
+    ems = slip39.EncryptedSecret(
+        identifier=identifier,
+        extendable=scheme.extendable,
+        iteration_exponent=scheme.iteration_exponent,
+        ciphertext=ems_bytes,
+    )
+    groups = slip39.split_ems(ems, scheme, rng=rng)
+    result = SplitResult(
+        scheme=scheme,
+        identifier=identifier,
+        fingerprint=fingerprint.master_fingerprint(secret, b""),
+        commitment=fingerprint.commitment(secret),
+        groups=groups,
+    )
+    prove_split(result, sealed.passphrase.slip39_bytes())
+    return SealedSplit(result=result, lock=sealed.lock, consent=sealed.passphrase)
