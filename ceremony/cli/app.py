@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "ceremony.cli.combine",
     "ceremony.cli.verify",
     "ceremony.cli.repair",
+    "ceremony.cli.check_share",
     "ceremony.cli.plan",
     "ceremony.cli.preflight",
     "ceremony.cli.run",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ceremony.cli.base import app
-from ceremony.cli.options import Json, Kind, PassphraseFile, Reveal, SharesSource
+from ceremony.cli.options import Json, Kind, PassphraseFile, Reveal, SharesFile
 from ceremony.model.scheme import SecretKind
 
 HELP = """Combine shares (one per line) into the secret, after proving that all of them agree.
@@ -15,6 +15,7 @@ holds the right shares without revealing the secret.
 
 \b
 Examples:
+  ceremony combine                  type the shares at a hidden prompt
   ceremony combine shares.txt
   ceremony combine shares.txt --passphrase-file pass.txt --reveal
   cat shares.txt | ceremony combine - --kind bip39 --reveal --json
@@ -23,7 +24,7 @@ Examples:
 
 @app.command("combine", help=HELP)
 def combine_command(
-    source: SharesSource = "-",
+    source: SharesFile = None,
     passphrase_file: PassphraseFile = None,
     kind: Kind = SecretKind.SLIP39,
     reveal: Reveal = False,
@@ -31,8 +32,9 @@ def combine_command(
 ) -> None:
     from ceremony.core.fingerprint import bip39_phrase
     from ceremony.ui.console import out, say
+    from ceremony.ui.share_source import read_shares
     from ceremony.workflows.combine import combine_shares, progress_lines
-    from ceremony.workflows.inputs import read_passphrase_file, read_shares
+    from ceremony.workflows.inputs import read_passphrase_file
 
     shares = read_shares(source)
     passphrase = read_passphrase_file(passphrase_file)

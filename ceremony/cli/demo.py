@@ -1,49 +1,73 @@
-"""`ceremony demo`: a whole run on a built-in scheme with a throw-away secret."""
+"""`ceremony demo`: a whole ceremony on a built-in plan, then a recovery that checks the result."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
 from ceremony.cli.base import app
 
-HELP = """Run a demonstration on a built-in plan with a throw-away DEMO secret: split, prove,
-recover from a quorum, and check the fingerprint. Nothing here protects real funds.
+HELP = """Run the whole mission on a built-in plan with a throw-away DEMO secret: the guided
+ceremony in scriptable mode (every page marked DEMO), then a recovery from a quorum whose result
+is checked against the recorded fingerprint and commitment. Nothing here protects real funds.
 
 \b
-Example:
+Examples:
   ceremony demo
+  ceremony demo --out /tmp
 """
 
 
 @app.command("demo", help=HELP)
-def demo_command() -> None:
-    import secrets
+def demo_command(
+    out: Annotated[
+        Path, typer.Option("--out", help="Where to create the demo-kit directory.")
+    ] = Path("."),
+) -> None:
     import time
 
-    from ceremony.model.scheme import GroupSpec, Scheme
-    from ceremony.model.secret import Secret
+    from ceremony.model.share import Share
+    from ceremony.ui.answers import ScriptedOperator
     from ceremony.ui.console import say
     from ceremony.workflows.combine import combine_shares
-    from ceremony.workflows.split import split_secret
+    from ceremony.workflows.demo import demo_directory, quorum, run_demo_ceremony
+
+    class DemoOperator(ScriptedOperator):
+        """Scripted answers that keep the DEMO shares in memory for the recovery that follows."""
+
+        shares: list[Share]
+
+        def reenter_share(self, holder: str, group: str, expected: Share) -> str:
+            self.shares.append(expected)
+            return super().reenter_share(holder, group, expected)
 
     started = time.monotonic()
-    scheme = Scheme(
-        group_threshold=2,
-        groups=(
-            GroupSpec("treasury", 2, 3),
-            GroupSpec("family", 2, 3),
-            GroupSpec("lawyer", 1, 1),
-        ),
-        strength_bits=256,
+    operator = DemoOperator(accept_preflight_failures=True, bag_serial_prefix="DEMO-BAG-")
+    operator.shares = []
+    directory = demo_directory(out)
+    say("DEMO: running the whole ceremony on the built-in plan (answers are scripted)")
+    demo = run_demo_ceremony(operator, directory)
+    record = demo.outcome.record
+    say("")
+    say(f"DEMO: recovery from a quorum of {record.group_threshold} groups")
+    chosen = quorum(record, operator.shares)
+    recovered = combine_shares(chosen, b"", record.kind)
+    verdict = (
+        recovered.fingerprint == record.fingerprint and recovered.commitment == record.commitment
     )
-    say(f"DEMO: splitting a throw-away 256-bit secret: {scheme.summary()}")
-    result = split_secret(scheme, Secret(secrets.token_bytes(32)), b"")
-    say(f"DEMO: {scheme.share_count} shares made; every qualifying set proven to rebuild it")
-    say(f"DEMO: fingerprint {result.fingerprint}, commitment {result.commitment[:16]}...")
-    quorum = [*result.groups[0][:2], *result.groups[2]]
-    recovered = combine_shares(quorum, b"", scheme.kind)
-    if recovered.fingerprint != result.fingerprint:
-        raise AssertionError("demo recovery gave another fingerprint")
     say(
-        f"DEMO: recovered from treasury 2 of 3 + lawyer 1 of 1: fingerprint "
-        f"{recovered.fingerprint} matches"
+        f"DEMO: recovered fingerprint {recovered.fingerprint}, recorded {record.fingerprint}: "
+        + ("it IS the recorded secret" if verdict else "NOT the recorded secret")
     )
-    say(f"DEMO: done in {time.monotonic() - started:.1f} s")
+    if not verdict:
+        raise AssertionError("the demo recovery did not give the recorded secret")
+    say("")
+    say(f"DEMO: done in {time.monotonic() - started:.1f} s. The kit is in {directory}:")
+    say(f"  {directory}/record.pdf          the public ceremony record (print it, sign it)")
+    say(f"  {directory}/holders/*.pdf       one share card + instructions per holder (SECRET)")
+    say(f"  {directory}/runbooks/*.pdf      the printed runbooks, facts filled in")
+    say(f"  {directory}/recover.py          the standalone recovery program")
+    say(f"  {directory}/transcript.jsonl    the hash-chained transcript; check it with:")
+    say(f"      ceremony audit {directory}")

@@ -32,10 +32,12 @@ Reveal = Annotated[
     bool,
     typer.Option("--reveal", help="Print secret material (shares or the secret) on stdout."),
 ]
-SharesSource = Annotated[
-    str,
+SharesFile = Annotated[
+    str | None,
     typer.Argument(
-        help="File with one share per line (blank lines and # comments ignored); - for stdin.",
+        help="File with one share per line (blank lines and # comments ignored); - for stdin. "
+        "Without it, at a terminal the shares are typed at a hidden prompt.",
+        metavar="FILE",
         show_default=False,
     ),
 ]

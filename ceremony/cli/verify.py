@@ -5,24 +5,25 @@ from __future__ import annotations
 import json
 
 from ceremony.cli.base import app
-from ceremony.cli.options import Json, SharesSource
+from ceremony.cli.options import Json, SharesFile
 
 HELP = """Check each share (word list, checksum), that they belong together, which groups are
 complete, whether a quorum is present, and prove that all given shares agree.
 
 \b
 Examples:
+  ceremony verify-shares            type the shares at a hidden prompt
   ceremony verify-shares shares.txt
   ceremony verify-shares - --json < shares.txt
 """
 
 
 @app.command("verify-shares", help=HELP)
-def verify_command(source: SharesSource = "-", as_json: Json = False) -> None:
+def verify_command(source: SharesFile = None, as_json: Json = False) -> None:
     from ceremony.core.verify import verify_shares
     from ceremony.ui.console import out
+    from ceremony.ui.share_source import read_shares
     from ceremony.workflows.combine import progress_lines
-    from ceremony.workflows.inputs import read_shares
 
     shares = read_shares(source)
     proof = verify_shares(shares)

@@ -1,0 +1,90 @@
+"""`ceremony check-share --record R`: a holder checks one share against the ceremony record.
+
+Read-only and secret-free on output: the share is typed at a hidden prompt (or read from a file)
+and never echoed; the result names the holder, the group and the check code printed on the card.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ceremony.cli.base import app
+from ceremony.cli.options import Json
+
+HELP = """Check one share against the ceremony record, with no other share: its words and
+checksum, that it belongs to this ceremony, and that it is exactly the share that was issued.
+Says whose share it is and shows its check code, to compare with the card.
+
+At a terminal the share is typed at a hidden prompt (the first four letters of each word are
+enough); a mistyped word is found with the checksum and its correction is offered, never applied
+without asking. Nothing is written and the share is never shown.
+
+\b
+Examples:
+  ceremony check-share --record kit/record.json
+  ceremony check-share --record kit share.txt
+  ceremony check-share --record record.json --json - < share.txt
+"""
+
+RecordPath = Annotated[
+    Path,
+    typer.Option(
+        "--record",
+        help="The ceremony's record.json (public), or the kit directory that holds it.",
+        show_default=False,
+    ),
+]
+ShareFile = Annotated[
+    str | None,
+    typer.Argument(
+        help="File with the share's words; - for stdin. Without it, the share is typed at a "
+        "hidden prompt.",
+        metavar="FILE",
+        show_default=False,
+    ),
+]
+
+
+@app.command("check-share", help=HELP)
+def check_share_command(
+    record_path: RecordPath,
+    source: ShareFile = None,
+    as_json: Json = False,
+) -> None:
+    from ceremony.ui.console import out, say
+    from ceremony.ui.share_source import read_share
+    from ceremony.workflows.check_share import check_share, load_record
+
+    record = load_record(record_path)
+    typed = read_share(source)
+    result = check_share(record, typed.share)
+    if typed.corrected:
+        words = "words" if len(typed.corrected) > 1 else "word"
+        positions = ", ".join(str(p + 1) for p in typed.corrected)
+        say(
+            f"corrected as you confirmed: {words} {positions}; if the card reads differently "
+            "there, have it rewritten"
+        )
+    if as_json:
+        out(
+            json.dumps(
+                {
+                    "format": "ceremony-check-share/v1",
+                    "ceremony_id": result.ceremony_id,
+                    "holder": result.holder,
+                    "group": result.group,
+                    "member": result.member,
+                    "check_code": result.check_code,
+                    "matches": True,
+                },
+                indent=2,
+            )
+        )
+        return
+    out(result.summary())
+    out(f"check code {result.check_code}: compare it with the code on your card")
+    out(f"ceremony {result.ceremony_name} ({result.ceremony_id})")
