@@ -22,17 +22,7 @@ def write_atomic(path: Path, data: bytes, *, secret: bool, overwrite: bool = Fal
     readable by others, even for a moment.
     """
     path = Path(path)
-    if path.exists() and not overwrite:
-        raise Refused(
-            f"{path} already exists",
-            "choose another path, or pass --force to replace it",
-        )
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise OutputFailed(
-            f"cannot write {path}: the directory {directory} does not exist",
-            "create the directory first, or choose another output path",
-        )
+    directory = _writable_target(path, overwrite, "choose another path")
     tmp = directory / f".{path.name}.{secrets.token_hex(6)}.partial"
     mode = SECRET_MODE if secret else PUBLIC_MODE
     try:
@@ -69,17 +59,7 @@ def staged_directory(final: Path, *, overwrite: bool = False) -> Iterator[Path]:
     no secret file of a failed run, is left behind.
     """
     final = Path(final)
-    if final.exists() and not overwrite:
-        raise Refused(
-            f"{final} already exists",
-            "choose a new directory, or pass --force to replace it",
-        )
-    parent = final.parent if str(final.parent) else Path(".")
-    if not parent.is_dir():
-        raise OutputFailed(
-            f"cannot create {final}: the directory {parent} does not exist",
-            "create the parent directory first, or choose another location",
-        )
+    parent = _writable_target(final, overwrite, "choose a new directory")
     staging = parent / f".{final.name}.{secrets.token_hex(6)}.partial"
     try:
         os.mkdir(staging, 0o700)
@@ -96,6 +76,19 @@ def staged_directory(final: Path, *, overwrite: bool = False) -> Iterator[Path]:
     except BaseException:
         remove_tree(staging)
         raise
+
+
+def _writable_target(path: Path, overwrite: bool, alternative: str) -> Path:
+    """The directory `path` goes into; refuses an existing `path` unless overwriting."""
+    if path.exists() and not overwrite:
+        raise Refused(f"{path} already exists", f"{alternative}, or pass --force to replace it")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputFailed(
+            f"cannot write {path}: the directory {parent} does not exist",
+            "create the directory first, or choose another location",
+        )
+    return parent
 
 
 def remove_tree(path: Path) -> None:

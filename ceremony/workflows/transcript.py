@@ -178,6 +178,53 @@ class Transcript:
         transcript.append(OPENED, role=role, data={**(data or {}), "format": FORMAT})
         return transcript
 
+    @classmethod
+    def resume(
+        cls,
+        path: Path,
+        *,
+        clock: Clock = utc_now,
+        tool: str = f"ceremony {__version__}",
+    ) -> Self:
+        """Reopen an existing transcript for more entries, after checking its whole chain.
+
+        For transcripts that span several runs (a recovery session: start, wait, unlock). The file
+        is opened first and its bytes are read through that same handle, so the chain that was
+        checked is the one that is continued. A closed or aborted transcript is never reopened.
+        """
+        path = Path(path)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_APPEND)
+        except FileNotFoundError:
+            raise BadInput(
+                f"the transcript {path} does not exist",
+                "give the directory of a session that was started, unchanged",
+            ) from None
+        except OSError as exc:
+            raise OutputFailed(
+                f"cannot open the transcript {path}: {exc.strerror or exc}",
+                "check that the file is writable",
+            ) from None
+        try:
+            summary = verify_lines(_read_all(fd))
+            if summary.closed or summary.aborted:
+                raise Refused(
+                    f"the transcript {path} has ended (its last entry is "
+                    f"'{summary.entries[-1].event}')",
+                    "a finished transcript is never reopened; start a new one",
+                )
+        except BaseException:
+            os.close(fd)
+            raise
+        transcript = cls(path, fd, clock=clock, tool=tool)
+        transcript._seq = summary.entries[-1].seq
+        transcript._head = summary.head
+        return transcript
+
+    def suspend(self) -> None:
+        """Stop writing for now without ending the transcript; `resume` continues it later."""
+        self._release()
+
     @property
     def finished(self) -> bool:
         return self._fd is None
@@ -448,6 +495,17 @@ def _typed(value: object, kind: type[_T]) -> _T:
 
 def _optional(value: object) -> str | None:
     return None if value is None else _typed(value, str)
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    offset = 0
+    while True:
+        chunk = os.pread(fd, 1 << 16, offset)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        offset += len(chunk)
 
 
 def _write_all(fd: int, data: bytes) -> None:
