@@ -439,6 +439,7 @@ class Ceremony:
                 "administrator": plan.roles.administrator,
                 "witnesses": list(plan.roles.witnesses),
                 "auditor": plan.roles.auditor or "",
+                "entropy": plan.entropy.source.value,
             },
         )
         record = kits.populate_kit(self.directory, split, record, self._options(timelock))
@@ -473,10 +474,8 @@ class Ceremony:
 
 
 def _render_runbooks(directory: Path, record: Record, options: kits.KitOptions) -> None:
-    try:
-        from ceremony.workflows.runbooks import render_runbooks
-    except ImportError:  # pragma: no cover - runbooks arrive with their own module
-        return
+    from ceremony.workflows.runbooks import render_runbooks
+
     render_runbooks(record, directory / "runbooks", options.paper_size, overwrite=False)
 
 

@@ -1,0 +1,497 @@
+"""The printed runbooks of one ceremony kit: every runbook filled with the record's facts, and the
+recover.py appendix, written as PDFs into the kit's `runbooks/` folder.
+
+Called by the guided ceremony when it writes the kit, and by `ceremony runbook render` afterwards
+(for example once bag serials are recorded, or to check a printed kit against its record).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ceremony import __version__
+from ceremony.core.calibration import duration_text
+from ceremony.errors import BadInput, NotVerified, Refused
+from ceremony.files import write_atomic
+from ceremony.model.hashwords import hash_words
+from ceremony.model.plan import PassphrasePolicy, Plan, RecoveryMode
+from ceremony.model.record import Record, TimeLockInfo
+from ceremony.model.runbook import RUNBOOKS, Facts, HolderRow, Runbook, fill, parse
+from ceremony.model.scheme import SecretKind
+from ceremony.paper.content import PaperSize
+from ceremony.paper.listing import render_listing
+from ceremony.paper.runbook import RunbookMeta, render_runbook
+from ceremony.workflows.standalone import recover_py_sha256, render_recover_py
+
+APPENDIX = "recover-py-appendix"
+"""File name (without .pdf) of the printed recover.py."""
+APPENDIX_TITLE = "recover.py"
+
+
+def facts_from_record(record: Record) -> Facts:
+    """Everything the runbooks may say about this ceremony, from its public record only."""
+    lock = record.timelock
+    groups = ", ".join(f"{g.name} ({g.threshold} of {g.count})" for g in record.groups)
+    kind_text = _kind_text(record.kind)
+    smallest = sorted(g.threshold for g in record.groups)[: record.group_threshold]
+    roles = record.roles
+    witnesses = tuple(str(name) for name in roles.get("witnesses", []) if str(name).strip())
+    values = {
+        "ceremony_name": record.ceremony_name,
+        "ceremony_id": record.ceremony_id,
+        "clock": f"{record.clock_untrusted} (the ceremony computer's clock, not trusted)",
+        "tool": record.tool,
+        "plan_hash_words": hash_words(bytes.fromhex(record.plan_sha256)),
+        "plan_sha256": record.plan_sha256,
+        "fingerprint": record.fingerprint,
+        "commitment": record.commitment,
+        "kind": record.kind.value,
+        "kind_text": kind_text,
+        "strength_bits": str(record.strength_bits),
+        "passphrase": "yes, the shares need it" if record.passphrase else "none",
+        "group_threshold": str(record.group_threshold),
+        "group_count": str(len(record.groups)),
+        "groups": groups,
+        "scheme": f"{record.group_threshold} of {len(record.groups)} groups: {groups}",
+        "share_count": str(len(record.shares)),
+        "minimum_holders": str(sum(smallest)),
+        "delay_summary": delay_summary(lock),
+        "recover_py_sha256": record.recover_py_sha256,
+        "recover_command": recover_command(record),
+        "transcript_head_words": (
+            hash_words(bytes.fromhex(record.transcript_head)) if record.transcript_head else ""
+        ),
+        "administrator": str(roles.get("administrator", "")),
+        "witnesses": ", ".join(witnesses),
+        "auditor": str(roles.get("auditor", "")),
+    }
+    if lock is None:
+        values["delay_mode"] = "no time lock"
+    else:
+        values.update(
+            {
+                "delay_mode": "sealed time lock" if lock.mode == "sealed" else "evidenced delay",
+                "delay_expected": duration_text(lock.expected_seconds),
+                "delay_minimum": duration_text(lock.minimum_seconds, round_down=True),
+                "attacker_speedup": f"{lock.attacker_speedup:g}",
+                "delay_work": str(lock.iterations),
+                "timelock_t": str(lock.iterations),
+                "timelock_modulus": _grouped(lock.modulus_hex),
+            }
+        )
+    holders = tuple(
+        HolderRow(
+            holder=entry.holder,
+            group=entry.group,
+            member_number=entry.member_number,
+            member_count=record.groups[entry.group_number - 1].count,
+            check_code=entry.check_code,
+            bag_serial=entry.bag_serial,
+            contact=entry.contact,
+        )
+        for entry in record.shares
+    )
+    signers = {
+        "administrator": (values["administrator"],),
+        "witnesses": witnesses or ("", ""),
+        "auditor": (values["auditor"],),
+        "coordinator": ("",),
+        "holders": tuple(entry.holder for entry in record.shares),
+    }
+    return Facts(
+        values=values,
+        holders=holders,
+        conditions=frozenset(_conditions(record)),
+        unknown=frozenset() if _dice(record) is not None else frozenset({"dice"}),
+        signers=signers,
+        demo=record.demo,
+        facts_rows=_facts_rows(record, values),
+    )
+
+
+def facts_from_plan(plan: Plan) -> Facts:
+    """What is known before the ceremony, for printing its script in advance: no ceremony id,
+    fingerprint or check code yet (blanks to write in), and the delay as planned, not measured."""
+    groups = ", ".join(f"{g.name} ({g.threshold} of {g.count})" for g in plan.groups)
+    kind = plan.secret.kind
+    recovery = plan.recovery
+    passphrase = plan.secret.passphrase is PassphrasePolicy.PROMPT
+    witnesses = tuple(plan.roles.witnesses)
+    values = {
+        "ceremony_name": plan.name,
+        "tool": f"ceremony {__version__}",
+        "plan_hash_words": plan.hash_words,
+        "plan_sha256": plan.sha256,
+        "kind": kind.value,
+        "kind_text": _kind_text(kind),
+        "strength_bits": str(plan.secret.strength_bits),
+        "passphrase": "yes, the shares need it" if passphrase else "none",
+        "group_threshold": str(plan.secret.group_threshold),
+        "group_count": str(len(plan.groups)),
+        "groups": groups,
+        "scheme": f"{plan.secret.group_threshold} of {len(plan.groups)} groups: {groups}",
+        "share_count": str(sum(g.count for g in plan.groups)),
+        "minimum_holders": str(plan.minimum_holders),
+        "administrator": plan.roles.administrator,
+        "witnesses": ", ".join(witnesses),
+        "auditor": plan.roles.auditor or "",
+        "delay_mode": "no time lock",
+        "delay_summary": delay_summary(None),
+    }
+    conditions = {kind.value, "passphrase" if passphrase else "no-passphrase"}
+    if plan.entropy.source.uses_dice:
+        conditions.add("dice")
+    if recovery.mode is RecoveryMode.NONE:
+        conditions.add("no-timelock")
+    else:
+        sealed = recovery.mode is RecoveryMode.SEALED
+        conditions.update({"timelock", "sealed" if sealed else "evidenced"})
+        if recovery.consent_card:
+            conditions.add("consent")
+        expected = float(recovery.delay_seconds)
+        minimum = expected / recovery.attacker_speedup
+        values.update(
+            {
+                "delay_mode": "sealed time lock" if sealed else "evidenced delay",
+                "delay_expected": duration_text(expected),
+                "delay_minimum": duration_text(minimum, round_down=True),
+                "attacker_speedup": str(recovery.attacker_speedup),
+                "delay_summary": bounds_text(
+                    "sealed time lock" if sealed else "evidenced delay",
+                    expected,
+                    minimum,
+                    recovery.attacker_speedup,
+                ).removesuffix(".")
+                + " (measured at the ceremony).",
+            }
+        )
+    command = ["python3 recover.py"]
+    if kind is SecretKind.BIP39:
+        command.append("--kind bip39")
+    if recovery.mode is RecoveryMode.SEALED:
+        command.append('--timelock-n "$(cat modulus.txt)" --timelock-t T')
+    values["recover_command"] = " ".join([*command, "shares.txt"])
+    holders = tuple(
+        HolderRow(holder.name, group.name, number, group.count, "", contact=holder.contact)
+        for group in plan.groups
+        for number, holder in enumerate(group.holders, start=1)
+    )
+    signers = {
+        "administrator": (plan.roles.administrator,),
+        "witnesses": witnesses or ("", ""),
+        "auditor": (plan.roles.auditor or "",),
+        "coordinator": ("",),
+        "holders": tuple(h.holder for h in holders),
+    }
+    rows = (
+        ("Ceremony", values["ceremony_name"]),
+        ("Ceremony id", ""),
+        ("Plan words", values["plan_hash_words"]),
+        ("Scheme", values["scheme"]),
+        ("Secret", f"{plan.secret.strength_bits}-bit {values['kind_text']}"),
+        ("Passphrase", values["passphrase"]),
+        ("Entropy", plan.entropy.source.value),
+        ("Master fingerprint", ""),
+        ("Recovery delay", values["delay_summary"]),
+        ("Transcript head words", ""),
+    )
+    return Facts(
+        values=values,
+        holders=holders,
+        conditions=frozenset(conditions),
+        signers=signers,
+        demo=plan.demo,
+        facts_rows=rows,
+    )
+
+
+def _kind_text(kind: SecretKind) -> str:
+    if kind is SecretKind.BIP39:
+        return "BIP-39 secret: the wallet takes it as a BIP-39 phrase"
+    return "SLIP-39 secret: the wallet takes the shares, or the master secret as its seed"
+
+
+def delay_summary(lock: TimeLockInfo | None) -> str:
+    if lock is None:
+        return "none; enough shares recover the secret at once."
+    mode = "sealed time lock" if lock.mode == "sealed" else "evidenced delay"
+    return bounds_text(mode, lock.expected_seconds, lock.minimum_seconds, lock.attacker_speedup)
+
+
+def bounds_text(mode: str, expected: float, minimum: float, speedup: float) -> str:
+    """Both bounds in words: "evidenced delay, about 3 days on the ceremony computer and at least
+    7 hours on hardware 10 times faster." The minimum is rounded down, never overstated."""
+    floor = duration_text(minimum, round_down=True)
+    floor = floor if floor.startswith("less") else f"at least {floor}"
+    return (
+        f"{mode}, about {duration_text(expected)} on the ceremony computer and {floor} on "
+        f"hardware {speedup:g} times faster."
+    )
+
+
+def recover_command(record: Record) -> str:
+    """The command line an heir types to run recover.py for this ceremony."""
+    parts = ["python3 recover.py"]
+    if record.kind is SecretKind.BIP39:
+        parts.append("--kind bip39")
+    lock = record.timelock
+    if lock is not None and lock.mode == "sealed":
+        parts.append(f'--timelock-n "$(cat modulus.txt)" --timelock-t {lock.iterations}')
+    parts.append("shares.txt")
+    return " ".join(parts)
+
+
+def _grouped(hex_text: str) -> str:
+    return " ".join(hex_text[i : i + 8] for i in range(0, len(hex_text), 8))
+
+
+def _dice(record: Record) -> bool | None:
+    """Whether dice were rolled, if the record says (roles["entropy"] as the plan's source)."""
+    source = record.roles.get("entropy")
+    if not isinstance(source, str) or not source:
+        return None
+    return "dice" in source
+
+
+def _conditions(record: Record) -> set[str]:
+    lock = record.timelock
+    found = {record.kind.value, "passphrase" if record.passphrase else "no-passphrase"}
+    if lock is None:
+        found.add("no-timelock")
+    else:
+        found.add("timelock")
+        found.add("sealed" if lock.mode == "sealed" else "evidenced")
+        if lock.consent_card:
+            found.add("consent")
+    if _dice(record):
+        found.add("dice")
+    return found
+
+
+def _facts_rows(record: Record, values: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    rows = [
+        ("Ceremony", values["ceremony_name"]),
+        ("Ceremony id", values["ceremony_id"]),
+        ("Plan words", values["plan_hash_words"]),
+        ("Scheme", values["scheme"]),
+        ("Secret", f"{record.strength_bits}-bit {values['kind_text']}"),
+        ("Passphrase", values["passphrase"]),
+        ("Master fingerprint", values["fingerprint"]),
+        ("Secret commitment", values["commitment"]),
+        ("Recovery delay", values["delay_summary"]),
+        ("recover.py SHA-256", values["recover_py_sha256"]),
+        ("Transcript head words", values["transcript_head_words"]),
+        ("Recorded at", values["clock"]),
+    ]
+    return tuple(rows)
+
+
+# ---------------------------------------------------------------- rendering
+
+
+@dataclass(frozen=True)
+class RenderedRunbook:
+    name: str
+    runbook: Runbook
+    pdf: bytes
+
+
+UNKNOWN_ID = "____-____-____"
+"""The ceremony id on runbooks printed from a plan, before the ceremony gives it: written in."""
+
+
+def fill_runbooks(facts: Facts) -> list[Runbook]:
+    """Every runbook filled with these facts, parsed; their `.text` is what is hashed."""
+    return [parse(name, fill(name, facts)) for name in RUNBOOKS]
+
+
+def record_meta(record: Record) -> RunbookMeta:
+    return RunbookMeta(record.ceremony_name, record.ceremony_id, record.demo)
+
+
+def plan_meta(plan: Plan) -> RunbookMeta:
+    return RunbookMeta(plan.name, UNKNOWN_ID, plan.demo)
+
+
+def render_all(facts: Facts, meta: RunbookMeta, paper: PaperSize) -> list[RenderedRunbook]:
+    return [
+        RenderedRunbook(runbook.name, runbook, render_runbook(runbook, meta, paper))
+        for runbook in fill_runbooks(facts)
+    ]
+
+
+def load_record(path: Path) -> tuple[Record, Path]:
+    """The record from record.json or a kit directory, and the file it came from."""
+    path = Path(path)
+    file = path / "record.json" if path.is_dir() else path
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise BadInput(
+            f"cannot read the record {file}: {reason}",
+            "give the record.json of the ceremony kit, or the kit directory",
+        ) from None
+    return Record.from_json(text, source=str(file)), file
+
+
+def kit_program(record: Record, kit_copy: Path) -> str:
+    """The kit's own recover.py when it is there, else this version's (checked either way)."""
+    return recover_program(record, kit_copy if kit_copy.is_file() else None)
+
+
+def recover_program(record: Record, kit_copy: Path | None = None) -> str:
+    """The recover.py to print: the kit's own copy if given, else this version's; either way it
+    must be the one whose SHA-256 the record holds."""
+    text = kit_copy.read_text(encoding="utf-8") if kit_copy is not None else render_recover_py()
+    digest = recover_py_sha256(text)
+    if record.recover_py_sha256 and digest != record.recover_py_sha256:
+        raise NotVerified(
+            f"the recover.py to print (SHA-256 {digest[:16]}...) is not the one in the record",
+            "render with the kit's own recover.py beside record.json, or with the ceremony "
+            "version that made the kit",
+        )
+    return text
+
+
+def render_recover_appendix(paper: PaperSize, program: str | None = None) -> bytes:
+    """The printed appendix: recover.py with line numbers and its SHA-256 on every page."""
+    text = render_recover_py() if program is None else program
+    return render_listing(APPENDIX_TITLE, text, recover_py_sha256(text), paper)
+
+
+def render_runbooks(
+    record: Record,
+    out_dir: Path,
+    paper: PaperSize,
+    *,
+    overwrite: bool,
+    program: str | None = None,
+    markdown: bool = False,
+) -> list[Path]:
+    """Write every runbook PDF and the recover.py appendix into `out_dir` (created if missing).
+
+    Nothing is written if any output exists and `overwrite` is false. `markdown` also writes each
+    filled runbook as NAME.md, whose `sha256sum` is the hash printed on its PDF.
+    """
+    program = recover_program(record) if program is None else program
+    facts = facts_from_record(record)
+    return _write(
+        render_all(facts, record_meta(record), paper),
+        render_recover_appendix(paper, program),
+        out_dir,
+        overwrite=overwrite,
+        markdown=markdown,
+    )
+
+
+def render_plan_runbooks(
+    plan: Plan, out_dir: Path, paper: PaperSize, *, overwrite: bool, markdown: bool = False
+) -> list[Path]:
+    """The runbooks as far as the plan knows them, to print and work through at the ceremony
+    itself (the kit's copies, rendered from the record, come only after act 5)."""
+    return _write(
+        render_all(facts_from_plan(plan), plan_meta(plan), paper),
+        render_recover_appendix(paper),
+        out_dir,
+        overwrite=overwrite,
+        markdown=markdown,
+    )
+
+
+def _write(
+    rendered: Sequence[RenderedRunbook],
+    appendix: bytes,
+    out_dir: Path,
+    *,
+    overwrite: bool,
+    markdown: bool,
+) -> list[Path]:
+    outputs: list[tuple[str, bytes]] = []
+    for item in rendered:
+        outputs.append((f"{item.name}.pdf", item.pdf))
+        if markdown:
+            outputs.append((f"{item.name}.md", item.runbook.text.encode("utf-8")))
+    outputs.append((f"{APPENDIX}.pdf", appendix))
+    out_dir = Path(out_dir)
+    if not overwrite:
+        existing = [name for name, _ in outputs if (out_dir / name).exists()]
+        if existing:
+            raise Refused(
+                f"{out_dir / existing[0]} already exists",
+                "choose another --out folder, or pass --force to replace the runbooks",
+            )
+    out_dir.mkdir(mode=0o755, exist_ok=True)
+    paths = []
+    for name, data in outputs:
+        path = out_dir / name
+        write_atomic(path, data, secret=False, overwrite=overwrite)
+        paths.append(path)
+    return paths
+
+
+@dataclass(frozen=True)
+class RunbookCheck:
+    """One printed runbook compared with a fresh rendering from the record."""
+
+    file: str
+    status: str
+    """'match', 'differs' or 'missing'."""
+    sha256: str
+    """The runbook hash (of the filled text) expected on the paper; the file's SHA-256 for the
+    appendix."""
+
+
+def as_written_in_the_kit(record: Record) -> Record:
+    """The record as it stood when the guided ceremony wrote the runbooks (act 5): before the bag
+    serials (act 7) and the transcript head (act 8) were known."""
+    shares = tuple(replace(entry, bag_serial="") for entry in record.shares)
+    return replace(record, shares=shares, transcript_head="")
+
+
+def check_runbooks(
+    record: Record, directory: Path, *, program: str | None = None
+) -> list[RunbookCheck]:
+    """Compare the PDFs in `directory` with fresh renderings from the record, in either paper
+    size, filled either with the final facts or as written in the kit at act 5.
+
+    Same bytes means the same filled text and the same layout. A PDF made by another version of
+    this program differs in its bytes alone: compare the runbook hash printed on its pages with
+    the one reported here.
+    """
+    program = recover_program(record) if program is None else program
+    variants = (
+        [record]
+        if record == as_written_in_the_kit(record)
+        else [
+            record,
+            as_written_in_the_kit(record),
+        ]
+    )
+    renderings = [
+        render_all(facts_from_record(variant), record_meta(variant), size)
+        for variant in variants
+        for size in PaperSize
+    ]
+    results = []
+    for index, name in enumerate(RUNBOOKS):
+        candidates = [(r[index].pdf, r[index].runbook.sha256) for r in renderings]
+        results.append(_compare(directory / f"{name}.pdf", candidates))
+    digest = recover_py_sha256(program)
+    appendix = [(render_recover_appendix(size, program), digest) for size in PaperSize]
+    results.append(_compare(directory / f"{APPENDIX}.pdf", appendix))
+    return results
+
+
+def _compare(path: Path, candidates: Sequence[tuple[bytes, str]]) -> RunbookCheck:
+    """'match' with the hash of the rendering it matched, else the hash from the final facts."""
+    if not path.is_file():
+        return RunbookCheck(path.name, "missing", candidates[0][1])
+    actual = hashlib.sha256(path.read_bytes()).digest()
+    for pdf, digest in candidates:
+        if hashlib.sha256(pdf).digest() == actual:
+            return RunbookCheck(path.name, "match", digest)
+    return RunbookCheck(path.name, "differs", candidates[0][1])
