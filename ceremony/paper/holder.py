@@ -22,16 +22,14 @@ from ceremony.paper.layout import (
     SHADE,
     SOFT_INK,
     Block,
-    DocumentInfo,
     Flow,
     Geometry,
     Prose,
     Run,
-    draw_frame,
     draw_runs,
     place_block,
     prose,
-    render,
+    render_framed,
     text_width,
     wrap,
 )
@@ -92,23 +90,17 @@ def render_holder_kit(kit: HolderKit, size: PaperSize) -> bytes:
     )
     band = common.text("demo_band") if kit.demo else None
 
-    def frame(canvas: Canvas, page: int, pages: int) -> None:
-        label = common.text("page", {"page": page, "pages": pages})
-        draw_frame(
-            canvas,
-            geometry,
-            band=band,
-            footer=footer,
-            page=label,
-            fonts=(fonts.sans, fonts.sans_bold),
-        )
-
-    info = DocumentInfo(
-        font=fonts.sans,
+    return render_framed(
+        flow,
+        size,
+        geometry,
+        fonts,
+        footer=footer,
+        page_label=lambda page, pages: common.text("page", {"page": page, "pages": pages}),
+        band=band,
         title=f"{wording.text('card.title')}: {kit.card.holder} ({kit.card.ceremony_name})",
         subject=f"ceremony {kit.card.ceremony_id}; {wording.text('card.secret_tag')}",
     )
-    return render(flow.pages, size, info, frame)
 
 
 def quorum_sentence(card: ShareCard, wording: Wording) -> str:

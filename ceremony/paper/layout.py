@@ -17,6 +17,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from ceremony.paper.content import MM, PaperSize
+from ceremony.paper.fonts import Fonts
 
 Draw = Callable[[Canvas], None]
 """One drawing step, with its coordinates already fixed by the layout."""
@@ -453,3 +454,31 @@ def render(
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def render_framed(
+    flow: Flow,
+    size: PaperSize,
+    geometry: Geometry,
+    fonts: Fonts,
+    *,
+    footer: str,
+    page_label: Callable[[int, int], str],
+    band: str | None,
+    title: str,
+    subject: str,
+) -> bytes:
+    """`render` with the usual frame on every page: DEMO band, footer and "page N of M"."""
+
+    def frame(canvas: Canvas, number: int, count: int) -> None:
+        draw_frame(
+            canvas,
+            geometry,
+            band=band,
+            footer=footer,
+            page=page_label(number, count),
+            fonts=(fonts.sans, fonts.sans_bold),
+        )
+
+    info = DocumentInfo(title=title, subject=subject, font=fonts.sans)
+    return render(flow.pages, size, info, frame)

@@ -23,12 +23,10 @@ from ceremony.paper.layout import (
     FOOTER,
     SHADE,
     SOFT_INK,
-    DocumentInfo,
     Flow,
     Geometry,
     Run,
-    draw_frame,
-    render,
+    render_framed,
     text_width,
     wrap,
 )
@@ -128,22 +126,17 @@ def render_listing(title: str, text: str, sha256: str, size: PaperSize) -> bytes
 
     footer = WORDING["footer"].format(title=title, sha256=sha256)
 
-    def frame(canvas: Canvas, number: int, count: int) -> None:
-        draw_frame(
-            canvas,
-            geometry,
-            band=None,
-            footer=footer,
-            page=WORDING["page"].format(page=number, pages=count),
-            fonts=(fonts.sans, fonts.sans_bold),
-        )
-
-    info = DocumentInfo(
+    return render_framed(
+        flow,
+        size,
+        geometry,
+        fonts,
+        footer=footer,
+        page_label=lambda number, count: WORDING["page"].format(page=number, pages=count),
+        band=None,
         title=WORDING["title"].format(title=title),
         subject=f"SHA-256 {sha256}",
-        font=fonts.sans,
     )
-    return render(flow.pages, size, info, frame)
 
 
 def _geometry(size: PaperSize) -> Geometry:

@@ -37,12 +37,10 @@ from ceremony.paper.layout import (
     RULE,
     SHADE,
     SOFT_INK,
-    DocumentInfo,
     Flow,
     Geometry,
     Run,
-    draw_frame,
-    render,
+    render_framed,
     text_width,
 )
 from ceremony.paper.qr import QrCode
@@ -112,23 +110,17 @@ def render_runbook(runbook: Runbook, meta: RunbookMeta, size: PaperSize) -> byte
     footer = LABELS["footer"].format(title=runbook.title, ceremony_id=meta.ceremony_id, short=short)
     band = LABELS["demo"] if meta.demo else None
 
-    def frame(canvas: Canvas, number: int, pages: int) -> None:
-        label = LABELS["page"].format(page=number, pages=pages)
-        draw_frame(
-            canvas,
-            geometry,
-            band=band,
-            footer=footer,
-            page=label,
-            fonts=(fonts.sans, fonts.sans_bold),
-        )
-
-    info = DocumentInfo(
+    return render_framed(
+        flow,
+        size,
+        geometry,
+        fonts,
+        footer=footer,
+        page_label=lambda number, pages: LABELS["page"].format(page=number, pages=pages),
+        band=band,
         title=f"{runbook.title}: {meta.ceremony_name}",
         subject=f"ceremony {meta.ceremony_id}; runbook hash {runbook.sha256}",
-        font=fonts.sans,
     )
-    return render(flow.pages, size, info, frame)
 
 
 # ---------------------------------------------------------------- inline text
