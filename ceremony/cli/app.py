@@ -20,7 +20,10 @@ COMMAND_MODULES = (
     "ceremony.cli.plan",
     "ceremony.cli.preflight",
     "ceremony.cli.run",
+    "ceremony.cli.runbook",
     "ceremony.cli.demo",
+    "ceremony.cli.recover",
+    "ceremony.cli.audit",
 )
 
 

@@ -1,0 +1,180 @@
+"""`ceremony audit KIT`: re-check a ceremony and its recoveries from public artefacts; report as a
+table, JSON or a PDF to sign. Exit 0 when every check passes, 4 when any fails."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ceremony.cli.base import app
+from ceremony.cli.options import Json
+
+if TYPE_CHECKING:
+    from ceremony.paper.audit_report import AuditSheet
+    from ceremony.workflows.audit import AuditReport
+
+HELP = """Re-check a ceremony kit from public files only, without any secret: the transcript's
+hash chain and head, the plan hash and the record against the plan (with --plan), the record
+against the transcript and on its own (time-lock bounds recomputed), the SHA-256 of every holder PDF
+and of recover.py still in the kit, every recovery session in KIT/recovery/ (notice hash, each delay
+proof, total work against T, order of states), and shares an auditor is shown (--share-file),
+checked against their commitments without rebuilding anything.
+
+Each check is named, passes, fails or is skipped, and says why. Exit code 0 when none fails, 4 when
+any fails.
+
+\b
+Examples:
+  ceremony audit kit
+  ceremony audit kit --plan plan.toml --pdf audit.pdf
+  ceremony audit kit --json > audit.json
+  ceremony audit kit --share-file shown.txt
+  ceremony audit kit --session /media/usb/recovery/3F2A-9C1B
+"""
+
+
+@app.command("audit", help=HELP, no_args_is_help=True)
+def audit_command(
+    kit: Annotated[
+        Path,
+        typer.Argument(
+            help="The kit directory (record.json, transcript.jsonl, ...).",
+            metavar="KIT",
+            show_default=False,
+        ),
+    ],
+    plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan",
+            metavar="FILE",
+            help="The ceremony plan file, to check its hash and the record against it. "
+            "Without it those two checks are skipped.",
+            show_default=False,
+        ),
+    ] = None,
+    session: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--session",
+            metavar="DIR",
+            help="A recovery session directory kept outside KIT/recovery/. Repeat it.",
+            show_default=False,
+        ),
+    ] = None,
+    share_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--share-file",
+            metavar="FILE",
+            help="Shares the auditor is shown, one per line: each is checked against the "
+            "record's share commitments. The shares are never printed.",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Json = False,
+    pdf: Annotated[
+        Path | None,
+        typer.Option(
+            "--pdf",
+            metavar="FILE",
+            help="Also write the report as a PDF to sign.",
+            show_default=False,
+        ),
+    ] = None,
+    paper: Annotated[
+        str, typer.Option("--paper", metavar="SIZE", help="Paper size of the PDF: a4 or letter.")
+    ] = "a4",
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing PDF file.")] = False,
+) -> None:
+    from ceremony.errors import NotVerified
+    from ceremony.files import write_atomic
+    from ceremony.paper.audit_report import render_audit_report
+    from ceremony.paper.content import PaperSize
+    from ceremony.ui.console import out, say
+    from ceremony.workflows.audit import audit_kit
+
+    size = PaperSize.from_text(paper)
+    report = audit_kit(
+        kit.absolute(), plan_file=plan, sessions=session or (), share_file=share_file
+    )
+    if pdf is not None:
+        write_atomic(
+            pdf, render_audit_report(audit_sheet(report), size), secret=False, overwrite=force
+        )
+        say(f"audit report written to {pdf}")
+    if as_json:
+        out(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        show_table(report)
+    if not report.passed:
+        first = report.failures[0]
+        raise NotVerified(
+            f"{len(report.failures)} of {len(report.checks)} audit checks failed, the first "
+            f"{first.name}",
+            "read each failed check: its line names what differs and where; audit the original "
+            "copies of the files before drawing conclusions",
+        )
+
+
+def show_table(report: AuditReport) -> None:
+    """The results on stdout, one row per check. Every text is printed with markup off: names
+    and reasons quote holder names and other text from the kit."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from ceremony.workflows.audit import Status
+
+    # At a terminal the table fits its width; piped, long lines stay whole so they can be grepped.
+    width = None if sys.stdout.isatty() else 240
+    console = Console(file=sys.stdout, highlight=False, soft_wrap=False, width=width)
+    title = f"audit of {report.kit}"
+    if report.ceremony_id:
+        title += f": {report.ceremony_name} ({report.ceremony_id})"
+    console.print(Text(title, style="bold"))
+    styles = {Status.PASS: "green", Status.FAIL: "bold red", Status.SKIPPED: "yellow"}
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("result", no_wrap=True)
+    table.add_column("check", no_wrap=True)
+    table.add_column("detail", overflow="fold")
+    for check in report.checks:
+        table.add_row(
+            Text(check.status.value, style=styles[check.status]),
+            Text(check.name),
+            Text(check.detail),
+        )
+    console.print(table)
+    counts = (
+        f"{report.count(Status.PASS)} passed, {report.count(Status.FAIL)} failed, "
+        f"{report.count(Status.SKIPPED)} skipped"
+    )
+    verdict = "all checks passed" if report.passed else "AUDIT FAILED"
+    console.print(Text(f"{verdict}: {counts}", style="bold" if report.passed else "bold red"))
+
+
+def audit_sheet(report: AuditReport) -> AuditSheet:
+    """The report as the paper module's plain values."""
+    from ceremony.model.hashwords import hash_words
+    from ceremony.paper.audit_report import AuditRow, AuditSheet
+
+    plan_words = ""
+    if re.fullmatch(r"[0-9a-f]{64}", report.plan_sha256):
+        plan_words = hash_words(bytes.fromhex(report.plan_sha256))
+    return AuditSheet(
+        kit=report.kit,
+        ceremony_name=report.ceremony_name,
+        ceremony_id=report.ceremony_id,
+        plan_hash_hex=report.plan_sha256 if plan_words else "",
+        plan_hash_words=plan_words,
+        transcript_head_words=report.head_words,
+        tool=report.tool,
+        rows=tuple(AuditRow(c.name, c.status.value, c.detail) for c in report.checks),
+        demo=report.demo,
+    )

@@ -1,0 +1,485 @@
+"""`ceremony audit` on untouched kits: every check passes (or is skipped for a stated, normal reason).
+
+Also the kit and session builders the other audit tests use. Kits come from the real ceremony in
+scriptable mode, with the time-lock calibration pinned to 1000 iterations/s so that a demo delay of
+3 s is T = 3000 VDF iterations, which a test proves in a few milliseconds. Recovery sessions are built
+by hand from notes/session-format.md (so that tests can write what no tool would), and one is made
+by `ceremony.workflows.recovery` itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import shutil
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from ceremony.core.vdf import ChainProver, Segment
+from ceremony.model.plan import load_plan
+from ceremony.model.record import Record
+from ceremony.model.share import Share
+from ceremony.templates import template_path
+from ceremony.ui.answers import ScriptedOperator
+from ceremony.workflows.audit import CHECKS, AuditReport, Status, audit_kit
+from ceremony.workflows.ceremony import Ceremony
+from ceremony.workflows.notice import RecoveryNotice
+from ceremony.workflows.recovery.delay import chain_sha256
+from ceremony.workflows.transcript import Json, Transcript
+from tests.ceremony_helpers import SMALL_PLAN
+
+RATE = 1000.0
+"""Pinned calibration: the demo plan's 3 s delay becomes T = 3000 iterations."""
+DEMO_PLAN = template_path("demo-plan.toml")
+FULL = ("requested", "waiting", "delay_done", "unlocked", "recovered", "closed")
+"""A whole evidenced recovery, as `ceremony recover` writes it."""
+
+
+def seeded(seed: bytes) -> Callable[[int], bytes]:
+    counter = 0
+
+    def rng(n: int) -> bytes:
+        nonlocal counter
+        counter += 1
+        return hashlib.shake_256(seed + counter.to_bytes(8, "big")).digest(n)
+
+    return rng
+
+
+def fixed_clock() -> datetime:
+    return datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+class Keeper(ScriptedOperator):
+    """Scripted answers that keep the issued shares, for share-file checks and recoveries."""
+
+    def __init__(self) -> None:
+        super().__init__(accept_preflight_failures=True, quiet=True)
+        self.shares: list[Share] = []
+
+    def reenter_share(self, holder: str, group: str, expected: Share) -> str:
+        self.shares.append(expected)
+        return super().reenter_share(holder, group, expected)
+
+
+def make_kit(directory: Path, plan: Path = SMALL_PLAN, *, seed: bytes = b"kit") -> list[Share]:
+    """Run the ceremony for `plan` into `directory`; returns the issued shares."""
+    keeper = Keeper()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("ceremony.workflows.timelock_policy.measure_vdf_rate", lambda **_: RATE)
+        Ceremony(load_plan(plan), keeper, directory, rng=seeded(seed), preflight=lambda _: ()).run()
+    return keeper.shares
+
+
+def read_record(kit: Path) -> Record:
+    return Record.from_json((kit / "record.json").read_text())
+
+
+def write_session(
+    kit: Path,
+    *,
+    events: Sequence[str] = FULL,
+    required: int | None = None,
+    work: int | None = None,
+    segment_iterations: int = 1000,
+    seed: bytes = b"session",
+    directory: Path | None = None,
+    unlocked_by: str = "delay",
+) -> Path:
+    """A recovery session written by hand as notes/session-format.md describes it.
+
+    `events` follow `opened`; `required` overrides the notice's T (a lowered T), `work` the
+    iterations actually proven (default: the notice's T, if any waiting happened).
+    """
+    record_bytes = (kit / "record.json").read_bytes()
+    record = Record.from_json(record_bytes.decode())
+    notice = RecoveryNotice.issue(
+        record,
+        record_bytes,
+        requester="Rita Requester",
+        reason="the treasury key is needed",
+        clock=fixed_clock,
+        rng=seeded(seed),
+    )
+    if required is not None:
+        notice = dataclasses.replace(notice, required_iterations=required)
+    directory = directory or kit / "recovery" / notice.notice_id
+    directory.mkdir(parents=True)
+    (directory / "notice.json").write_bytes(notice.to_bytes())
+    digest = notice.sha256
+    total = notice.required_iterations if work is None else work
+    segments: list[Segment] = []
+    if "waiting" in events and total > 0:
+        (directory / "proof").mkdir()
+
+        def save(segment: Segment) -> None:
+            path = directory / "proof" / f"segment-{segment.index:04d}.json"
+            path.write_text(segment.to_json())
+            segments.append(segment)
+
+        chain = ChainProver(digest, total, segment_iterations=segment_iterations, on_segment=save)
+        chain.run()
+    transcript = Transcript.create(
+        directory / "transcript.jsonl",
+        data={
+            "notice_sha256": digest.hex(),
+            "notice_id": notice.notice_id,
+            "ceremony_id": notice.ceremony_id,
+        },
+        clock=fixed_clock,
+    )
+    from ceremony.core.vdf import Chain
+
+    chain_done = Chain(tuple(segments))
+    data: dict[str, dict[str, Json]] = {
+        "requested": {
+            "notice_sha256": digest.hex(),
+            "requester": notice.requester,
+            "reason": notice.reason,
+            "mode": notice.mode,
+            "required_iterations": notice.required_iterations,
+        },
+        "waiting": {"segments": 0},
+        "delay_done": {
+            "total_iterations": chain_done.total_iterations,
+            "segments": len(segments),
+            "chain_sha256": chain_sha256(chain_done),
+        },
+        "unlocked": (
+            {"by": unlocked_by, "total_iterations": chain_done.total_iterations}
+            if unlocked_by == "delay"
+            else {"by": unlocked_by}
+        ),
+        "recovered": {
+            "fingerprint": record.fingerprint,
+            "commitment": record.commitment,
+            "released_to": "terminal",
+        },
+        "cancelled": {"reason": "the request was withdrawn"},
+    }
+    for event in events:
+        if event == "closed":
+            transcript.close()
+        else:
+            transcript.append(event, data=data[event])
+    if not transcript.finished:
+        transcript.suspend()
+    return directory
+
+
+# -- fixtures: each kit is made once per module and copied for every test that changes it -------
+
+
+@pytest.fixture(scope="module")
+def small_kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    kit = tmp_path_factory.mktemp("small") / "kit"
+    make_kit(kit)
+    return kit
+
+
+@pytest.fixture(scope="module")
+def demo_made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Share]]:
+    """The DEMO plan's kit with one whole evidenced recovery session in `recovery/`."""
+    kit = tmp_path_factory.mktemp("demo") / "kit"
+    shares = make_kit(kit, DEMO_PLAN, seed=b"demo")
+    write_session(kit)
+    return kit, shares
+
+
+@pytest.fixture
+def demo_kit(demo_made: tuple[Path, list[Share]], tmp_path: Path) -> Path:
+    """A private copy of the DEMO kit, free to tamper with."""
+    copy = tmp_path / "kit"
+    shutil.copytree(demo_made[0], copy)
+    return copy
+
+
+def session_of(kit: Path) -> Path:
+    (session,) = sorted((kit / "recovery").iterdir())
+    return session
+
+
+def problems(report: AuditReport) -> list[str]:
+    return [f"{c.name}: {c.detail}" for c in report.failures]
+
+
+# -- untouched kits ------------------------------------------------------------------------------
+
+
+def test_an_untouched_small_kit_passes_every_check(small_kit: Path) -> None:
+    report = audit_kit(small_kit, plan_file=SMALL_PLAN)
+    assert report.passed, problems(report)
+    skipped = {c.name: c.detail for c in report.checks if c.status is Status.SKIPPED}
+    assert skipped == {"record.timelock": "the record has no time lock"}
+    names = [c.name for c in report.checks]
+    assert names[:4] == ["record.read", "transcript.chain", "transcript.closed", "transcript.head"]
+    assert "files.holders/01-01-zoe.pdf" in names
+    assert "files.holders/01-02-lukasz.pdf" in names
+    assert report.ceremony_name == "Small test ceremony"
+
+
+def test_an_untouched_demo_kit_and_its_session_pass_every_check(
+    demo_made: tuple[Path, list[Share]],
+) -> None:
+    kit = demo_made[0]
+    report = audit_kit(kit, plan_file=DEMO_PLAN)
+    assert report.passed, problems(report)
+    assert not [c for c in report.checks if c.status is Status.SKIPPED]
+    assert report.demo
+    session = session_of(kit).name
+    for what in ("proofs", "total-work", "states", "outcome", "notice-hash", "work-required"):
+        assert report.check(f"session.{session}.{what}").status is Status.PASS
+    assert "3 segments verify" in report.check(f"session.{session}.proofs").detail
+    assert report.check("record.timelock").detail.startswith("evidenced: T = 3000 at 1000.000/s")
+    assert report.head_words in report.check("transcript.head").detail
+
+
+def test_without_a_plan_the_plan_checks_are_skipped(small_kit: Path) -> None:
+    report = audit_kit(small_kit)
+    assert report.passed
+    assert report.check("plan.hash").status is Status.SKIPPED
+    assert report.check("plan.hash").detail == "no plan given"
+    assert report.check("plan.record").detail == "no plan given"
+
+
+def test_holder_pdfs_taken_away_are_skipped_not_failed(small_kit: Path, tmp_path: Path) -> None:
+    kit = tmp_path / "kit"
+    shutil.copytree(small_kit, kit)
+    shutil.rmtree(kit / "holders")
+    (kit / "recover.py").unlink()
+    report = audit_kit(kit)
+    assert report.passed, problems(report)
+    pdf = report.check("files.holders/01-01-zoe.pdf")
+    assert pdf.status is Status.SKIPPED
+    assert pdf.detail.startswith("not present")
+    assert report.check("files.recover.py").detail == "not present"
+
+
+def test_a_session_in_progress_passes_without_claiming_the_delay(
+    small_kit: Path, tmp_path: Path, demo_made: tuple[Path, list[Share]]
+) -> None:
+    kit = tmp_path / "kit"
+    shutil.copytree(demo_made[0], kit)
+    shutil.rmtree(kit / "recovery")
+    session = write_session(kit, events=("requested", "waiting"), work=2000)
+    report = audit_kit(kit)
+    assert report.passed, problems(report)
+    total = report.check(f"session.{session.name}.total-work")
+    assert (
+        total.detail == "2000 of 3000 iterations so far; the session does not claim the delay done"
+    )
+    assert report.check(f"session.{session.name}.outcome").status is Status.SKIPPED
+
+
+def test_a_cancelled_session_passes(demo_made: tuple[Path, list[Share]], tmp_path: Path) -> None:
+    kit = tmp_path / "kit"
+    shutil.copytree(demo_made[0], kit)
+    shutil.rmtree(kit / "recovery")
+    session = write_session(kit, events=("requested", "cancelled", "closed"))
+    report = audit_kit(kit)
+    assert report.passed, problems(report)
+    outcome = report.check(f"session.{session.name}.outcome")
+    assert outcome.detail == "cancelled: the request was withdrawn"
+    assert report.check(f"session.{session.name}.proofs").detail == "no delay segments yet"
+
+
+def test_a_session_beside_the_kit_is_audited_with_session(
+    demo_made: tuple[Path, list[Share]], tmp_path: Path
+) -> None:
+    kit = tmp_path / "kit"
+    shutil.copytree(demo_made[0], kit)
+    shutil.rmtree(kit / "recovery")
+    beside = write_session(kit, directory=tmp_path / "elsewhere")
+    assert audit_kit(kit).passed
+    report = audit_kit(kit, sessions=[beside])
+    assert report.passed, problems(report)
+    assert report.check("session.elsewhere.proofs").status is Status.PASS
+
+
+def test_a_session_made_by_the_recovery_workflow_passes(
+    demo_made: tuple[Path, list[Share]], tmp_path: Path
+) -> None:
+    from ceremony.workflows.demo import quorum
+    from ceremony.workflows.recovery.run import run_recovery
+
+    kit = tmp_path / "kit"
+    shutil.copytree(demo_made[0], kit)
+    shutil.rmtree(kit / "recovery")
+    record = read_record(kit)
+    outcome = run_recovery(
+        kit,
+        quorum(record, demo_made[1]),
+        segment_iterations=1000,
+        released_to="terminal",
+        requester="Rita Requester",
+        reason="audit test",
+        rng=seeded(b"recovery"),
+    )
+    report = audit_kit(kit, plan_file=DEMO_PLAN)
+    assert report.passed, problems(report)
+    name = f"session.{outcome.session.path.name}"
+    assert report.check(f"{name}.states").detail == (
+        "legal order: opened → requested → waiting → delay_done → unlocked → recovered → closed"
+    )
+    assert report.check(f"{name}.total-work").detail.startswith("3000 iterations proven")
+    assert report.check(f"{name}.outcome").status is Status.PASS
+
+
+def test_every_check_name_is_documented(demo_made: tuple[Path, list[Share]]) -> None:
+    report = audit_kit(demo_made[0], plan_file=DEMO_PLAN)
+    patterns = [
+        re.compile(".+".join(re.escape(part) for part in re.split(r"<[a-z]+>", name)))
+        for name in CHECKS
+    ]
+    for check in report.checks:
+        assert any(p.fullmatch(check.name) for p in patterns), check.name
+
+
+def test_the_report_as_data(small_kit: Path) -> None:
+    report = audit_kit(small_kit)
+    data = report.to_dict()
+    assert data["format"] == "ceremony-audit/v1"
+    assert data["passed"] is True
+    assert data["counts"] == {
+        "pass": report.count(Status.PASS),
+        "fail": 0,
+        "skipped": report.count(Status.SKIPPED),
+    }
+    checks = data["checks"]
+    assert isinstance(checks, list)
+    assert checks[0] == {
+        "name": "record.read",
+        "status": "pass",
+        "detail": report.checks[0].detail,
+    }
+    assert data["transcript_head_words"] == report.head_words
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        report.checks[0].detail = "changed"  # type: ignore[misc]
+
+
+def test_a_missing_kit_is_bad_input(tmp_path: Path) -> None:
+    from ceremony.errors import BadInput
+
+    with pytest.raises(BadInput, match="does not exist"):
+        audit_kit(tmp_path / "nothing")
+
+
+# -- other kinds of kit -----------------------------------------------------------------------
+
+
+def sealed_plan(directory: Path) -> Path:
+    plan = directory / "sealed-plan.toml"
+    text = DEMO_PLAN.read_text().replace('mode = "evidenced"', 'mode = "sealed"')
+    plan.write_text(text.replace("consent_card = false", "consent_card = true"))
+    return plan
+
+
+@pytest.fixture(scope="module")
+def sealed_made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A sealed-lock kit (squaring rate pinned too) with a session unlocked by the consent card."""
+    base = tmp_path_factory.mktemp("sealed")
+    plan = sealed_plan(base)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("ceremony.workflows.timelock_policy.measure_squaring_rate", lambda **_: RATE)
+        make_kit(base / "kit", plan, seed=b"sealed")
+    write_session(
+        base / "kit", events=("requested", "unlocked", "recovered", "closed"), unlocked_by="consent"
+    )
+    return base / "kit", plan
+
+
+def test_a_sealed_kit_and_its_session_pass(sealed_made: tuple[Path, Path]) -> None:
+    kit, plan = sealed_made
+    report = audit_kit(kit, plan_file=plan)
+    assert report.passed, problems(report)
+    assert report.check("record.timelock").detail.startswith("sealed: T = 3000")
+    session = session_of(kit).name
+    assert report.check(f"session.{session}.proofs").status is Status.SKIPPED
+    assert report.check(f"session.{session}.states").detail == (
+        "legal order: opened → requested → unlocked → recovered → closed"
+    )
+
+
+def test_a_sealed_kit_with_another_modulus_fails(
+    sealed_made: tuple[Path, Path], tmp_path: Path
+) -> None:
+    import json
+
+    kit = tmp_path / "kit"
+    shutil.copytree(sealed_made[0], kit)
+    path = kit / "record.json"
+    data = json.loads(path.read_text())
+    modulus = int(data["timelock"]["modulus_hex"], 16)
+    data["timelock"]["modulus_hex"] = f"{modulus + 2:x}"
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    report = audit_kit(kit)
+    check = report.check("record-transcript.timelock")
+    assert check.status is Status.FAIL
+    assert check.detail.startswith("the sealed modulus: the record says ")
+
+
+def test_a_sealed_session_cannot_claim_a_delay_chain(
+    sealed_made: tuple[Path, Path], tmp_path: Path
+) -> None:
+    kit = tmp_path / "kit"
+    shutil.copytree(sealed_made[0], kit)
+    shutil.rmtree(kit / "recovery")
+    session = write_session(kit, events=("requested", "unlocked", "recovered", "closed"))
+    report = audit_kit(kit)
+    check = report.check(f"session.{session.name}.states")
+    assert check.status is Status.FAIL
+    assert check.detail == (
+        'session entry 3: unlocked by "delay", which does not open a sealed session'
+    )
+
+
+def test_a_kit_made_by_split_has_no_transcript_to_check(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    kit = tmp_path / "kit"
+    made = run_cli(["split", "-t", "1", "-g", "solo=2of3", "--strength", "128", "--kit", str(kit)])
+    assert made.code == 0, made.err
+    report = audit_kit(kit)
+    assert report.passed, problems(report)
+    assert report.check("transcript.chain").detail == (
+        "this kit was made by `ceremony split --kit`, which keeps no transcript"
+    )
+    assert report.check("record-transcript.shares").detail == "no transcript"
+    (kit / "record.json").write_text("{}")
+    broken = audit_kit(kit)
+    assert broken.check("record.read").status is Status.FAIL
+    assert broken.check("record.shape").detail == "record.json could not be read"
+    assert broken.check("transcript.chain").detail == "transcript.jsonl is missing from the kit"
+
+
+def test_two_sessions_with_one_folder_name_keep_their_checks_apart(
+    demo_made: tuple[Path, list[Share]], tmp_path: Path
+) -> None:
+    kit = tmp_path / "kit"
+    shutil.copytree(demo_made[0], kit)
+    inside = session_of(kit)
+    beside = write_session(kit, directory=tmp_path / "usb" / inside.name, seed=b"other")
+    report = audit_kit(kit, sessions=[beside])
+    assert report.passed, problems(report)
+    names = [c.name for c in report.checks]
+    assert f"session.{inside.name}.proofs" in names
+    assert f"session.{inside.name}-2.proofs" in names
+    assert len(names) == len(set(names))
+
+
+def test_a_sealed_session_has_no_waiting(sealed_made: tuple[Path, Path], tmp_path: Path) -> None:
+    kit = tmp_path / "kit"
+    shutil.copytree(sealed_made[0], kit)
+    shutil.rmtree(kit / "recovery")
+    session = write_session(
+        kit, events=("requested", "waiting", "unlocked"), work=0, unlocked_by="sealed-solved"
+    )
+    check = audit_kit(kit).check(f"session.{session.name}.states")
+    assert check.status is Status.FAIL
+    assert check.detail.startswith(
+        "session entry 3: 'waiting' in a sealed session, which has no chain"
+    )
