@@ -498,7 +498,7 @@ def _optional(value: object) -> str | None:
 
 
 def _read_all(fd: int) -> bytes:
-    chunks = []
+    chunks: list[bytes] = []
     offset = 0
     while True:
         chunk = os.pread(fd, 1 << 16, offset)

@@ -1,0 +1,127 @@
+"""The audit's result: named checks, each pass, fail or skipped, and the report that holds them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ceremony import __version__
+from ceremony.model.hashwords import hash_words
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+FORMAT = "ceremony-audit/v1"
+RECORD = "record.json"
+TRANSCRIPT = "transcript.jsonl"
+HOLDERS = "holders"
+RECOVER_PY = "recover.py"
+RECOVERY = "recovery"
+NOTICE = "notice.json"
+PROOF = "proof"
+
+CHECKS: dict[str, str] = {
+    "record.read": "record.json is present and readable as a ceremony record",
+    "transcript.chain": "every transcript entry follows the one before it (first bad entry named)",
+    "transcript.closed": "the transcript ends with a 'closed' entry, not an abort",
+    "transcript.head": "the transcript's head hash is the record's (compare its words with paper)",
+    "plan.hash": "with --plan: the plan file's SHA-256 is the record's plan hash",
+    "plan.record": "with --plan: the record's name, scheme, holders, kind, time lock and roles "
+    "are the plan's",
+    "record.shape": "the record's own consistency: formats, check codes, groups and members",
+    "record.timelock": "the time-lock work and both bounds, recomputed from the calibration",
+    "record-transcript.ceremony": "ceremony id, name, plan hash, demo flag and roles as the "
+    "transcript recorded them",
+    "record-transcript.secret": "fingerprint, commitment, kind, strength and passphrase as the "
+    "transcript recorded them",
+    "record-transcript.shares": "the share commitments of the split and of each holder's re-entry",
+    "record-transcript.kit-files": "each holder PDF's hash and recover.py's hash as written at the "
+    "ceremony",
+    "record-transcript.bags": "each tamper-evident bag serial as sealed and as closed",
+    "record-transcript.timelock": "the time-lock parameters as calibrated (and sealed)",
+    "record-transcript.as-written": "the whole record, without what closing adds, hashes to the "
+    "record_sha256 the transcript holds",
+    "files.holders/<file>": "a holder PDF still in the kit has the SHA-256 the record lists",
+    "files.recover.py": "recover.py has the SHA-256 the record lists",
+    "share-file.line-<n>": "a share the auditor is shown is word for word one issued at this "
+    "ceremony (its commitment), without rebuilding anything",
+    "session.<id>.transcript": "the session transcript's hash chain",
+    "session.<id>.notice-hash": "notice.json is the notice the session transcript started from",
+    "session.<id>.notice-record": "the notice is well formed and names this ceremony and record",
+    "session.<id>.work-required": "the notice's required work T is the record's",
+    "session.<id>.proofs": "each delay segment verifies, bound to this notice (bad segment named)",
+    "session.<id>.total-work": "the chain holds at least T iterations wherever the session "
+    "claims the delay done",
+    "session.<id>.states": "the session's state transitions come in a legal order",
+    "session.<id>.outcome": "a recovery gave the record's fingerprint and commitment",
+}
+"""Every check, by name, and what it proves. Placeholders in <angle brackets>."""
+
+
+class Status(StrEnum):
+    PASS = "pass"  # noqa: S105 - a check's status, not a password
+    FAIL = "fail"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class AuditCheck:
+    """One named check and why it passed, failed or was skipped. Public: no secret, no share."""
+
+    name: str
+    status: Status
+    detail: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "status": self.status.value, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    kit: str
+    ceremony_id: str
+    ceremony_name: str
+    plan_sha256: str
+    transcript_head: str
+    """As the record states it ("" when unknown); its words are what witnesses initialled."""
+    demo: bool
+    checks: tuple[AuditCheck, ...]
+    tool: str = f"ceremony {__version__}"
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    @property
+    def failures(self) -> tuple[AuditCheck, ...]:
+        return tuple(c for c in self.checks if c.status is Status.FAIL)
+
+    def count(self, status: Status) -> int:
+        return sum(1 for c in self.checks if c.status is status)
+
+    @property
+    def head_words(self) -> str:
+        if not _HEX64.match(self.transcript_head):
+            return ""
+        return hash_words(bytes.fromhex(self.transcript_head))
+
+    def check(self, name: str) -> AuditCheck:
+        for item in self.checks:
+            if item.name == name:
+                return item
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "format": FORMAT,
+            "kit": self.kit,
+            "ceremony_id": self.ceremony_id,
+            "ceremony_name": self.ceremony_name,
+            "plan_sha256": self.plan_sha256,
+            "transcript_head": self.transcript_head,
+            "transcript_head_words": self.head_words,
+            "demo": self.demo,
+            "tool": self.tool,
+            "passed": self.passed,
+            "counts": {status.value: self.count(status) for status in Status},
+            "checks": [c.to_dict() for c in self.checks],
+        }

@@ -1,0 +1,87 @@
+"""Shares as holders give them at unlock, each checked against the record as it arrives."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ceremony.errors import BadInput
+from ceremony.model.record import Record
+from ceremony.model.share import Share
+from ceremony.workflows.check_share import ShareCheck, check_share
+
+
+@dataclass(frozen=True)
+class GroupProgress:
+    name: str
+    present: int
+    threshold: int
+
+    @property
+    def complete(self) -> bool:
+        return self.present >= self.threshold
+
+    def line(self) -> str:
+        done = " (complete)" if self.complete else ""
+        return f"{self.name}: {min(self.present, self.threshold)} of {self.threshold} needed{done}"
+
+
+class ShareCollection:
+    """Shares given so far, each checked against the record as it arrives. No I/O: the command
+    line asks for the shares and shows `progress_lines()` after each one."""
+
+    def __init__(self, record: Record) -> None:
+        self.record = record
+        self._shares: list[Share] = []
+        self._checks: list[ShareCheck] = []
+
+    @property
+    def shares(self) -> tuple[Share, ...]:
+        return tuple(self._shares)
+
+    def add(self, share: Share) -> ShareCheck:
+        """Accept a share issued at this ceremony and not given before; raise with the reason."""
+        commitment = share.commitment()
+        for given, check in zip(self._shares, self._checks, strict=True):
+            if given.commitment() == commitment:
+                raise BadInput(
+                    f"this share was already given ({check.holder}'s, group {check.group})",
+                    "each share counts once: the next holder types theirs",
+                )
+        check = check_share(self.record, share)
+        self._shares.append(share)
+        self._checks.append(check)
+        return check
+
+    def groups(self) -> list[GroupProgress]:
+        counts = [0] * len(self.record.groups)
+        for share in self._shares:
+            counts[share.group_index] += 1
+        return [
+            GroupProgress(group.name, count, group.threshold)
+            for group, count in zip(self.record.groups, counts, strict=True)
+        ]
+
+    @property
+    def complete_groups(self) -> int:
+        return sum(1 for group in self.groups() if group.complete)
+
+    @property
+    def quorum(self) -> bool:
+        return self.complete_groups >= self.record.group_threshold
+
+    def progress_lines(self) -> list[str]:
+        lines = [group.line() for group in self.groups()]
+        lines.append(
+            f"groups: {self.complete_groups} of {self.record.group_threshold} needed "
+            f"(of {len(self.record.groups)})"
+        )
+        return lines
+
+
+def collect(record: Record, shares: Sequence[Share]) -> ShareCollection:
+    """Every share through the same checks as at the prompt (for shares from a file)."""
+    collection = ShareCollection(record)
+    for share in shares:
+        collection.add(share)
+    return collection
