@@ -131,3 +131,29 @@ def test_sealed_ceremony_records_the_lock_and_writes_a_consent_card(tmp_path: Pa
     assert '"factors_destroyed":true' in transcript
     assert passphrase not in transcript
     assert passphrase not in (kit / "record.json").read_text()
+
+
+def test_recover_py_matches_a_sealed_bip39_fingerprint(tmp_path: Path) -> None:
+    from ceremony.model.scheme import SecretKind
+
+    scheme = Scheme(1, (GroupSpec("solo", 2, 2),), strength_bits=128, kind=SecretKind.BIP39)
+    sealed = split_sealed(scheme, secrets.token_bytes(16), 1000)
+    program = tmp_path / "recover.py"
+    program.write_text(render_recover_py())
+    shares_file = tmp_path / "shares.txt"
+    shares_file.write_text("\n".join(s.mnemonic() for s in sealed.result.groups[0]))
+    consent = tmp_path / "p"
+    consent.write_text(sealed.consent.reveal() + "\n")
+    for extra in (
+        ["--timelock-n", f"{sealed.lock.modulus:x}", "--timelock-t", "1000"],
+        ["--passphrase-file", str(consent), "--sealed"],
+    ):
+        run = subprocess.run(
+            [sys.executable, "-I", str(program), "--kind", "bip39", *extra, str(shares_file)],
+            capture_output=True,
+            text=True,
+            env={},
+            timeout=120,
+        )
+        assert run.returncode == 0, run.stderr
+        assert f"fingerprint: {sealed.result.fingerprint}" in run.stdout
