@@ -322,3 +322,20 @@ def test_a_challenge_must_be_a_notice_hash() -> None:
         vdf.prove_segment(b"short", 10)
     with pytest.raises(BadInput):
         vdf.verify_chain(Chain(), NOTICE.hex().encode(), 1)
+
+
+def test_no_segment_is_shorter_than_the_prover_can_prove() -> None:
+    """Regression: a chain whose T is not a multiple of the segment size used to end with a
+    7-iteration segment, whose chiavdf proof does not verify."""
+    notice = hashlib.sha256(b"odd remainder").digest()
+    kept: list[vdf.Segment] = []
+    chain = vdf.ChainProver(
+        notice, 2 * 400 + 7, segment_iterations=400, on_segment=kept.append
+    ).run()
+    assert [s.iterations for s in chain.segments] == [400, 407]
+    vdf.verify_chain(chain, notice, 807)
+    short = vdf.ChainProver(notice, 5, segment_iterations=400, on_segment=kept.append).run()
+    assert [s.iterations for s in short.segments] == [vdf.MIN_SEGMENT_ITERATIONS]
+    vdf.verify_chain(short, notice, 5)
+    with pytest.raises(BadInput):
+        vdf.prove_segment(notice, vdf.MIN_SEGMENT_ITERATIONS - 1)

@@ -56,6 +56,9 @@ _SPECIAL_FORM_FLAGS = 0x0C  # chiavdf flags "identity" and "generator": the rest
 _DISCRIMINANT_DOMAIN = b"ceremony/v1/vdf/discriminant\x00"
 _MAX_ITERATIONS = 2**63  # chiavdf counts in uint64; stay well inside it
 
+MIN_SEGMENT_ITERATIONS = 300
+"""chiavdf's prover returns proofs that do not verify for 264 iterations or fewer (measured across
+many challenges with 1024-bit discriminants), so no segment is shorter than this."""
 MAX_SEGMENTS = 720
 """Most segments a planned chain has: about 3 s to verify here (4 ms a proof), far under 5 s."""
 
@@ -202,8 +205,11 @@ def prove_segment(
     """Compute one segment. Blocks for the whole segment; Ctrl-C stops it within a fraction of a
     second (KeyboardInterrupt propagates) and the partial work is lost."""
     _check_challenge(challenge)
-    if not 1 <= iterations < _MAX_ITERATIONS:
-        raise BadInput("a delay segment needs at least one iteration", "pass a positive count")
+    if not MIN_SEGMENT_ITERATIONS <= iterations < _MAX_ITERATIONS:
+        raise BadInput(
+            f"a delay segment needs at least {MIN_SEGMENT_ITERATIONS} iterations",
+            "pass a larger count: chiavdf cannot prove shorter segments",
+        )
     if len(start) != FORM_BYTES:
         raise BadInput("a segment starts at a 100-byte form", "start at GENERATOR or an output")
     raw = _prove(_discriminant_seed(challenge), start, iterations)
@@ -391,7 +397,16 @@ def plan_segment_iterations(
         )
     by_loss = max(1, int(rate * max_loss_seconds))
     by_count = math.ceil(required_iterations / max_segments)
-    return min(required_iterations, max(by_loss, by_count))
+    return max(MIN_SEGMENT_ITERATIONS, min(required_iterations, max(by_loss, by_count)))
+
+
+def _segment_length(planned: int, remaining: int) -> int:
+    """The next segment's length: as planned, but never below the prover's minimum; a short
+    remainder is folded into the last segment so that the chain ends at or just past T."""
+    planned = max(planned, MIN_SEGMENT_ITERATIONS)
+    if remaining <= planned + MIN_SEGMENT_ITERATIONS:
+        return max(remaining, MIN_SEGMENT_ITERATIONS)
+    return planned
 
 
 class ChainProver:
@@ -432,7 +447,7 @@ class ChainProver:
             start = bytes.fromhex(chain.segments[-1].output) if chain.segments else GENERATOR
             segment = prove_segment(
                 self.notice_hash,
-                min(self.segment_iterations, total - done),
+                _segment_length(self.segment_iterations, total - done),
                 index=len(chain.segments) + 1,
                 start=start,
             )

@@ -1,0 +1,33 @@
+"""`ceremony demo` (what `make demo` runs): the whole mission, every page marked DEMO, and a kit
+that passes the audit, recovery session included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from ceremony.workflows.audit import Status, audit_kit
+from tests.conftest import run_cli
+
+
+def test_demo_runs_the_whole_mission(tmp_path: Path) -> None:
+    result = run_cli(["demo", "--out", str(tmp_path)])
+    assert result.code == 0, result.err[-3000:]
+    kit = tmp_path / "demo-kit"
+    assert "it IS the recorded secret" in result.err
+    assert "proof chain of" in result.err
+    pdfs = sorted(kit.rglob("*.pdf"))
+    assert len(pdfs) >= 7 + 1 + 6 + 1  # holder kits, record, runbooks, recovery notice
+    for pdf in pdfs:
+        if pdf.name == "recover-py-appendix.pdf":
+            continue  # a program listing, not ceremony paper
+        for number, page in enumerate(PdfReader(pdf).pages, start=1):
+            assert "DEMO" in page.extract_text(), f"{pdf.relative_to(kit)} page {number}"
+    report = audit_kit(kit)
+    failed = [c for c in report.checks if c.status is Status.FAIL]
+    assert not failed, failed
+    assert any(c.name.endswith(".outcome") and c.status is Status.PASS for c in report.checks)
+    # a second demo goes into a fresh directory
+    assert run_cli(["demo", "--out", str(tmp_path)]).code == 0
+    assert (tmp_path / "demo-kit-2" / "record.json").exists()
