@@ -10,15 +10,18 @@ from hypothesis import strategies as st
 
 from ceremony.core import rs1024
 from ceremony.core.words import parse_words
-from tests.conftest import load_vectors
+from tests.conftest import load_vectors, vector_params
 
 
 def vector_shares() -> list[Any]:
-    params = []
-    for description, mnemonics, *_ in load_vectors("slip39-vectors.json"):
-        for number, text in enumerate(mnemonics, start=1):
-            params.append(pytest.param(description, text, id=f"{description} #{number}"))
-    return params
+    def make(vectors: Any) -> list[Any]:
+        return [
+            pytest.param(description, text, id=f"{description} #{number}")
+            for description, mnemonics, *_ in vectors
+            for number, text in enumerate(mnemonics, start=1)
+        ]
+
+    return vector_params("slip39-vectors.json", make, 2)
 
 
 def spec_polymod(values: list[int]) -> int:

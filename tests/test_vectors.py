@@ -13,22 +13,23 @@ from ceremony.model.scheme import GroupSpec, Scheme, SecretKind
 from ceremony.model.secret import Secret
 from ceremony.workflows.combine import combine_shares
 from ceremony.workflows.split import split_secret
-from tests.conftest import load_vectors
+from tests.conftest import vector_params
 
 
 def slip39_vectors() -> list[Any]:
-    try:
-        return [pytest.param(*v, id=v[0]) for v in load_vectors("slip39-vectors.json")]
-    except pytest.skip.Exception as exc:
-        return [pytest.param(None, None, None, None, marks=pytest.mark.skip(reason=str(exc)))]
+    return vector_params(
+        "slip39-vectors.json", lambda data: [pytest.param(*v, id=v[0]) for v in data], 4
+    )
 
 
 def bip39_vectors() -> list[Any]:
-    try:
-        data = load_vectors("bip39-vectors.json")["english"]
-    except pytest.skip.Exception as exc:
-        return [pytest.param(None, None, None, None, marks=pytest.mark.skip(reason=str(exc)))]
-    return [pytest.param(*v, id=f"{len(v[0]) * 4}-bit {v[0][:8]}") for v in data]
+    return vector_params(
+        "bip39-vectors.json",
+        lambda data: [
+            pytest.param(*v, id=f"{len(v[0]) * 4}-bit {v[0][:8]}") for v in data["english"]
+        ],
+        4,
+    )
 
 
 @pytest.mark.parametrize(("description", "mnemonics", "secret_hex", "xprv"), slip39_vectors())
