@@ -50,7 +50,7 @@ def test_work_for_a_target_duration_rounds_up() -> None:
         (90, "90 seconds", "90 seconds"),
         (60.4, "60 seconds", "60 seconds"),
         (1, "1 second", "1 second"),
-        (0.4, "1 second", "less than a second"),
+        (0.4, "1 second", "a fraction of a second"),
     ],
 )
 def test_durations_in_words(seconds: float, nearest: str, down: str) -> None:

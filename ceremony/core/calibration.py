@@ -119,14 +119,10 @@ class DelayBounds:
     @property
     def text(self) -> str:
         """E.g. "about 3 days on this machine; at least 7 hours against hardware 10× faster"."""
-        minimum = (
-            "under a second"
-            if self.minimum_seconds < 1
-            else f"at least {duration_text(self.minimum_seconds, round_down=True)}"
-        )
         return (
             f"about {duration_text(self.expected_seconds)} on this machine; "
-            f"{minimum} against hardware {_number(self.speedup)}× faster"
+            f"at least {duration_text(self.minimum_seconds, round_down=True)} "
+            f"against hardware {_number(self.speedup)}× faster"
         )
 
     def to_dict(self) -> dict[str, object]:
@@ -196,7 +192,7 @@ def duration_text(seconds: float, *, round_down: bool = False) -> str:
         if seconds >= 2 * size:
             return _count(seconds / size, name, round_down)
     if round_down and seconds < 1:
-        return "less than a second"
+        return "a fraction of a second"
     return _count(seconds, "second", round_down)
 
 
