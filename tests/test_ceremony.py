@@ -6,9 +6,13 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import shamir_mnemonic
+from mnemonic import Mnemonic
 
 from ceremony.errors import Interrupted
 from ceremony.model.plan import load_plan
@@ -81,8 +85,11 @@ def test_public_outputs_hold_no_secret(tmp_path: Path) -> None:
         (kit / "recover.py").read_text()[:2000],
     ]
     public += [pdf_text(p) for p in (kit / "runbooks").glob("*.pdf")]
+    secret = shamir_mnemonic.combine_mnemonics([s.mnemonic() for s in spy.shares])
+    as_words = Mnemonic("english").to_mnemonic(secret).split()
     for text in public:
-        assert_no_secret(text, shares)
+        assert_no_secret(text, shares, [secret.hex()])
+        assert_no_secret(text, [as_words])
     # each card shows its own words and no other holder's
     cards = sorted((kit / "holders").iterdir())
     assert_no_secret(pdf_text(cards[0]), [shares[1]])
@@ -147,3 +154,28 @@ def test_run_without_terminal_or_answers_is_refused() -> None:
 
 def test_example_plan_is_the_one_shipped() -> None:
     assert (ROOT / "templates" / "plan-example.toml").exists()
+
+
+def test_the_kits_recover_py_recovers_the_recorded_secret(tmp_path: Path) -> None:
+    spy, kit = run_small(tmp_path)
+    record = Record.from_json((kit / "record.json").read_text())
+    shares = tmp_path / "shares.txt"
+    shares.write_text("\n".join(s.mnemonic() for s in spy.shares) + "\n")
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-I",
+            str(kit / "recover.py"),
+            "--passphrase-file",
+            "/dev/null",
+            str(shares),
+        ],
+        capture_output=True,
+        text=True,
+        env={},
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stderr
+    assert f"fingerprint: {record.fingerprint}" in run.stdout
+    assert f"commitment: {record.commitment}" in run.stdout
