@@ -23,16 +23,14 @@ from ceremony.paper.layout import (
     SHADE,
     SOFT_INK,
     Block,
-    DocumentInfo,
     Flow,
     Geometry,
     Prose,
     Run,
-    draw_frame,
     draw_runs,
     place_block,
     prose,
-    render,
+    render_framed,
     text_width,
     wrap,
 )
@@ -139,22 +137,17 @@ def render_audit_report(sheet: AuditSheet, size: PaperSize) -> bytes:
     )
     band = common.text("demo_band") if sheet.demo else None
 
-    def frame(canvas: Canvas, page: int, pages: int) -> None:
-        draw_frame(
-            canvas,
-            geometry,
-            band=band,
-            footer=footer,
-            page=common.text("page", {"page": page, "pages": pages}),
-            fonts=(fonts.sans, fonts.sans_bold),
-        )
-
-    info = DocumentInfo(
-        font=fonts.sans,
+    return render_framed(
+        flow,
+        size,
+        geometry,
+        fonts,
+        footer=footer,
+        page_label=lambda page, pages: common.text("page", {"page": page, "pages": pages}),
+        band=band,
         title=f"{wording.text('title')}: {values['ceremony_name']}",
         subject=f"ceremony {values['ceremony_id']}; {wording.text('public_tag')}",
     )
-    return render(flow.pages, size, info, frame)
 
 
 def _title(flow: Flow, fonts: Fonts, wording: Wording, values: Mapping[str, object]) -> None:

@@ -22,16 +22,14 @@ from ceremony.paper.layout import (
     INK,
     SOFT_INK,
     Block,
-    DocumentInfo,
     Flow,
     Geometry,
     Prose,
     Run,
-    draw_frame,
     draw_runs,
     place_block,
     prose,
-    render,
+    render_framed,
     text_width,
 )
 from ceremony.paper.qr import QrCode
@@ -132,23 +130,20 @@ def render_notice(sheet: NoticeSheet, size: PaperSize) -> bytes:
     footer = wording.text("footer", {**values, "document": wording.text("document")})
     band = common.text("demo_band") if sheet.demo else None
 
-    def frame(canvas: Canvas, page: int, pages: int) -> None:
-        draw_frame(
-            canvas,
-            geometry,
-            band=band,
-            footer=footer,
-            page=common.text("page", {"page": page, "pages": pages}),
-            fonts=(fonts.sans, fonts.sans_bold),
-        )
-
-    info = DocumentInfo(
-        font=fonts.sans,
+    return render_framed(
+        flow,
+        size,
+        geometry,
+        fonts,
+        footer=footer,
+        page_label=lambda page, pages: common.text("page", {"page": page, "pages": pages}),
+        band=band,
         title=f"{wording.text('title')} {sheet.notice_id}: {sheet.ceremony_name}",
-        subject=f"ceremony {sheet.ceremony_id}; notice sha256 {sheet.notice_sha256}; "
-        f"{wording.text('public_tag')}",
+        subject=(
+            f"ceremony {sheet.ceremony_id}; notice sha256 {sheet.notice_sha256}; "
+            f"{wording.text('public_tag')}"
+        ),
     )
-    return render(flow.pages, size, info, frame)
 
 
 def _title(flow: Flow, fonts: Fonts, wording: Wording, values: Mapping[str, object]) -> None:
