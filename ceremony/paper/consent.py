@@ -12,8 +12,6 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from reportlab.pdfgen.canvas import Canvas
-
 from ceremony.errors import BadInput
 from ceremony.model.record import Record
 from ceremony.paper.content import MM, PaperSize
@@ -27,11 +25,10 @@ from ceremony.paper.layout import (
     Geometry,
     Prose,
     Run,
-    draw_runs,
     place_block,
     prose,
     render_framed,
-    text_width,
+    title_with_tag,
 )
 from ceremony.paper.wording import Wording, load
 
@@ -139,21 +136,7 @@ def render_card(card: ConsentCard, size: PaperSize) -> bytes:
 
 
 def _title(flow: Flow, fonts: Fonts, wording: Wording) -> None:
-    top = flow.place(26)
-    left, right = flow.geometry.left, flow.geometry.right
-    title = wording.text("title")
-    tag = wording.text("secret_tag")
-
-    def draw(canvas: Canvas) -> None:
-        draw_runs(canvas, left, top - 19, [Run(title, fonts.sans_bold, 20)])
-        tag_width = text_width(tag, fonts.sans_bold, 11) + 6 * MM
-        canvas.setFillGray(INK)
-        canvas.rect(right - tag_width, top - 22, tag_width, 20, stroke=0, fill=1)
-        canvas.setFillGray(1.0)
-        canvas.setFont(fonts.sans_bold, 11)
-        canvas.drawString(right - tag_width + 3 * MM, top - 16, tag)
-
-    flow.draw(draw)
+    title_with_tag(flow, fonts, wording.text("title"), wording.text("secret_tag"), filled=True)
     flow.gap(2 * MM)
     statement = Block(flow.geometry.content_width)
     statement.wrapped(wording.text("statement"), fonts.sans_bold, 15, leading=20)

@@ -26,11 +26,11 @@ from ceremony.paper.layout import (
     Geometry,
     Prose,
     Run,
-    draw_runs,
     place_block,
     prose,
     render_framed,
     text_width,
+    title_with_tag,
     wrap,
 )
 from ceremony.paper.wording import Wording, load
@@ -220,19 +220,7 @@ def _label(text: str, fonts: Fonts) -> Run:
 
 
 def _title(flow: Flow, fonts: Fonts, wording: Wording) -> None:
-    top = flow.place(26)
-    left, right = flow.geometry.left, flow.geometry.right
-    title = wording.text("card.title")
-    tag = wording.text("card.secret_tag")
-
-    def draw(canvas: Canvas) -> None:
-        draw_runs(canvas, left, top - 19, [Run(title, fonts.sans_bold, 20)])
-        tag_width = text_width(tag, fonts.sans_bold, 11) + 6 * MM
-        canvas.setLineWidth(1.4)
-        canvas.rect(right - tag_width, top - 22, tag_width, 20, stroke=1, fill=0)
-        draw_runs(canvas, right - tag_width + 3 * MM, top - 16, [Run(tag, fonts.sans_bold, 11)])
-
-    flow.draw(draw)
+    title_with_tag(flow, fonts, wording.text("card.title"), wording.text("card.secret_tag"))
 
 
 def _words(flow: Flow, words: tuple[str, ...], style: CardStyle, fonts: Fonts) -> None:

@@ -482,3 +482,26 @@ def render_framed(
 
     info = DocumentInfo(title=title, subject=subject, font=fonts.sans)
     return render(flow.pages, size, info, frame)
+
+
+def title_with_tag(flow: Flow, fonts: Fonts, title: str, tag: str, *, filled: bool = False) -> None:
+    """A document's title at the left and its PUBLIC / SECRET tag in a box at the right (a filled,
+    reversed-out box for secret documents, so they are told apart at a glance)."""
+    top = flow.place(26)
+    left, right = flow.geometry.left, flow.geometry.right
+
+    def draw(canvas: Canvas) -> None:
+        draw_runs(canvas, left, top - 19, [Run(title, fonts.sans_bold, 20)])
+        tag_width = text_width(tag, fonts.sans_bold, 11) + 6 * MM
+        if filled:
+            canvas.setFillGray(INK)
+            canvas.rect(right - tag_width, top - 22, tag_width, 20, stroke=0, fill=1)
+            canvas.setFillGray(1.0)
+            canvas.setFont(fonts.sans_bold, 11)
+            canvas.drawString(right - tag_width + 3 * MM, top - 16, tag)
+        else:
+            canvas.setLineWidth(1.4)
+            canvas.rect(right - tag_width, top - 22, tag_width, 20, stroke=1, fill=0)
+            draw_runs(canvas, right - tag_width + 3 * MM, top - 16, [Run(tag, fonts.sans_bold, 11)])
+
+    flow.draw(draw)

@@ -26,11 +26,10 @@ from ceremony.paper.layout import (
     Geometry,
     Prose,
     Run,
-    draw_runs,
     place_block,
     prose,
     render_framed,
-    text_width,
+    title_with_tag,
 )
 from ceremony.paper.qr import QrCode
 from ceremony.paper.wording import Wording, load
@@ -147,19 +146,9 @@ def render_notice(sheet: NoticeSheet, size: PaperSize) -> bytes:
 
 
 def _title(flow: Flow, fonts: Fonts, wording: Wording, values: Mapping[str, object]) -> None:
-    top = flow.place(26)
-    left, right = flow.geometry.left, flow.geometry.right
-    title = f"{wording.text('title')}  {values['notice_id']}"
-    tag = wording.text("public_tag")
-
-    def draw(canvas: Canvas) -> None:
-        draw_runs(canvas, left, top - 19, [Run(title, fonts.sans_bold, 20)])
-        tag_width = text_width(tag, fonts.sans_bold, 11) + 6 * MM
-        canvas.setLineWidth(1.4)
-        canvas.rect(right - tag_width, top - 22, tag_width, 20, stroke=1, fill=0)
-        draw_runs(canvas, right - tag_width + 3 * MM, top - 16, [Run(tag, fonts.sans_bold, 11)])
-
-    flow.draw(draw)
+    title_with_tag(
+        flow, fonts, f"{wording.text('title')}  {values['notice_id']}", wording.text("public_tag")
+    )
     note = Block(flow.geometry.content_width)
     note.wrapped(wording.text("public_note", values), fonts.sans, 9.5, leading=12.5)
     place_block(flow, note)

@@ -25,11 +25,11 @@ from ceremony.paper.layout import (
     Geometry,
     Prose,
     Run,
-    draw_runs,
     place_block,
     prose,
     render_framed,
     text_width,
+    title_with_tag,
     wrap,
 )
 from ceremony.paper.qr import QrCode
@@ -116,19 +116,7 @@ def hex_lines(text: str) -> list[str]:
 
 
 def _title(flow: Flow, fonts: Fonts, wording: Wording, values: Mapping[str, object]) -> None:
-    top = flow.place(26)
-    left, right = flow.geometry.left, flow.geometry.right
-    title = wording.text("title")
-    tag = wording.text("public_tag")
-
-    def draw(canvas: Canvas) -> None:
-        draw_runs(canvas, left, top - 19, [Run(title, fonts.sans_bold, 20)])
-        tag_width = text_width(tag, fonts.sans_bold, 11) + 6 * MM
-        canvas.setLineWidth(1.4)
-        canvas.rect(right - tag_width, top - 22, tag_width, 20, stroke=1, fill=0)
-        draw_runs(canvas, right - tag_width + 3 * MM, top - 16, [Run(tag, fonts.sans_bold, 11)])
-
-    flow.draw(draw)
+    title_with_tag(flow, fonts, wording.text("title"), wording.text("public_tag"))
     note = Block(flow.geometry.content_width)
     note.wrapped(wording.text("public_note", values), fonts.sans, 9, leading=12, gray=SOFT_INK)
     place_block(flow, note)
