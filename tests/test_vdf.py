@@ -334,6 +334,8 @@ def test_no_segment_is_shorter_than_the_prover_can_prove() -> None:
     ).run()
     assert [s.iterations for s in chain.segments] == [400, 407]
     vdf.verify_chain(chain, notice, 807)
+    even = vdf.ChainProver(notice, 600, segment_iterations=300, on_segment=kept.append).run()
+    assert [s.iterations for s in even.segments] == [300, 300]
     short = vdf.ChainProver(notice, 5, segment_iterations=400, on_segment=kept.append).run()
     assert [s.iterations for s in short.segments] == [vdf.MIN_SEGMENT_ITERATIONS]
     vdf.verify_chain(short, notice, 5)

@@ -404,8 +404,10 @@ def _segment_length(planned: int, remaining: int) -> int:
     """The next segment's length: as planned, but never below the prover's minimum; a short
     remainder is folded into the last segment so that the chain ends at or just past T."""
     planned = max(planned, MIN_SEGMENT_ITERATIONS)
-    if remaining <= planned + MIN_SEGMENT_ITERATIONS:
+    if remaining <= planned:
         return max(remaining, MIN_SEGMENT_ITERATIONS)
+    if remaining - planned < MIN_SEGMENT_ITERATIONS:
+        return remaining
     return planned
 
 
