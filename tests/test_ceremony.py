@@ -179,3 +179,21 @@ def test_the_kits_recover_py_recovers_the_recorded_secret(tmp_path: Path) -> Non
     assert run.returncode == 0, run.stderr
     assert f"fingerprint: {record.fingerprint}" in run.stdout
     assert f"commitment: {record.commitment}" in run.stdout
+
+
+@pytest.mark.parametrize("command", ["run", "demo"])
+def test_missing_output_parent_is_a_clear_error(tmp_path: Path, command: str) -> None:
+    answers = tmp_path / "answers.toml"
+    answers.write_text("confirm = true\naccept_preflight_failures = true\n")
+    missing = tmp_path / "missing"
+    args = (
+        ["run", str(SMALL_PLAN), "--answers", str(answers), "--out", str(missing / "kit")]
+        if command == "run"
+        else ["demo", "--out", str(missing)]
+    )
+    result = run_cli(args)
+    assert result.code == 6, result.err
+    assert "error: cannot create the kit directory" in result.err
+    assert "hint:" in result.err
+    assert "Traceback" not in result.err
+    assert not missing.exists()

@@ -189,3 +189,36 @@ def test_wrong_passphrase_gives_another_fingerprint(tmp_path: Path) -> None:
     bad = run_cli(["combine", str(shares), "--passphrase-file", str(wrong_pass)])
     assert good.code == bad.code == 0
     assert good.out.splitlines()[0] != bad.out.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("extra", "code", "phrase"),
+    [
+        (["--kit", "/nonexistent/kit"], ExitCode.OUTPUT, "does not exist"),
+        (["--kit", "KIT", "--paper", "A5"], ExitCode.BAD_INPUT, "unknown paper size"),
+        (["--timelock", "72x", "--reveal"], ExitCode.BAD_INPUT, "as a duration"),
+        (
+            ["--timelock", "1s", "--passphrase-file", "PASS", "--reveal"],
+            ExitCode.BAD_INPUT,
+            "cannot be combined",
+        ),
+        (["--kit", "EXISTING"], ExitCode.REFUSED, "already exists"),
+    ],
+    ids=[
+        "kit parent missing",
+        "unknown paper",
+        "bad duration",
+        "timelock with passphrase",
+        "existing kit",
+    ],
+)
+def test_split_output_options_are_checked_first(
+    tmp_path: Path, extra: list[str], code: ExitCode, phrase: str
+) -> None:
+    (tmp_path / "EXISTING").mkdir()
+    (tmp_path / "PASS").write_text("secret words\n")
+    args = [a if a not in ("KIT", "EXISTING", "PASS") else str(tmp_path / a) for a in extra]
+    result = run_cli(["split", "-t", "1", "-g", "a=2of3", "--strength", "128", *args])
+    assert_clean_failure(result, code, phrase)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["EXISTING", "PASS"]
+    assert list((tmp_path / "EXISTING").iterdir()) == []

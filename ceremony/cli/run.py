@@ -58,7 +58,7 @@ def run_command(
                 "the guided ceremony needs a terminal",
                 "run it at the ceremony machine's terminal, or give --answers FILE",
             )
-        operator = ScreenOperator(err(), demo=plan.demo)
+        operator = ScreenOperator(err())
     outcome = Ceremony(plan, operator, directory).run()
     say(f"ceremony complete: kit in {outcome.directory}")
     say(f"transcript head: {outcome.head}")

@@ -100,7 +100,7 @@ def split_command(
     reveal: Reveal = False,
     as_json: Json = False,
 ) -> None:
-    from ceremony.errors import BadInput, Refused
+    from ceremony.errors import BadInput, OutputFailed, Refused
     from ceremony.model.scheme import GroupSpec, Scheme
     from ceremony.ui.console import out, say
     from ceremony.workflows.inputs import read_passphrase_file, read_secret_file
@@ -112,8 +112,28 @@ def split_command(
             "add --reveal to print the shares on stdout (only on an offline machine), "
             "or --kit DIR to write holder kits",
         )
-    if kit is not None and kit.exists() and not force:
-        raise Refused(f"{kit} already exists", "choose a new directory, or pass --force")
+    # Everything about the outputs is checked before any secret is made.
+    if kit is not None:
+        from ceremony.paper.content import PaperSize
+
+        PaperSize.from_text(paper)
+        if kit.exists() and not force:
+            raise Refused(f"{kit} already exists", "choose a new directory, or pass --force")
+        if not kit.parent.is_dir():
+            raise OutputFailed(
+                f"cannot write the kit {kit}: the directory {kit.parent} does not exist",
+                "create that directory first, or choose another --kit",
+            )
+    delay_seconds = None
+    if timelock is not None:
+        from ceremony.core.calibration import duration_from_text
+
+        delay_seconds = duration_from_text(timelock)
+        if passphrase_file is not None or secret_file is not None:
+            raise BadInput(
+                "--timelock cannot be combined with --passphrase-file or --secret-file",
+                "a sealed time lock makes its own passphrase and secret; leave those out",
+            )
     if dice_file is not None and secret_file is not None:
         raise BadInput(
             "--dice-file and --secret-file cannot be used together",
@@ -155,17 +175,12 @@ def split_command(
     say(f"splitting a {scheme.strength_bits}-bit {kind.value} secret: {scheme.summary()}")
     sealed = None
     if timelock is not None:
-        from ceremony.core.calibration import duration_from_text
         from ceremony.workflows.split import split_sealed
         from ceremony.workflows.timelock_policy import SEALED, calibrate, with_lock
 
-        if passphrase or secret_file is not None:
-            raise BadInput(
-                "--timelock cannot be combined with --passphrase-file or --secret-file",
-                "a sealed time lock makes its own passphrase and secret; leave those out",
-            )
         say("measuring this machine's squaring rate for the time lock ...")
-        info = calibrate(SEALED, duration_from_text(timelock), speedup)
+        assert delay_seconds is not None
+        info = calibrate(SEALED, delay_seconds, speedup)
         sealed = split_sealed(scheme, secret.reveal(), info.iterations)
         result = sealed.result
         info = with_lock(info, sealed.lock, consent_card=kit is not None)
@@ -232,14 +247,13 @@ def write_split_kit(
         build_record,
         command_line_plan_hash,
         default_holders,
+        write_kit,
     )
     from ceremony.workflows.split import SplitResult
 
     assert isinstance(result, SplitResult)
     from ceremony.core.sealed import Passphrase
-    from ceremony.files import staged_directory
     from ceremony.model.record import TimeLockInfo
-    from ceremony.workflows.kit import populate_kit, write_consent
 
     assert timelock is None or isinstance(timelock, TimeLockInfo)
     assert consent is None or isinstance(consent, Passphrase)
@@ -258,10 +272,7 @@ def write_split_kit(
         demo=False,
         timelock=timelock,
     )
-    with staged_directory(kit, overwrite=force) as staging:
-        final = populate_kit(staging, result, record, options)
-        if consent is not None:
-            write_consent(staging, final, consent, options)
+    final = write_kit(kit, result, record, options, consent=consent, overwrite=force)
     say(
         f"kit written to {kit}: {len(final.shares)} holder PDFs (secret, mode 0600), "
         "record.json and record.pdf (public), recover.py"

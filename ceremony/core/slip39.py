@@ -38,32 +38,16 @@ def wordlist() -> tuple[str, ...]:
     return tuple(WORDLIST)
 
 
-@cache
-def _lookup() -> dict[str, int]:
-    """Words and their first four letters (unique in the SLIP-39 list) to their index."""
-    table: dict[str, int] = {}
-    for index, word in enumerate(wordlist()):
-        table[word] = index
-        table[word[:4]] = index
-    return table
-
-
 def normalise_words(text: str) -> tuple[str, ...]:
     """Split a typed share into full SLIP-39 words; raise naming the position of a bad word."""
-    raw = text.lower().split()
-    if not raw:
+    from ceremony.core.words import word_index  # words builds on `wordlist()` above
+
+    tokens = text.split()
+    if not tokens:
         raise BadInput("the share is empty", "type or paste the share's words, separated by spaces")
-    table = _lookup()
-    words = []
-    for position, token in enumerate(raw, start=1):
-        index = table.get(token)
-        if index is None:
-            raise BadInput(
-                f"word {position} of the share is not a SLIP-39 word",
-                "check the spelling of that word on the card; the first four letters are enough",
-            )
-        words.append(wordlist()[index])
-    return tuple(words)
+    return tuple(
+        wordlist()[word_index(token, position)] for position, token in enumerate(tokens, start=1)
+    )
 
 
 def parse_share(text: str) -> Share:

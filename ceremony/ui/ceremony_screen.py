@@ -35,9 +35,8 @@ def _hidden(prompt: str) -> str:
 class ScreenOperator:
     """The people in the room, at the ceremony machine's terminal."""
 
-    def __init__(self, console: Console, demo: bool = False) -> None:
+    def __init__(self, console: Console) -> None:
         self.console = console
-        self.demo = demo
 
     def _ask(self, prompt: str) -> str:
         try:

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Protocol
 
 from ceremony.core.dice import DiceRolls
-from ceremony.core.entropy import EntropyReport, make_master_secret
+from ceremony.core.entropy import make_master_secret
 from ceremony.core.sealed import Passphrase
-from ceremony.errors import CeremonyError, Interrupted, NotVerified, Refused
+from ceremony.errors import CeremonyError, Interrupted, NotVerified, OutputFailed, Refused
 from ceremony.files import remove_tree
 from ceremony.model.plan import EntropySource, PassphrasePolicy, Plan, RecoveryMode
 from ceremony.model.record import Record, TimeLockInfo
@@ -29,7 +29,7 @@ from ceremony.workflows import kit as kits
 from ceremony.workflows.preflight import Check, run_preflight
 from ceremony.workflows.split import SplitResult, split_sealed, split_secret
 from ceremony.workflows.timelock_policy import calibrate, with_lock
-from ceremony.workflows.transcript import Transcript, utc_now
+from ceremony.workflows.transcript import Clock, Transcript, utc_now
 
 Rng = Callable[[int], bytes]
 TRANSCRIPT = "transcript.jsonl"
@@ -95,7 +95,13 @@ def prepare_directory(directory: Path) -> None:
                 f"the kit directory {directory} already exists",
                 "choose another output directory in the plan, or move the old kit away",
             )
-    directory.mkdir(mode=0o700, parents=False)
+    try:
+        directory.mkdir(mode=0o700, parents=False)
+    except OSError as exc:
+        raise OutputFailed(
+            f"cannot create the kit directory {directory}: {exc.strerror or exc}",
+            "check that its parent directory exists and is writable, or choose another with --out",
+        ) from None
 
 
 def remove_secret_outputs(directory: Path) -> None:
@@ -117,7 +123,7 @@ class Ceremony:
         directory: Path,
         *,
         rng: Rng = secrets.token_bytes,
-        clock: Callable[[], object] = utc_now,
+        clock: Clock = utc_now,
         preflight: Callable[[Path], Sequence[Check]] | None = None,
     ) -> None:
         self.plan = plan
@@ -144,6 +150,7 @@ class Ceremony:
                 "plan_sha256": self.plan.sha256,
                 "demo": self.plan.demo,
             },
+            clock=self.clock,
         )
         try:
             return self._acts()
@@ -239,7 +246,7 @@ class Ceremony:
             kind=plan.secret.kind,
         )
         self.operator.show_facts("Entropy", [("source", report.summary())])
-        self._log("entropy", step, _public_entropy(report))
+        self._log("entropy", step, report.to_record())
         passphrase = b""
         if plan.secret.passphrase is PassphrasePolicy.PROMPT:
             passphrase = self.operator.read_passphrase()
@@ -434,6 +441,7 @@ class Ceremony:
             passphrase_used=bool(passphrase),
             demo=plan.demo,
             ceremony_id=self.ceremony_id,
+            clock=self.clock,
             timelock=timelock,
             roles={
                 "administrator": plan.roles.administrator,
@@ -477,11 +485,6 @@ def _render_runbooks(directory: Path, record: Record, options: kits.KitOptions) 
     from ceremony.workflows.runbooks import render_runbooks
 
     render_runbooks(record, directory / "runbooks", options.paper_size, overwrite=False)
-
-
-def _public_entropy(report: EntropyReport) -> dict[str, object]:
-    data = report.to_record()
-    return {k: v for k, v in data.items() if k not in ("rolls", "dice_string")}
 
 
 def _sha(path: Path) -> str:

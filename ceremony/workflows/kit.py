@@ -279,11 +279,15 @@ def write_kit(
     record: Record,
     options: KitOptions,
     *,
+    consent: Passphrase | None = None,
     overwrite: bool = False,
 ) -> Record:
-    """Write a whole kit into a new directory; on any failure nothing is left behind."""
+    """Write a whole kit (and the consent card of a sealed lock) into a new directory; on any
+    failure nothing is left behind."""
     with staged_directory(directory, overwrite=overwrite) as staging:
         final = populate_kit(staging, split, record, options)
+        if consent is not None:
+            write_consent(staging, final, consent, options)
     return final
 
 
@@ -302,9 +306,7 @@ def write_consent(
     folder = directory / "consent"
     os.mkdir(folder, 0o700)
     write_atomic(folder / "consent.txt", consent_text(record, consent).encode(), secret=True)
-    try:
-        from ceremony.paper.consent import render_consent_card
-    except ImportError:  # the card's renderer ships with the recovery work
-        return
+    from ceremony.paper.consent import render_consent_card
+
     pdf = render_consent_card(record, consent.reveal(), options.paper_size)
     write_atomic(folder / "consent-card.pdf", pdf, secret=True)
