@@ -27,6 +27,7 @@ from ceremony.paper.layout import (
     Geometry,
     Prose,
     Run,
+    add_fact,
     place_block,
     prose,
     render_framed,
@@ -163,11 +164,7 @@ def _facts(
     facts = Block(flow.geometry.content_width)
 
     def fact(key: str, text: str, font: str, size: float, *, note: str | None = None) -> None:
-        label = Run(wording.text(f"facts.{key}"), fonts.sans, 8.5, SOFT_INK)
-        facts.wrapped(text, font, size, leading=size * 1.45, x=LABEL, label=label)
-        if note:
-            facts.wrapped(note, fonts.sans, 7.5, leading=10, x=LABEL, gray=SOFT_INK)
-        facts.space(2.5)
+        add_fact(facts, fonts, wording.text(f"facts.{key}"), text, font, size, x=LABEL, note=note)
 
     fact("ceremony", str(values["ceremony_name"]), fonts.sans_bold, 11)
     fact("ceremony_id", str(values["ceremony_id"]), fonts.mono_bold, 10.5)

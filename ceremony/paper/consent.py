@@ -25,6 +25,7 @@ from ceremony.paper.layout import (
     Geometry,
     Prose,
     Run,
+    label_run,
     place_block,
     prose,
     render_framed,
@@ -145,10 +146,6 @@ def _title(flow: Flow, fonts: Fonts, wording: Wording) -> None:
     flow.gap(4 * MM)
 
 
-def _label(text: str, fonts: Fonts) -> Run:
-    return Run(text, fonts.sans, 8.5, SOFT_INK)
-
-
 def _about(flow: Flow, card: ConsentCard, fonts: Fonts, wording: Wording) -> None:
     block = Block(flow.geometry.content_width)
     block.wrapped(
@@ -157,7 +154,7 @@ def _about(flow: Flow, card: ConsentCard, fonts: Fonts, wording: Wording) -> Non
         11.5,
         leading=16,
         x=LABEL,
-        label=_label(wording.text("ceremony"), fonts),
+        label=label_run(wording.text("ceremony"), fonts),
     )
     block.wrapped(
         card.ceremony_id,
@@ -165,7 +162,7 @@ def _about(flow: Flow, card: ConsentCard, fonts: Fonts, wording: Wording) -> Non
         11,
         leading=16,
         x=LABEL,
-        label=_label(wording.text("ceremony_id"), fonts),
+        label=label_run(wording.text("ceremony_id"), fonts),
     )
     if card.fingerprint:
         block.wrapped(
@@ -174,7 +171,7 @@ def _about(flow: Flow, card: ConsentCard, fonts: Fonts, wording: Wording) -> Non
             11,
             leading=16,
             x=LABEL,
-            label=_label(wording.text("fingerprint"), fonts),
+            label=label_run(wording.text("fingerprint"), fonts),
         )
     place_block(flow, block)
     flow.gap(4 * MM)
@@ -200,7 +197,7 @@ def _passphrase(
         13,
         leading=18,
         x=LABEL,
-        label=_label(wording.text("check_code"), fonts),
+        label=label_run(wording.text("check_code"), fonts),
     )
     block.wrapped(
         wording.text("check_note", values), fonts.sans, 7.5, leading=10, x=LABEL, gray=SOFT_INK

@@ -26,6 +26,7 @@ from ceremony.paper.layout import (
     Geometry,
     Prose,
     Run,
+    label_run,
     place_block,
     prose,
     render_framed,
@@ -160,7 +161,7 @@ def _card(
         11.5,
         leading=15,
         x=LABEL,
-        label=_label(wording.text("card.ceremony"), fonts),
+        label=label_run(wording.text("card.ceremony"), fonts),
     )
     about.wrapped(
         card.ceremony_id,
@@ -168,7 +169,7 @@ def _card(
         11,
         leading=15,
         x=LABEL,
-        label=_label(wording.text("card.ceremony_id"), fonts),
+        label=label_run(wording.text("card.ceremony_id"), fonts),
     )
     place_block(flow, about)
     flow.gap(style.gap / 2)
@@ -180,7 +181,7 @@ def _card(
         style.name,
         leading=style.name * 1.3,
         x=LABEL,
-        label=_label(wording.text("card.holder"), fonts),
+        label=label_run(wording.text("card.holder"), fonts),
     )
     who.wrapped(
         card.group,
@@ -188,7 +189,7 @@ def _card(
         style.name - 2,
         leading=style.name * 1.25,
         x=LABEL,
-        label=_label(wording.text("card.group"), fonts),
+        label=label_run(wording.text("card.group"), fonts),
     )
     who.space(3)
     who.wrapped(str(values["quorum"]), fonts.sans_bold, 12.5, leading=16)
@@ -213,10 +214,6 @@ def _card(
     for line in wording.texts("card.warning_lines", values):
         warnings.wrapped(line, fonts.sans, 9, leading=12, x=4 * MM, bullet="•")
     place_block(flow, warnings, pad=3 * MM, stroke=INK, line_width=1.2)
-
-
-def _label(text: str, fonts: Fonts) -> Run:
-    return Run(text, fonts.sans, 8.5, SOFT_INK)
 
 
 def _title(flow: Flow, fonts: Fonts, wording: Wording) -> None:

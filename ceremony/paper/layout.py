@@ -505,3 +505,29 @@ def title_with_tag(flow: Flow, fonts: Fonts, title: str, tag: str, *, filled: bo
             draw_runs(canvas, right - tag_width + 3 * MM, top - 16, [Run(tag, fonts.sans_bold, 11)])
 
     flow.draw(draw)
+
+
+def label_run(text: str, fonts: Fonts) -> Run:
+    """The small grey label in front of a value in a table of facts."""
+    return Run(text, fonts.sans, 8.5, SOFT_INK)
+
+
+def add_fact(
+    block: Block,
+    fonts: Fonts,
+    label: str,
+    text: str,
+    font: str,
+    size: float,
+    *,
+    x: float,
+    note: str | None = None,
+    leading: float = 1.45,
+    space: float = 2.5,
+) -> None:
+    """One row of a two-column table of facts: what the value is, the value, and an optional note
+    in small grey type under it."""
+    block.wrapped(text, font, size, leading=size * leading, x=x, label=label_run(label, fonts))
+    if note:
+        block.wrapped(note, fonts.sans, 7.5, leading=10, x=x, gray=SOFT_INK)
+    block.space(space)

@@ -26,6 +26,7 @@ from ceremony.paper.layout import (
     Geometry,
     Prose,
     Run,
+    add_fact,
     place_block,
     prose,
     render_framed,
@@ -155,27 +156,24 @@ def _title(flow: Flow, fonts: Fonts, wording: Wording, values: Mapping[str, obje
     flow.gap(3 * MM)
 
 
-def _label(text: str, fonts: Fonts) -> Run:
-    return Run(text, fonts.sans, 8.5, SOFT_INK)
-
-
 def _facts(
     flow: Flow, sheet: NoticeSheet, fonts: Fonts, wording: Wording, values: Mapping[str, object]
 ) -> None:
     facts = Block(flow.geometry.content_width)
 
     def fact(key: str, text: str, font: str, size: float, *, note: str | None = None) -> None:
-        facts.wrapped(
+        add_fact(
+            facts,
+            fonts,
+            wording.text(f"facts.{key}"),
             text,
             font,
             size,
-            leading=size * 1.38,
             x=LABEL,
-            label=_label(wording.text(f"facts.{key}"), fonts),
+            note=note,
+            leading=1.38,
+            space=1.5,
         )
-        if note:
-            facts.wrapped(note, fonts.sans, 7.5, leading=10, x=LABEL, gray=SOFT_INK)
-        facts.space(1.5)
 
     fact("ceremony", sheet.ceremony_name, fonts.sans_bold, 11)
     fact("ceremony_id", sheet.ceremony_id, fonts.mono_bold, 10.5)

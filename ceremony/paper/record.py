@@ -25,6 +25,8 @@ from ceremony.paper.layout import (
     Geometry,
     Prose,
     Run,
+    add_fact,
+    label_run,
     place_block,
     prose,
     render_framed,
@@ -123,10 +125,6 @@ def _title(flow: Flow, fonts: Fonts, wording: Wording, values: Mapping[str, obje
     flow.gap(3 * MM)
 
 
-def _label(text: str, fonts: Fonts) -> Run:
-    return Run(text, fonts.sans, 8.5, SOFT_INK)
-
-
 def _facts(
     flow: Flow, sheet: RecordSheet, fonts: Fonts, wording: Wording, values: Mapping[str, object]
 ) -> None:
@@ -135,17 +133,7 @@ def _facts(
     facts = Block(width)
 
     def fact(key: str, text: str, font: str, size: float, *, note: str | None = None) -> None:
-        facts.wrapped(
-            text,
-            font,
-            size,
-            leading=size * 1.45,
-            x=LABEL,
-            label=_label(wording.text(f"facts.{key}"), fonts),
-        )
-        if note:
-            facts.wrapped(note, fonts.sans, 7.5, leading=10, x=LABEL, gray=SOFT_INK)
-        facts.space(2.5)
+        add_fact(facts, fonts, wording.text(f"facts.{key}"), text, font, size, x=LABEL, note=note)
 
     fact("ceremony", sheet.ceremony_name, fonts.sans_bold, 11)
     fact("ceremony_id", sheet.ceremony_id, fonts.mono_bold, 10.5)
@@ -167,7 +155,7 @@ def _facts(
         note=wording.text("facts.fingerprint_note", values),
     )
     fact("commitment", sheet.commitment, fonts.mono, 9)
-    label: Run | None = _label(wording.text("facts.scheme"), fonts)
+    label: Run | None = label_run(wording.text("facts.scheme"), fonts)
     for line in sheet.scheme_lines:
         facts.wrapped(line, fonts.sans, 9.5, leading=13, x=LABEL, label=label)
         label = None
