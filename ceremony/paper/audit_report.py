@@ -30,7 +30,7 @@ from ceremony.paper.layout import (
     add_fact,
     place_block,
     prose,
-    render_framed,
+    render_document,
     title_with_tag,
     wrap,
 )
@@ -135,16 +135,14 @@ def render_audit_report(sheet: AuditSheet, size: PaperSize) -> bytes:
             "plan_hash_words": sheet.plan_hash_words or "-",
         },
     )
-    band = common.text("demo_band") if sheet.demo else None
-
-    return render_framed(
+    return render_document(
         flow,
         size,
         geometry,
         fonts,
+        common,
+        demo=sheet.demo,
         footer=footer,
-        page_label=lambda page, pages: common.text("page", {"page": page, "pages": pages}),
-        band=band,
         title=f"{wording.text('title')}: {values['ceremony_name']}",
         subject=f"ceremony {values['ceremony_id']}; {wording.text('public_tag')}",
     )

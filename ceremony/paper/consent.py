@@ -28,7 +28,7 @@ from ceremony.paper.layout import (
     label_run,
     place_block,
     prose,
-    render_framed,
+    render_document,
     title_with_tag,
 )
 from ceremony.paper.wording import Wording, load
@@ -121,16 +121,14 @@ def render_card(card: ConsentCard, size: PaperSize) -> bytes:
     _handover(flow, fonts, wording)
 
     footer = wording.text("footer", {**values, "document": wording.text("document")})
-    band = common.text("demo_band") if card.demo else None
-
-    return render_framed(
+    return render_document(
         flow,
         size,
         geometry,
         fonts,
+        common,
+        demo=card.demo,
         footer=footer,
-        page_label=lambda page, pages: common.text("page", {"page": page, "pages": pages}),
-        band=band,
         title=f"{wording.text('title')}: {card.ceremony_name}",
         subject=f"ceremony {card.ceremony_id}; {wording.text('secret_tag')}",
     )

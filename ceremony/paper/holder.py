@@ -29,7 +29,7 @@ from ceremony.paper.layout import (
     label_run,
     place_block,
     prose,
-    render_framed,
+    render_document,
     text_width,
     title_with_tag,
     wrap,
@@ -89,16 +89,14 @@ def render_holder_kit(kit: HolderKit, size: PaperSize) -> bytes:
             "plan_hash_words": kit.plan_hash_words,
         },
     )
-    band = common.text("demo_band") if kit.demo else None
-
-    return render_framed(
+    return render_document(
         flow,
         size,
         geometry,
         fonts,
+        common,
+        demo=kit.demo,
         footer=footer,
-        page_label=lambda page, pages: common.text("page", {"page": page, "pages": pages}),
-        band=band,
         title=f"{wording.text('card.title')}: {kit.card.holder} ({kit.card.ceremony_name})",
         subject=f"ceremony {kit.card.ceremony_id}; {wording.text('card.secret_tag')}",
     )

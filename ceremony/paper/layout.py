@@ -18,6 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ceremony.paper.content import MM, PaperSize
 from ceremony.paper.fonts import Fonts
+from ceremony.paper.wording import Wording
 
 Draw = Callable[[Canvas], None]
 """One drawing step, with its coordinates already fixed by the layout."""
@@ -531,3 +532,30 @@ def add_fact(
     if note:
         block.wrapped(note, fonts.sans, 7.5, leading=10, x=x, gray=SOFT_INK)
     block.space(space)
+
+
+def render_document(
+    flow: Flow,
+    size: PaperSize,
+    geometry: Geometry,
+    fonts: Fonts,
+    common: Wording,
+    *,
+    demo: bool,
+    footer: str,
+    title: str,
+    subject: str,
+) -> bytes:
+    """`render_framed` for the ceremony's documents: "page N of M" and the DEMO band come from
+    the shared wording (templates/paper/common.toml)."""
+    return render_framed(
+        flow,
+        size,
+        geometry,
+        fonts,
+        footer=footer,
+        page_label=lambda page, pages: common.text("page", {"page": page, "pages": pages}),
+        band=common.text("demo_band") if demo else None,
+        title=title,
+        subject=subject,
+    )

@@ -29,7 +29,7 @@ from ceremony.paper.layout import (
     add_fact,
     place_block,
     prose,
-    render_framed,
+    render_document,
     title_with_tag,
 )
 from ceremony.paper.qr import QrCode
@@ -128,16 +128,14 @@ def render_notice(sheet: NoticeSheet, size: PaperSize) -> bytes:
     _received(flow, fonts, wording, values)
 
     footer = wording.text("footer", {**values, "document": wording.text("document")})
-    band = common.text("demo_band") if sheet.demo else None
-
-    return render_framed(
+    return render_document(
         flow,
         size,
         geometry,
         fonts,
+        common,
+        demo=sheet.demo,
         footer=footer,
-        page_label=lambda page, pages: common.text("page", {"page": page, "pages": pages}),
-        band=band,
         title=f"{wording.text('title')} {sheet.notice_id}: {sheet.ceremony_name}",
         subject=(
             f"ceremony {sheet.ceremony_id}; notice sha256 {sheet.notice_sha256}; "

@@ -29,7 +29,7 @@ from ceremony.paper.layout import (
     label_run,
     place_block,
     prose,
-    render_framed,
+    render_document,
     text_width,
     title_with_tag,
     wrap,
@@ -82,16 +82,14 @@ def render_record(sheet: RecordSheet, size: PaperSize) -> bytes:
             "plan_hash_words": sheet.plan_hash_words,
         },
     )
-    band = common.text("demo_band") if sheet.demo else None
-
-    return render_framed(
+    return render_document(
         flow,
         size,
         geometry,
         fonts,
+        common,
+        demo=sheet.demo,
         footer=footer,
-        page_label=lambda page, pages: common.text("page", {"page": page, "pages": pages}),
-        band=band,
         title=f"{wording.text('title')}: {sheet.ceremony_name}",
         subject=f"ceremony {sheet.ceremony_id}; {wording.text('public_tag')}",
     )
