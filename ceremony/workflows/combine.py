@@ -22,20 +22,40 @@ class Recovered:
     proof: SetProof = field(repr=False)
 
 
-def progress_lines(proof: SetProof, names: Sequence[str] | None = None) -> list[str]:
-    """Per group: how many shares are present of how many needed, in people's words."""
-    lines = []
-    for status in proof.groups:
-        name = names[status.index] if names and status.index < len(names) else None
-        label = name or f"group {status.number}"
-        need = f"{min(status.present, status.threshold)} of {status.threshold} needed"
-        extra = " (complete)" if status.complete else ""
-        lines.append(f"{label}: {need}{extra}")
-    lines.append(
-        f"groups: {proof.complete_groups} of {proof.group_threshold} needed "
-        f"(of {proof.group_count})"
+@dataclass(frozen=True)
+class GroupProgress:
+    """How many shares of one group are in, of how many needed."""
+
+    name: str
+    present: int
+    threshold: int
+
+    @property
+    def complete(self) -> bool:
+        return self.present >= self.threshold
+
+    def line(self) -> str:
+        done = " (complete)" if self.complete else ""
+        return f"{self.name}: {min(self.present, self.threshold)} of {self.threshold} needed{done}"
+
+
+def progress_text(
+    groups: Sequence[GroupProgress], *, group_threshold: int, group_count: int
+) -> list[str]:
+    """Per group, then overall: the lines people read while shares come in."""
+    complete = sum(1 for group in groups if group.complete)
+    return [
+        *(group.line() for group in groups),
+        f"groups: {complete} of {group_threshold} needed (of {group_count})",
+    ]
+
+
+def progress_lines(proof: SetProof) -> list[str]:
+    """Progress of a set of shares whose groups are known only by number."""
+    groups = [GroupProgress(f"group {g.number}", g.present, g.threshold) for g in proof.groups]
+    return progress_text(
+        groups, group_threshold=proof.group_threshold, group_count=proof.group_count
     )
-    return lines
 
 
 def require_quorum(proof: SetProof, names: Sequence[str] | None = None) -> None:

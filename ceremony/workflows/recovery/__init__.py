@@ -15,6 +15,7 @@ functions return and raise.
     run       start, wait and unlock without prompts (the demo, scripts)
 """
 
+from ceremony.workflows.combine import GroupProgress
 from ceremony.workflows.recovery.consent import Consent, consent_check_code, read_consent
 from ceremony.workflows.recovery.delay import (
     SavedChain,
@@ -49,7 +50,7 @@ from ceremony.workflows.recovery.session import (
     session_record,
     start,
 )
-from ceremony.workflows.recovery.shares import GroupProgress, ShareCollection, collect
+from ceremony.workflows.recovery.shares import ShareCollection, collect
 from ceremony.workflows.recovery.status import Status, status
 from ceremony.workflows.recovery.unlock import (
     PuzzleResume,

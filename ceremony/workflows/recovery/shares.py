@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ceremony.errors import BadInput
 from ceremony.model.record import Record
 from ceremony.model.share import Share
 from ceremony.workflows.check_share import ShareCheck, check_share
-
-
-@dataclass(frozen=True)
-class GroupProgress:
-    name: str
-    present: int
-    threshold: int
-
-    @property
-    def complete(self) -> bool:
-        return self.present >= self.threshold
-
-    def line(self) -> str:
-        done = " (complete)" if self.complete else ""
-        return f"{self.name}: {min(self.present, self.threshold)} of {self.threshold} needed{done}"
+from ceremony.workflows.combine import GroupProgress, progress_text
 
 
 class ShareCollection:
@@ -71,12 +56,11 @@ class ShareCollection:
         return self.complete_groups >= self.record.group_threshold
 
     def progress_lines(self) -> list[str]:
-        lines = [group.line() for group in self.groups()]
-        lines.append(
-            f"groups: {self.complete_groups} of {self.record.group_threshold} needed "
-            f"(of {len(self.record.groups)})"
+        return progress_text(
+            self.groups(),
+            group_threshold=self.record.group_threshold,
+            group_count=len(self.record.groups),
         )
-        return lines
 
 
 def collect(record: Record, shares: Sequence[Share]) -> ShareCollection:
