@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from shamir_mnemonic import cipher, shamir
@@ -229,3 +229,20 @@ def encrypt_master_secret(
     return bytes(
         cipher.encrypt(master_secret, passphrase, iteration_exponent, identifier, extendable)
     )
+
+
+def share_at(template: Share, member_index: int, value: bytes) -> Share:
+    """A share of the same set and group as `template`, at another member index, with `value`
+    (a point of the group's member polynomial). Its words come from the reference encoder, so
+    the checksum and padding are the standard's. Used to extend a group (SECRET)."""
+    if not 0 <= member_index <= 15:
+        raise BadInput(
+            f"member {member_index + 1} is beyond SLIP-39's 16 members per group",
+            "a group holds at most 16 shares; to add more holders, reshare under a new scheme",
+        )
+    if len(value) != len(template.value):
+        raise BadInput(
+            "the new share's value has another length than its group's shares",
+            "this is a bug; do not use the new share",
+        )
+    return _from_reference(_to_reference(replace(template, member_index=member_index, value=value)))
