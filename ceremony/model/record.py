@@ -53,6 +53,58 @@ class TimeLockInfo:
 
 
 @dataclass(frozen=True)
+class RetiredCard:
+    """A card of a retired share set (after a reshare) and what became of it."""
+
+    holder: str
+    group: str
+    member_number: int
+    commitment: str
+    bag_serial: str
+    fate: str
+    """'destroyed' (witnessed) or 'not returned'."""
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """How a lifecycle ceremony's record follows its predecessor (absent for a first ceremony)."""
+
+    kind: str
+    """'extend', 'replace', 'reprint' or 'reshare'."""
+    predecessor_record_sha256: str
+    predecessor_transcript_head: str
+    predecessor_ceremony_id: str
+    origin_ceremony_id: str
+    amendment_sha256: str
+    group: str = ""
+    new_members: tuple[int, ...] = ()
+    """Member numbers (1-based) issued by this ceremony, in `group`."""
+    lost: tuple[int, ...] = ()
+    """Member numbers (1-based) of `group` reported lost: they still work if found."""
+    reprinted: tuple[int, ...] = ()
+    retired_identifier: int | None = None
+    retired: tuple[RetiredCard, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Lineage:
+        retired = data.get("retired_identifier")
+        return cls(
+            kind=str(data["kind"]),
+            predecessor_record_sha256=str(data["predecessor_record_sha256"]),
+            predecessor_transcript_head=str(data["predecessor_transcript_head"]),
+            predecessor_ceremony_id=str(data["predecessor_ceremony_id"]),
+            origin_ceremony_id=str(data["origin_ceremony_id"]),
+            amendment_sha256=str(data["amendment_sha256"]),
+            group=str(data.get("group", "")),
+            new_members=tuple(int(n) for n in data.get("new_members", ())),
+            lost=tuple(int(n) for n in data.get("lost", ())),
+            reprinted=tuple(int(n) for n in data.get("reprinted", ())),
+            retired_identifier=None if retired is None else int(retired),
+            retired=tuple(RetiredCard(**card) for card in data.get("retired", ())),
+        )
+
+
+@dataclass(frozen=True)
 class Record:
     ceremony_name: str
     ceremony_id: str
@@ -77,6 +129,8 @@ class Record:
     recover_py_sha256: str = ""
     transcript_head: str = ""
     roles: dict[str, Any] = field(default_factory=dict)
+    lineage: Lineage | None = None
+    """For a lifecycle ceremony (extend, replace, reprint, reshare): its predecessor."""
 
     def scheme(self) -> Scheme:
         return Scheme(
@@ -106,6 +160,8 @@ class Record:
         data["groups"] = [
             {"name": g.name, "threshold": g.threshold, "count": g.count} for g in self.groups
         ]
+        if self.lineage is None:
+            del data["lineage"]  # a first ceremony's record keeps its original form
         return json.dumps({"format": FORMAT, **data}, indent=2, sort_keys=True) + "\n"
 
     @classmethod
@@ -149,6 +205,7 @@ class Record:
                 recover_py_sha256=str(data.get("recover_py_sha256", "")),
                 transcript_head=str(data.get("transcript_head", "")),
                 roles=dict(data.get("roles", {})),
+                lineage=Lineage.from_dict(data["lineage"]) if data.get("lineage") else None,
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise BadInput(

@@ -31,7 +31,17 @@ class Act:
 
 @cache
 def ceremony_script() -> tuple[Act, ...]:
-    data = tomllib.loads(read_template("ceremony-steps.toml"))
+    return script_from("ceremony-steps.toml")
+
+
+@cache
+def lifecycle_script() -> tuple[Act, ...]:
+    """The script of a lifecycle ceremony (extend, replace, reprint, reshare)."""
+    return script_from("lifecycle-steps.toml")
+
+
+def script_from(template: str) -> tuple[Act, ...]:
+    data = tomllib.loads(read_template(template))
     return tuple(
         Act(
             number=int(act["number"]),
@@ -42,14 +52,16 @@ def ceremony_script() -> tuple[Act, ...]:
     )
 
 
-def applicable(conditions: set[str]) -> tuple[Act, ...]:
-    """The script for one ceremony: steps whose `when` the plan does not ask for are left out."""
-    return tuple(
+def applicable(conditions: set[str], script: tuple[Act, ...] | None = None) -> tuple[Act, ...]:
+    """The script for one ceremony: steps whose `when` the plan does not ask for are left out
+    (and acts left with no step)."""
+    acts = (
         Act(
             act.number, act.title, tuple(s for s in act.steps if not s.when or s.when in conditions)
         )
-        for act in ceremony_script()
+        for act in (ceremony_script() if script is None else script)
     )
+    return tuple(act for act in acts if act.steps or script is None)
 
 
 def step(step_id: str) -> Step:
