@@ -3,6 +3,7 @@ that passes the audit, recovery session included."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -28,6 +29,14 @@ def test_demo_runs_the_whole_mission(tmp_path: Path) -> None:
     failed = [c for c in report.checks if c.status is Status.FAIL]
     assert not failed, failed
     assert any(c.name.endswith(".outcome") and c.status is Status.PASS for c in report.checks)
+    # the lifecycle step: one group extended after the recovery, and its audit follows the chain
+    extended = tmp_path / "demo-kit-extend"
+    assert f"ceremony audit {extended} --chain {kit}" in result.err
+    chained = run_cli(["audit", str(extended), "--chain", str(kit), "--json"])
+    assert chained.code == 0, chained.out[-3000:]
+    history = json.loads(chained.out)["chain"]["history"]
+    assert [row["kind"] for row in history] == ["ceremony", "extend"]
+    assert "Hana DEMO-Newholder" in (extended / "record.json").read_text(encoding="utf-8")
     # a second demo goes into a fresh directory
     assert run_cli(["demo", "--out", str(tmp_path)]).code == 0
     assert (tmp_path / "demo-kit-2" / "record.json").exists()

@@ -17,6 +17,7 @@ from ceremony.cli.options import Json
 if TYPE_CHECKING:
     from ceremony.paper.audit_report import AuditSheet
     from ceremony.workflows.audit import AuditReport
+    from ceremony.workflows.audit.chain import ChainAudit
 
 HELP = """Re-check a ceremony kit from public files only, without any secret: the transcript's
 hash chain and head, the plan hash and the record against the plan (with --plan), the record
@@ -35,6 +36,7 @@ Examples:
   ceremony audit kit --json > audit.json
   ceremony audit kit --share-file shown.txt
   ceremony audit kit --session /media/usb/recovery/3F2A-9C1B
+  ceremony audit kit-3 --chain kits/
 """
 
 
@@ -77,6 +79,17 @@ def audit_command(
             show_default=False,
         ),
     ] = None,
+    chain: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--chain",
+            metavar="DIR",
+            help="For a lifecycle kit (extend, replace, reshare): the kits of its predecessors, "
+            "or a directory holding them. Repeat it. The audit follows the chain of records to "
+            "the first ceremony and prints the secret's history.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Json = False,
     pdf: Annotated[
         Path | None,
@@ -97,11 +110,11 @@ def audit_command(
     from ceremony.paper.audit_report import render_audit_report
     from ceremony.paper.content import PaperSize
     from ceremony.ui.console import out, say
-    from ceremony.workflows.audit import audit_kit
+    from ceremony.workflows.audit.chain import audit_with_chain
 
     size = PaperSize.from_text(paper)
-    report = audit_kit(
-        kit.absolute(), plan_file=plan, sessions=session or (), share_file=share_file
+    report, history = audit_with_chain(
+        kit.absolute(), chain or (), plan_file=plan, sessions=session or (), share_file=share_file
     )
     if pdf is not None:
         write_atomic(
@@ -109,9 +122,14 @@ def audit_command(
         )
         say(f"audit report written to {pdf}")
     if as_json:
-        out(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        data = report.to_dict()
+        if history is not None:
+            data["chain"] = history.to_dict()
+        out(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         show_table(report)
+        if history is not None:
+            show_last_seen(history)
     if not report.passed:
         first = report.failures[0]
         raise NotVerified(
@@ -157,6 +175,25 @@ def show_table(report: AuditReport) -> None:
     )
     verdict = "all checks passed" if report.passed else "AUDIT FAILED"
     console.print(Text(f"{verdict}: {counts}", style="bold" if report.passed else "bold red"))
+
+
+def show_last_seen(history: ChainAudit) -> None:
+    """When each current share was last seen (custody logs), after the history rows."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=sys.stdout, highlight=False, soft_wrap=False, width=240)
+    table = Table(title="last seen", box=box.SIMPLE_HEAD, title_justify="left")
+    for column in ("holder", "group", "member", "check code", "last seen"):
+        table.add_column(column)
+    for row in history.last_seen:
+        seen = f"{row.seen} ({row.how})" if row.seen else row.how
+        table.add_row(
+            Text(row.holder), Text(row.group), str(row.member), row.check_code, Text(seen)
+        )
+    console.print(table)
 
 
 def audit_sheet(report: AuditReport) -> AuditSheet:

@@ -28,6 +28,7 @@ Examples:
   ceremony check-share --record kit/record.json
   ceremony check-share --record kit share.txt
   ceremony check-share --record record.json --json - < share.txt
+  ceremony check-share --record kit --log kit/custody.jsonl
 """
 
 RecordPath = Annotated[
@@ -49,11 +50,24 @@ ShareFile = Annotated[
 ]
 
 
+CustodyLog = Annotated[
+    Path | None,
+    typer.Option(
+        "--log",
+        metavar="FILE",
+        help="Append this check (holder, check code, time; never a word) to a custody log, "
+        "such as the kit's custody.jsonl; the audit shows when each share was last seen.",
+        show_default=False,
+    ),
+]
+
+
 @app.command("check-share", help=HELP)
 def check_share_command(
     record_path: RecordPath,
     source: ShareFile = None,
     as_json: Json = False,
+    log: CustodyLog = None,
 ) -> None:
     from ceremony.ui.console import out, say
     from ceremony.ui.share_source import read_share
@@ -62,6 +76,11 @@ def check_share_command(
     record = load_record(record_path)
     typed = read_share(source)
     result = check_share(record, typed.share)
+    if log is not None:
+        from ceremony.workflows.lifecycle.custody import append_sighting
+
+        number = append_sighting(log, record, result)
+        say(f"recorded in the custody log {log} (entry {number})")
     if typed.corrected:
         words = "words" if len(typed.corrected) > 1 else "word"
         positions = ", ".join(str(p + 1) for p in typed.corrected)

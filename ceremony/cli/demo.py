@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ceremony.cli.base import app
+
+if TYPE_CHECKING:
+    from ceremony.model.record import Record
+    from ceremony.model.share import Share
 
 HELP = """Run the whole mission on a built-in plan with a throw-away DEMO secret: the guided
 ceremony in scriptable mode (every page marked DEMO), then a recovery session with an evidenced
@@ -29,7 +33,6 @@ def demo_command(
 ) -> None:
     import time
 
-    from ceremony.model.share import Share
     from ceremony.ui.answers import ScriptedOperator
     from ceremony.ui.console import say
     from ceremony.ui.progress import ProgressBar
@@ -82,6 +85,8 @@ def demo_command(
     )
     say(f"DEMO: the throw-away DEMO secret: {result.release_text()}")
     say("")
+    extended = _extend(directory, record, operator.shares)
+    say("")
     say(f"DEMO: done in {time.monotonic() - started:.1f} s. The kit is in {directory}:")
     say(f"  {directory}/record.pdf          the public ceremony record (print it, sign it)")
     say(f"  {directory}/holders/*.pdf       one share card + instructions per holder (SECRET)")
@@ -89,5 +94,29 @@ def demo_command(
     say(f"  {directory}/recover.py          the standalone recovery program")
     say(f"  {directory}/transcript.jsonl    the hash-chained transcript")
     say(f"  {directory}/recovery/           the recovery session: notice, proofs, its transcript")
+    say(f"  {extended}/                the extension: new holder kit, amended record, transcript")
     say("  check it all from the public files with:")
     say(f"      ceremony audit {directory}")
+    say(f"      ceremony audit {extended} --chain {directory}")
+
+
+def _extend(directory: Path, record: Record, shares: list[Share]) -> Path:
+    """The DEMO's lifecycle step: one more holder for a group, as a ceremony chained to the kit."""
+    from ceremony.ui.console import say
+    from ceremony.ui.lifecycle_operator import ScriptedLifecycleOperator
+    from ceremony.workflows.demo import demo_extension_group, extension_shares, run_demo_extension
+
+    group = demo_extension_group(record)
+    brought = extension_shares(record, shares)
+    say(
+        f"DEMO: lifecycle: {len(brought)} holders of group {group.name} bring their cards; the "
+        "group gets one more holder, without any other group and without rebuilding the secret"
+    )
+    operator = ScriptedLifecycleOperator(
+        accept_preflight_failures=True,
+        bag_serial_prefix="DEMO-EXT-",
+        shares=[s.mnemonic() for s in brought],
+    )
+    outcome = run_demo_extension(directory, record, operator)
+    say(f"DEMO: extension kit in {outcome.directory}: head words {outcome.head_words}")
+    return outcome.directory

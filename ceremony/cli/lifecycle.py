@@ -111,3 +111,63 @@ def _run(path: Path, out: Path | None, answers: Path | None, *, reshare: bool) -
     say(f"{amendment.kind.value} complete: kit in {outcome.directory}")
     say(f"transcript head: {outcome.head}")
     say(f"head words: {outcome.head_words}")
+
+
+REPRINT_HELP = """Print a fresh card for a worn one, with the same words. The holder types the share
+from the worn card at a hidden prompt (a smudged word is found with the checksum and its correction
+offered; `?` marks an unreadable word); it is checked against the record word for word before the
+new card is written (mode 0600). The reprint is appended to the custody log.
+
+The share stays the same: the worn card still works until it is destroyed (see the media
+destruction runbook).
+
+\b
+Examples:
+  ceremony reprint --record kit --out new-card.pdf
+  ceremony reprint --record kit/record.json --out new-card.pdf --log kit/custody.jsonl
+"""
+
+
+@app.command("reprint", help=REPRINT_HELP, no_args_is_help=True)
+def reprint_command(
+    record_path: Annotated[
+        Path,
+        typer.Option("--record", help="The record.json, or the kit directory holding it."),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the new card (PDF).")],
+    log: Annotated[
+        Path | None,
+        typer.Option(
+            "--log",
+            help="The custody log to append to (default: custody.jsonl beside the record).",
+        ),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Argument(
+            help="File with the share's words; - for stdin. Without it, a hidden prompt.",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ] = None,
+    paper: Annotated[str, typer.Option("--paper", help="a4 or letter.")] = "a4",
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    from ceremony.paper.content import PaperSize
+    from ceremony.ui.console import out as print_out
+    from ceremony.ui.console import say
+    from ceremony.ui.share_source import read_share
+    from ceremony.workflows.check_share import load_record
+    from ceremony.workflows.lifecycle.reprint import reprint_card
+
+    size = PaperSize.from_text(paper)
+    record = load_record(record_path)
+    folder = record_path if record_path.is_dir() else record_path.parent
+    typed = read_share(source)
+    done = reprint_card(
+        record, typed.share, out, log or folder / "custody.jsonl", paper=size, overwrite=force
+    )
+    say(f"new card written to {done.pdf} (SHA-256 {done.pdf_sha256})")
+    say(f"recorded in the custody log (entry {done.log_entry})")
+    print_out(done.check.summary())
+    print_out(f"check code {done.check.check_code}: compare it with the code on the new card")

@@ -11,9 +11,11 @@ from pathlib import Path
 
 from ceremony.model.plan import parse_plan
 from ceremony.model.record import Record
+from ceremony.model.scheme import GroupSpec
 from ceremony.model.share import Share
 from ceremony.templates import template_path
 from ceremony.workflows.ceremony import Ceremony, Operator, Outcome
+from ceremony.workflows.lifecycle.base import LifecycleOperator
 
 DEMO_PLAN = "demo-plan.toml"
 
@@ -53,3 +55,62 @@ def quorum(record: Record, shares: list[Share]) -> list[Share]:
         if entry.group in names and taken < group.threshold:
             chosen.append(share)
     return chosen
+
+
+DEMO_NEW_HOLDER = "Hana DEMO-Newholder"
+
+
+def extension_directory(kit: Path) -> Path:
+    return kit.with_name(f"{kit.name}-extend")
+
+
+def write_demo_amendment(kit: Path, record: Record) -> Path:
+    """An amendment that extends the first group with a threshold of 2 or more by one holder."""
+    import hashlib
+    import json
+
+    group = demo_extension_group(record)
+    roles = record.roles
+    sha = hashlib.sha256((kit / "record.json").read_bytes()).hexdigest()
+    witnesses = ", ".join(json.dumps(str(w)) for w in roles.get("witnesses", []))
+    text = (
+        "# DEMO plan amendment: one more holder for a group, after the recovery\n"
+        "[amendment]\n"
+        'kind = "extend"\n'
+        f'name = "DEMO: a new holder for group {group.name}"\n'
+        "demo = true\n"
+        "[predecessor]\n"
+        f'record_sha256 = "{sha}"\n'
+        f"kit = {json.dumps(kit.name)}\n"
+        "[group]\n"
+        f'name = "{group.name}"\n'
+        f'holders = [ {{ name = "{DEMO_NEW_HOLDER}", contact = "hana@example.org" }} ]\n'
+        "[roles]\n"
+        f"administrator = {json.dumps(str(roles.get('administrator') or 'DEMO administrator'))}\n"
+        f"witnesses = [{witnesses}]\n"
+        "[output]\n"
+        f"directory = {json.dumps(extension_directory(kit).name)}\n"
+    )
+    path = kit.with_name(f"{kit.name}-extend.toml")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def demo_extension_group(record: Record) -> GroupSpec:
+    return next(g for g in record.groups if g.threshold >= 2)
+
+
+def extension_shares(record: Record, shares: list[Share]) -> list[Share]:
+    """The first `threshold` shares of the group extended, as its holders would bring them."""
+    group = demo_extension_group(record)
+    index = record.group_names().index(group.name)
+    return [s for s in shares if s.group_index == index][: group.threshold]
+
+
+def run_demo_extension(kit: Path, record: Record, operator: LifecycleOperator) -> Outcome:
+    """Extend one group of the DEMO kit as its own witnessed ceremony, chained to the kit."""
+    from ceremony.model.amendment import load_amendment
+    from ceremony.workflows.lifecycle import lifecycle_ceremony
+
+    amendment = load_amendment(write_demo_amendment(kit, record))
+    return lifecycle_ceremony(amendment, operator, extension_directory(kit)).run()

@@ -71,7 +71,12 @@ def audit_kit(
     checks += _transcript_checks(state)
     checks += _plan_checks(state, plan_bytes)
     checks += _record_checks(state)
-    checks += _record_transcript_checks(state)
+    if state.record is not None and state.record.lineage is not None:
+        from ceremony.workflows.audit.chain import lifecycle_kit_checks
+
+        checks += lifecycle_kit_checks(state)
+    else:
+        checks += _record_transcript_checks(state)
     checks += _file_checks(state)
     if share_text is not None:
         checks += _share_checks(state, share_text)

@@ -228,8 +228,9 @@ class LifecycleRun:
         roles = self.amendment.roles
         record = self.predecessor.record
         contacts: tuple[tuple[str, str, str], ...] = (
-            ("administrator", roles.administrator, ""),
-            *(("witness", w, "") for w in roles.witnesses),
+            ("administrator", roles.administrator, roles.contact(roles.administrator)),
+            *(("witness", w, roles.contact(w)) for w in roles.witnesses),
+            *((("auditor", roles.auditor, roles.contact(roles.auditor)),) if roles.auditor else ()),
         )
         return kits.KitOptions(
             ceremony_name=record.ceremony_name,
