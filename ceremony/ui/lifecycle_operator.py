@@ -70,7 +70,7 @@ class ScriptedLifecycleOperator(ScriptedOperator):
             fates=fates,
         )
 
-    def read_share(self, who: str, check: ShareCheck) -> Share:
+    def read_share(self, who: str, words: int, check: ShareCheck) -> Share:
         if self._shares_used >= len(self.shares):
             raise BadInput(
                 f"the answers have no share for {who}",
@@ -93,7 +93,7 @@ class ScriptedLifecycleOperator(ScriptedOperator):
 class ScreenLifecycleOperator(ScreenOperator):
     """At the ceremony machine's terminal."""
 
-    def read_share(self, who: str, check: ShareCheck) -> Share:
+    def read_share(self, who: str, words: int, check: ShareCheck) -> Share:
         while True:
             self.console.print(
                 Text(
@@ -103,7 +103,9 @@ class ScreenLifecycleOperator(ScreenOperator):
                 )
             )
             try:
-                entered = ShareEntry(_hidden, self.console, read_answer=self._ask).read()
+                entered = ShareEntry(
+                    _hidden, self.console, read_answer=self._ask, expected_words=words
+                ).read()
                 share = slip39.parse_share(entered.mnemonic())
                 summary = check(share)
             except CeremonyError as exc:

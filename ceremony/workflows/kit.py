@@ -164,6 +164,10 @@ def scheme_lines(record: Record) -> tuple[str, ...]:
         f"extendable {'yes' if record.extendable else 'no'}, "
         f"passphrase {'yes' if record.passphrase else 'no'}"
     )
+    if record.lineage is not None:
+        from ceremony.workflows.lifecycle.history import lineage_lines
+
+        lines += lineage_lines(record.lineage)
     return tuple(lines)
 
 

@@ -43,9 +43,9 @@ ShareCheck = Callable[[Share], str]
 class LifecycleOperator(Operator, Protocol):
     """What a lifecycle ceremony needs beyond the key ceremony's Operator."""
 
-    def read_share(self, who: str, check: ShareCheck) -> Share:
-        """A share typed by a holder (hidden). `check` refuses a wrong one; the terminal shows
-        why and asks again, a script stops."""
+    def read_share(self, who: str, words: int, check: ShareCheck) -> Share:
+        """A share of `words` words typed by a holder (hidden). `check` refuses a wrong one; the
+        terminal shows why and asks again, a script stops."""
 
     def read_fate(self, holder: str, bag_serial: str) -> str:
         """What became of an old card at a reshare: 'destroyed' or 'not returned'."""
@@ -319,6 +319,11 @@ class LifecycleRun:
         step = self._begin("8.2")
         self.operator.confirm(step, "Remove the kit media and power the machine off when done.")
         return Outcome(self.directory, record, head, words)
+
+
+def share_words(strength_bits: int) -> int:
+    """The words in a share of a secret this long: 7 of metadata and checksum, 10 bits a word."""
+    return 7 + -(-strength_bits // 10)
 
 
 def _sha(path: Path) -> str:

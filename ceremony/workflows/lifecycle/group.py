@@ -21,7 +21,7 @@ from ceremony.model.scheme import GroupSpec
 from ceremony.model.share import Share
 from ceremony.workflows.ceremony import Outcome
 from ceremony.workflows.check_share import check_share
-from ceremony.workflows.lifecycle.base import LifecycleRun
+from ceremony.workflows.lifecycle.base import LifecycleRun, share_words
 from ceremony.workflows.split import SplitResult
 from ceremony.workflows.transcript import Json
 
@@ -174,7 +174,9 @@ class GroupCeremony(LifecycleRun):
 
         for number in range(1, spec.threshold + 1):
             share = self.operator.read_share(
-                f"holder {number} of {spec.threshold} of group {spec.name}", check
+                f"holder {number} of {spec.threshold} of group {spec.name}",
+                share_words(record.strength_bits),
+                check,
             )
             entry = record.share_by_commitment(share.commitment())
             assert entry is not None
@@ -233,7 +235,7 @@ class GroupCeremony(LifecycleRun):
                 (
                     "result",
                     f"passed: the {len(typed)} shares brought and the {len(extension.shares)} new "
-                    f"ones lie on one polynomial of group {plan.spec.name} with a valid digest, "
+                    f"share(s) lie on one polynomial of group {plan.spec.name} with a valid digest, "
                     "so every qualifying set of the whole scheme, old and new shares, rebuilds "
                     "the recorded secret",
                 )

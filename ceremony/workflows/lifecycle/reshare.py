@@ -21,7 +21,7 @@ from ceremony.model.share import Share
 from ceremony.workflows import kit as kits
 from ceremony.workflows.ceremony import Outcome
 from ceremony.workflows.check_share import check_share
-from ceremony.workflows.lifecycle.base import LifecycleRun
+from ceremony.workflows.lifecycle.base import LifecycleRun, share_words
 from ceremony.workflows.split import SplitResult
 
 NOT_DECRYPTED = (
@@ -98,7 +98,9 @@ class ReshareCeremony(LifecycleRun):
             return f"{found.holder}: share {found.member} of group {found.group}"
 
         while len(typed) < len(record.shares):
-            share = self.operator.read_share(f"holder {len(typed) + 1} of the quorum", check)
+            share = self.operator.read_share(
+                f"holder {len(typed) + 1} of the quorum", share_words(record.strength_bits), check
+            )
             typed.append(share)
             entry = record.share_by_commitment(share.commitment())
             assert entry is not None
