@@ -9,6 +9,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from ceremony.templates import read_template
 
@@ -40,8 +41,13 @@ def lifecycle_script() -> tuple[Act, ...]:
     return script_from("lifecycle-steps.toml")
 
 
+@cache
+def _steps_file(template: str = "ceremony-steps.toml") -> dict[str, Any]:
+    return tomllib.loads(read_template(template))
+
+
 def script_from(template: str) -> tuple[Act, ...]:
-    data = tomllib.loads(read_template(template))
+    data = _steps_file(template)
     return tuple(
         Act(
             number=int(act["number"]),
@@ -62,6 +68,14 @@ def applicable(conditions: set[str], script: tuple[Act, ...] | None = None) -> t
         for act in (ceremony_script() if script is None else script)
     )
     return tuple(act for act in acts if act.steps or script is None)
+
+
+def warning(name: str) -> str:
+    """A warning the screen shows and the people confirm (`[warnings]` of the steps file)."""
+    text = _steps_file().get("warnings", {}).get(name)
+    if not isinstance(text, str):
+        raise KeyError(name)
+    return " ".join(text.split())
 
 
 def step(step_id: str) -> Step:
