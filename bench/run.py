@@ -1,7 +1,7 @@
 """Run every benchmark in this folder; each prints its table and writes bench/results/NAME.json.
 
 Ratios are measured against baselines in the same run; nothing here is a pass/fail test.
-Run: .venv/bin/python bench/run.py [NAME ...]   (NAME: verify, repair, paper, timelock, audit)
+Run: .venv/bin/python bench/run.py [NAME ...]   (NAME: verify, repair, paper, timelock, audit, lifecycle)
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ("verify", "repair", "paper", "timelock", "audit")
+ORDER = ("verify", "repair", "paper", "timelock", "audit", "lifecycle")
 
 
 def main(names: list[str]) -> int:

@@ -97,3 +97,19 @@ def test_a_misspelt_kind_is_named_with_its_line(tmp_path: Path, first_kit: Path)
     path.write_text(path.read_text().replace('"extend"', '"extnd"'), encoding="utf-8")
     err = _fails(["extend", str(path)], ExitCode.BAD_INPUT, "line 2")
     assert "did you mean 'extend'" in err
+
+
+def test_the_lifecycle_runbook_lists_every_step_on_screen() -> None:
+    import re
+
+    from ceremony.model.steps import lifecycle_script
+    from tests.conftest import ROOT
+
+    text = (ROOT / "runbooks" / "lifecycle.md").read_text(encoding="utf-8")
+    table = text.split("## The steps on screen", 1)[1]
+    listed = {
+        s.strip() for cell in re.findall(r"^\| ([\d., ]+) \|", table, re.M) for s in cell.split(",")
+    }
+    assert listed == {s.id for act in lifecycle_script() for s in act.steps}
+    for command in ("ceremony extend", "ceremony reprint", "ceremony reshare", "--chain"):
+        assert command in text
