@@ -48,8 +48,14 @@ as a PDF for the stakeholders, and open the session's transcript.
 The session directory is created whole or not at all: by default <kit>/recovery/<notice id>/
 beside the record. Give everyone the notice and read them its hash words.
 
-A record without a time lock needs no session: rebuild with `ceremony combine` and compare the
-fingerprint it shows with the record's.
+What the evidenced delay stops: a recovery through these sessions takes the work and leaves
+evidence (the notice, the proof chain, the session transcript). What it does not stop: a quorum
+that runs `ceremony combine` or types the shares into any SLIP-39 wallet, which rebuilds the secret
+at once and leaves nothing. Where the delay must bind, use the sealed mode (mode = "sealed" in the
+plan): there the delay is in the secret itself.
+
+A record without a time lock needs no session: rebuild with `ceremony combine --record R` and
+compare the fingerprint it shows with the record's.
 
 \b
 Examples:
