@@ -976,7 +976,6 @@ def ed25519_key_problem(line: str) -> str:
     return ""
 
 
-
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 _PHONE_CHARS = re.compile(r"^[+\d][\d ().-]*$")
 
