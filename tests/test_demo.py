@@ -4,11 +4,12 @@ that passes the audit, recovery session included."""
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 from pypdf import PdfReader
 
-from ceremony.workflows.audit import Status, audit_kit
+from ceremony.workflows.audit import Status, Verdict, audit_kit
 from tests.conftest import run_cli
 
 
@@ -28,14 +29,25 @@ def test_demo_runs_the_whole_mission(tmp_path: Path) -> None:
     report = audit_kit(kit)
     failed = [c for c in report.checks if c.status is Status.FAIL]
     assert not failed, failed
+    assert report.verdict is Verdict.UNANCHORED
     assert any(c.name.endswith(".outcome") and c.status is Status.PASS for c in report.checks)
+    # run what it prints: the anchored audit commands, of the kit and of its extension
+    printed = [line.strip() for line in result.err.splitlines() if "ceremony audit " in line]
+    assert len(printed) == 2
+    args = shlex.split(printed[0])
+    assert args[:3] == ["ceremony", "audit", str(kit)]
+    audited = run_cli(args[1:])
+    assert audited.code == 0, audited.out
+    assert audited.out.splitlines()[-1].startswith("anchored: ")
     # the lifecycle step: one group extended after the recovery, and its audit follows the chain
     extended = tmp_path / "demo-kit-extend"
-    assert f"ceremony audit {extended} --chain {kit}" in result.err
-    chained = run_cli(["audit", str(extended), "--chain", str(kit), "--json"])
+    args = shlex.split(printed[1])
+    assert args[:5] == ["ceremony", "audit", str(extended), "--chain", str(kit)]
+    chained = run_cli([*args[1:], "--json"])
     assert chained.code == 0, chained.out[-3000:]
-    history = json.loads(chained.out)["chain"]["history"]
-    assert [row["kind"] for row in history] == ["ceremony", "extend"]
+    report = json.loads(chained.out)
+    assert [row["kind"] for row in report["chain"]["history"]] == ["ceremony", "extend"]
+    assert not [c for c in report["checks"] if c["status"] == "fail"]
     assert "Hana DEMO-Newholder" in (extended / "record.json").read_text(encoding="utf-8")
     # a second demo goes into a fresh directory
     assert run_cli(["demo", "--out", str(tmp_path)]).code == 0

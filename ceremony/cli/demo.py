@@ -12,6 +12,7 @@ from ceremony.cli.base import app
 if TYPE_CHECKING:
     from ceremony.model.record import Record
     from ceremony.model.share import Share
+    from ceremony.workflows.ceremony import Outcome
 
 HELP = """Run the whole mission on a built-in plan with a throw-away DEMO secret: the guided
 ceremony in scriptable mode (every page marked DEMO), then a recovery session with an evidenced
@@ -33,6 +34,7 @@ def demo_command(
 ) -> None:
     import time
 
+    from ceremony.model.hashwords import hash_words
     from ceremony.ui.answers import ScriptedOperator
     from ceremony.ui.console import say
     from ceremony.ui.progress import ProgressBar
@@ -94,13 +96,26 @@ def demo_command(
     say(f"  {directory}/recover.py          the standalone recovery program")
     say(f"  {directory}/transcript.jsonl    the hash-chained transcript")
     say(f"  {directory}/recovery/           the recovery session: notice, proofs, its transcript")
-    say(f"  {extended}/                the extension: new holder kit, amended record, transcript")
-    say("  check it all from the public files with:")
-    say(f"      ceremony audit {directory}")
-    say(f"      ceremony audit {extended} --chain {directory}")
+    session = recovered.session
+    say("  words people write down, outside the kit, to anchor the audit:")
+    say(f"    transcript head (initialled at closing): {demo.outcome.head_words}")
+    say(f"    recovery notice hash (for stakeholders): {session.notice.hash_words}")
+    say(f"    recovery session head (at its close):    {hash_words(bytes.fromhex(session.head))}")
+    say("  check it all from the public files, anchored by those words, with:")
+    say(
+        f'      ceremony audit {directory} --head-words "{demo.outcome.head_words}" '
+        f'--notice-words "{session.notice.hash_words}" '
+        f'--session-words "{hash_words(bytes.fromhex(session.head))}"'
+    )
+    say(f"  {extended.directory}/           the extension: new holder kit, amended record")
+    say("  and the extension, following the chain of records back to the kit:")
+    say(
+        f"      ceremony audit {extended.directory} --chain {directory} "
+        f'--head-words "{extended.head_words}"'
+    )
 
 
-def _extend(directory: Path, record: Record, shares: list[Share]) -> Path:
+def _extend(directory: Path, record: Record, shares: list[Share]) -> Outcome:
     """The DEMO's lifecycle step: one more holder for a group, as a ceremony chained to the kit."""
     from ceremony.ui.console import say
     from ceremony.ui.lifecycle_operator import ScriptedLifecycleOperator
@@ -119,4 +134,4 @@ def _extend(directory: Path, record: Record, shares: list[Share]) -> Path:
     )
     outcome = run_demo_extension(directory, record, operator)
     say(f"DEMO: extension kit in {outcome.directory}: head words {outcome.head_words}")
-    return outcome.directory
+    return outcome

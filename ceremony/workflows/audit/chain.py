@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ceremony.errors import BadInput
 from ceremony.model.record import Record
+from ceremony.workflows.audit.anchors import NO_ANCHORS, Anchors
 from ceremony.workflows.audit.common import (
     _Events,
     _fail,
@@ -293,7 +294,8 @@ def _link(label: str, before: _Kit, head: str) -> AuditCheck:
     return AuditCheck(
         name,
         Status.PASS,
-        f"follows ceremony {record.ceremony_id} ({before.directory.name}), record and head match",
+        f"follows ceremony {record.ceremony_id} ({before.directory.name}): its record hash and "
+        "head are the ones this kit's opening entry names, so anchoring this kit anchors it",
     )
 
 
@@ -444,12 +446,21 @@ def audit_with_chain(
     plan_file: Path | None = None,
     sessions: Sequence[Path] = (),
     share_file: Path | None = None,
+    anchors: Anchors = NO_ANCHORS,
+    without_transcript: bool = False,
 ) -> tuple[AuditReport, ChainAudit | None]:
     """`audit_kit`, and for a lifecycle kit the chain back to the first ceremony through the kits
     in `chain` (skipped, saying so, when none is given)."""
     from ceremony.workflows.audit import audit_kit
 
-    report = audit_kit(kit, plan_file=plan_file, sessions=sessions, share_file=share_file)
+    report = audit_kit(
+        kit,
+        plan_file=plan_file,
+        sessions=sessions,
+        share_file=share_file,
+        anchors=anchors,
+        without_transcript=without_transcript,
+    )
     state = _load_kit(kit)
     if not chain:
         if state.record is None or state.record.lineage is None:
