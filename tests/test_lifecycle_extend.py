@@ -63,7 +63,8 @@ def test_extend_writes_an_amended_kit_chained_to_its_predecessor(
     out = extend(tmp_path, kit, [card(kit, 1, 1), card(kit, 1, 3)])
     assert tree_bytes(kit) == before  # the predecessor kit is untouched
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert [n for n in names if not n.startswith("runbooks/")] == [
+    assert any(n.startswith("attest/") for n in names)  # what witnesses sign, as at `run`
+    assert [n for n in names if not n.startswith(("runbooks/", "attest/"))] == [
         "holders/01-04-fay.pdf",
         "record.json",
         "record.pdf",
@@ -251,3 +252,13 @@ def test_ctrl_c_at_each_step_keeps_nothing_secret_and_leaves_the_predecessor(
     text = (out / "transcript.jsonl").read_text(encoding="utf-8")
     assert_no_secret(text, [t.split() for t in typed])
     assert json.loads(text.splitlines()[0])["data"]["lifecycle"] == "replace"
+
+
+def test_a_predecessor_whose_transcript_was_changed_is_refused(
+    tmp_path: Path, first_kit: Path
+) -> None:
+    kit = _copy(first_kit, tmp_path)
+    path = kit / "transcript.jsonl"
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:-1]))  # the closing entry removed
+    _refused(tmp_path, kit, NotVerified, "predecessor's transcript does not check")

@@ -22,6 +22,8 @@ from ceremony.model.share import Share
 from ceremony.model.steps import Act, Step, applicable, lifecycle_script
 from ceremony.paper.content import PaperSize
 from ceremony.workflows import kit as kits
+from ceremony.workflows.attest import write_message
+from ceremony.workflows.audit.kit_checks import closing_record_sha256
 from ceremony.workflows.ceremony import (
     TRANSCRIPT,
     Operator,
@@ -309,10 +311,13 @@ class LifecycleRun:
                 "fingerprint": record.fingerprint,
                 "commitment": record.commitment,
                 "bag_serials": [e.bag_serial for e in record.shares],
+                # Bound both ways: this entry holds the record's hash, the record this head.
+                "record_sha256": closing_record_sha256(record),
             },
         )
         record = replace(record, transcript_head=head)
         kits.write_public(self.directory, record, self.options())
+        write_message(self.directory, self.amendment.roles.signers)
         words = self.transcript.head_words()
         self.operator.show_facts("Transcript closed", [("head", head), ("words", words)])
         self.operator.confirm(step, "Has every witness written and initialled these words?")

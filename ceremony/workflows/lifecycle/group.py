@@ -292,5 +292,10 @@ class GroupCeremony(LifecycleRun):
             groups=groups,
             shares=(*before.shares, *entries),
             transcript_head="",
+            roles={
+                "administrator": self.amendment.roles.administrator,
+                "witnesses": list(self.amendment.roles.witnesses),
+                "auditor": self.amendment.roles.auditor or "",
+            },
             lineage=lineage,
         )
