@@ -1,8 +1,6 @@
 """`ceremony audit KIT`: re-check a ceremony and its recoveries from public artefacts; report as a
 table, JSON or a PDF to sign. Exit 0 when every check passes, 4 when any fails."""
 
-from __future__ import annotations
-
 import json
 import re
 import sys
@@ -93,8 +91,6 @@ def audit_command(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing PDF file.")] = False,
 ) -> None:
     from ceremony.errors import NotVerified
-    from ceremony.files import write_atomic
-    from ceremony.paper.audit_report import render_audit_report
     from ceremony.paper.content import PaperSize
     from ceremony.ui.console import out, say
     from ceremony.workflows.audit import audit_kit
@@ -104,6 +100,9 @@ def audit_command(
         kit.absolute(), plan_file=plan, sessions=session or (), share_file=share_file
     )
     if pdf is not None:
+        from ceremony.files import write_atomic
+        from ceremony.paper.audit_report import render_audit_report
+
         write_atomic(
             pdf, render_audit_report(audit_sheet(report), size), secret=False, overwrite=force
         )
@@ -122,7 +121,7 @@ def audit_command(
         )
 
 
-def show_table(report: AuditReport) -> None:
+def show_table(report: "AuditReport") -> None:
     """The results on stdout, one row per check. Every text is printed with markup off: names
     and reasons quote holder names and other text from the kit."""
     from rich import box
@@ -159,7 +158,7 @@ def show_table(report: AuditReport) -> None:
     console.print(Text(f"{verdict}: {counts}", style="bold" if report.passed else "bold red"))
 
 
-def audit_sheet(report: AuditReport) -> AuditSheet:
+def audit_sheet(report: "AuditReport") -> "AuditSheet":
     """The report as the paper module's plain values."""
     from ceremony.model.hashwords import hash_words
     from ceremony.paper.audit_report import AuditRow, AuditSheet

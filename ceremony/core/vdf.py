@@ -41,9 +41,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 from typing import Protocol
-
-import chiavdf
 
 from ceremony.errors import BadInput, Interrupted, NotVerified
 
@@ -182,9 +181,21 @@ def _load_json(text: str | bytes, what: str) -> object:
         ) from None
 
 
+def _chiavdf() -> ModuleType:
+    """chiavdf, imported on first use: only the time-lock commands and the audit of a recovery
+    session need it, and every other command starts faster without it."""
+    import chiavdf
+
+    module: ModuleType = chiavdf
+    return module
+
+
 @lru_cache(maxsize=8)
 def _discriminant(challenge: bytes) -> str:
-    return chiavdf.create_discriminant(_discriminant_seed(challenge), DISCRIMINANT_BITS)
+    discriminant: str = _chiavdf().create_discriminant(
+        _discriminant_seed(challenge), DISCRIMINANT_BITS
+    )
+    return discriminant
 
 
 def _discriminant_seed(challenge: bytes) -> bytes:
@@ -242,7 +253,9 @@ def _prove(seed: bytes, start: bytes, iterations: int) -> bytes:
 
         def work() -> None:
             try:
-                outcome.append(chiavdf.prove(seed, start, DISCRIMINANT_BITS, iterations, flag_path))
+                outcome.append(
+                    _chiavdf().prove(seed, start, DISCRIMINANT_BITS, iterations, flag_path)
+                )
             except BaseException as exc:  # handed to the main thread below
                 outcome.append(exc)
 
@@ -288,7 +301,7 @@ def _verify(segment: Segment, where: str) -> None:
         canonical = all(_canonical(discriminant, form) for form in (output, proof)) and (
             start == GENERATOR or _canonical(discriminant, start)
         )
-        valid = canonical and chiavdf.verify_wesolowski(
+        valid = canonical and _chiavdf().verify_wesolowski(
             discriminant, start, output, proof, iterations
         )
     except Exception:  # any failure inside the verifier counts as "does not verify"
@@ -300,7 +313,7 @@ def _verify(segment: Segment, where: str) -> None:
 def _canonical(discriminant: str, form: bytes) -> bool:
     if form[0] & _SPECIAL_FORM_FLAGS:
         return False  # the identity never occurs and the generator only as segment 1's start
-    chiavdf.bqfc_deserialize(discriminant, form, True)  # raises unless canonical
+    _chiavdf().bqfc_deserialize(discriminant, form, True)  # raises unless canonical
     return True
 
 

@@ -16,14 +16,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ceremony import __version__
-from ceremony.core.sealed import Passphrase
 from ceremony.files import staged_directory, write_atomic
 from ceremony.model.hashwords import hash_words
 from ceremony.model.record import Record, ShareEntry, TimeLockInfo
 from ceremony.paper.content import HolderKit, PaperSize, RecordSheet, ShareCard, ShareRow
 from ceremony.workflows.split import SplitResult
+
+if TYPE_CHECKING:  # the sealed lock's module loads gmpy2, which only time-lock commands need
+    from ceremony.core.sealed import Passphrase
 
 Clock = Callable[[], datetime]
 
