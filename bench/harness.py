@@ -72,6 +72,7 @@ class Row:
     unit: str = "s"
     note: str = ""
     extra: dict[str, object] = field(default_factory=dict)
+    verdict: bool | None = None  # as recorded, for a row read back from JSON
 
     @property
     def ratio(self) -> float | None:
@@ -83,6 +84,8 @@ class Row:
 
     @property
     def met(self) -> bool | None:
+        if self.verdict is not None:
+            return self.verdict
         checks = []
         if self.max_ratio is not None and self.ratio is not None:
             checks.append(self.ratio <= self.max_ratio)
@@ -266,14 +269,16 @@ def table(rows: Sequence[Row]) -> str:
             if row.baseline
             else ""
         )
-        ratio = f"{row.ratio:.2f}x" if row.ratio is not None else ""
+        ratio = _ratio(row.ratio)
         peaks = [s.peak_mib for s in (row.value, row.baseline) if s and s.peak_mib is not None]
         memory = " / ".join(f"{p:.0f}" if p >= 10 else f"{p:.1f}" for p in peaks)
         verdict = {True: "met", False: "MISSED", None: ""}[row.met]
         goal = f"{row.goal} {verdict}".strip()
         lines.append(f"{row.name:<52} {value:>19} {base:>21} {ratio:>7} {memory:>12}  {goal}")
         if row.baseline_name:
-            lines.append(f"{'  vs ' + row.baseline_name:<52}")
+            lines.append(f"  vs {row.baseline_name}")
+        if row.note:
+            lines.append(f"  ({row.note})")
     return "\n".join(lines)
 
 
@@ -293,6 +298,14 @@ def report(bench: str, rows: Sequence[Row], load_before: tuple[float, float, flo
     }
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return path
+
+
+def _ratio(ratio: float | None) -> str:
+    if ratio is None:
+        return ""
+    if ratio < 0.1:
+        return f"1/{1 / ratio:.0f}"
+    return f"{ratio:.2f}x"
 
 
 def _load(load: Sequence[float]) -> str:

@@ -112,10 +112,7 @@ def test_the_bare_listing_is_the_full_listing(
 ) -> None:
     """`ceremony --help` builds its listing from `COMMANDS` without importing a command module;
     it must print exactly what typer prints from every command, at any terminal width."""
-    import typer
-
-    from ceremony.cli.app import _load_commands
-    from ceremony.cli.base import app
+    from ceremony.cli.app import _load_commands, command_for
 
     env = {"COLUMNS": columns, "PATH": "/usr/bin:/bin"}
     lazy = subprocess.run(
@@ -123,7 +120,8 @@ def test_the_bare_listing_is_the_full_listing(
     ).stdout.decode()
     monkeypatch.setenv("COLUMNS", columns)
     _load_commands()
-    full = run_full_help(typer.main.get_group(app))
+    full = run_full_help(command_for(["split"]))  # every module imported: the real commands
+    assert "Commands:" in lazy
     assert lazy == full
 
 
@@ -144,4 +142,4 @@ def test_every_listed_command_is_defined_in_its_module() -> None:
     from ceremony.cli.base import app
 
     _load_commands()
-    assert list(typer.main.get_group(app).commands) == list(COMMANDS)
+    assert set(typer.main.get_group(app).commands) == set(COMMANDS)

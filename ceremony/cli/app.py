@@ -88,17 +88,15 @@ def command_for(args: list[str]) -> TyperGroup:
     command, the listing alone for `ceremony` and `ceremony --help`, otherwise everything."""
     if args and args[0] in COMMANDS:
         _load_commands((args[0],))
-        return typer.main.get_group(app)
-    if args not in LISTING_ONLY:
+    elif args not in LISTING_ONLY:
         _load_commands()
-        return typer.main.get_group(app)
     group = typer.main.get_group(app)
     listed = {
         name: group.commands.get(name) or TyperCommand(name=name, help=summary)
         for name, (_, summary) in COMMANDS.items()
         if summary or name in group.commands
     }
-    group.commands = {**listed, **group.commands}
+    group.commands = {**listed, **group.commands}  # in COMMANDS order, whatever was imported first
     return group
 
 

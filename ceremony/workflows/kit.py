@@ -12,7 +12,7 @@ import os
 import re
 import secrets
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -210,13 +210,13 @@ def record_sheet(record: Record, options: KitOptions) -> RecordSheet:
 
 def render_holder_pdfs(
     split: SplitResult, record: Record, options: KitOptions
-) -> list[tuple[ShareEntry, bytes]]:
-    """Render every holder's kit. The returned PDFs are SECRET."""
+) -> Iterator[tuple[ShareEntry, bytes]]:
+    """Render every holder's kit, one at a time, so that a caller writing each to disk holds only
+    one in memory whatever the number of holders. The PDFs are SECRET."""
     from ceremony.paper.holder import render_holder_kit
 
     plan_words = hash_words(bytes.fromhex(record.plan_sha256))
     shares = split.all_shares()
-    rendered = []
     for entry, share in zip(record.shares, shares, strict=True):
         group = record.groups[entry.group_number - 1]
         card = ShareCard(
@@ -240,8 +240,7 @@ def render_holder_pdfs(
             contacts=options.contacts,
             time_lock=options.time_lock_text,
         )
-        rendered.append((entry, render_holder_kit(kit, options.paper_size)))
-    return rendered
+        yield entry, render_holder_kit(kit, options.paper_size)
 
 
 def write_public(directory: Path, record: Record, options: KitOptions) -> None:
