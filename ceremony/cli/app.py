@@ -71,6 +71,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "and shares an auditor is shown (--share-file), checked against their commitments "
         "without rebuilding anything.",
     ),
+    "attest": (
+        "ceremony.cli.attest",
+        "Add signatures over the ceremony's closing message to the kit.",
+    ),
     "plan": ("ceremony.cli.plan", ""),
     "recover": ("ceremony.cli.recover", ""),
     "runbook": ("ceremony.cli.runbook", ""),
