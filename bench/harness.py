@@ -188,33 +188,49 @@ class Command:
     ok_codes: tuple[int, ...] = (0,)
 
 
+GNU_TIME = Path("/usr/bin/time")
+"""Reports a child's own peak memory. A child's maximum resident set from `wait4` alone would
+include the benchmark's own memory at fork time (Linux carries the high-water mark over exec)."""
+
+
 def run_process(command: Command) -> tuple[float, float]:
-    """Seconds from spawn to exit, and the child's peak resident memory in MiB (from wait4)."""
-    with tempfile.TemporaryFile() as errors:
-        started = time.perf_counter()
-        child = subprocess.Popen(
-            list(command.argv),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=errors,
-            cwd=command.cwd,
-            env=command.env,
-        )
-        assert child.stdin is not None
+    """Seconds from spawn to exit, and the command's peak resident memory in MiB (GNU time's
+    `%M` when /usr/bin/time exists, so that it is the command's own; else from `wait4`)."""
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as scratch:
+        memory = Path(scratch) / "maxrss"
+        argv = list(command.argv)
+        if GNU_TIME.exists():
+            argv = [str(GNU_TIME), "-q", "-f", "%M", "-o", str(memory), *argv]
+        errors = open(Path(scratch) / "stderr", "w+b")  # noqa: SIM115 (closed below)
         try:
-            child.stdin.write(command.stdin)
-            child.stdin.close()
-        except BrokenPipeError:
-            pass
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
-        if child.returncode not in command.ok_codes:
-            errors.seek(0)
-            raise SystemExit(
-                f"{' '.join(command.argv)} exited {child.returncode}: "
-                f"{errors.read().decode(errors='replace')[-2000:]}"
+            started = time.perf_counter()
+            child = subprocess.Popen(
+                argv,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+                cwd=command.cwd,
+                env=command.env,
             )
+            assert child.stdin is not None
+            try:
+                child.stdin.write(command.stdin)
+                child.stdin.close()
+            except BrokenPipeError:
+                pass
+            _, status, usage = os.wait4(child.pid, 0)
+            seconds = time.perf_counter() - started
+            child.returncode = os.waitstatus_to_exitcode(status)
+            if child.returncode not in command.ok_codes:
+                errors.seek(0)
+                raise SystemExit(
+                    f"{' '.join(command.argv)} exited {child.returncode}: "
+                    f"{errors.read().decode(errors='replace')[-2000:]}"
+                )
+        finally:
+            errors.close()
+        if memory.exists():
+            return seconds, int(memory.read_text().split()[-1]) / 1024
     return seconds, usage.ru_maxrss / 1024  # Linux reports KiB
 
 

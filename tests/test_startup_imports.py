@@ -143,3 +143,17 @@ def test_every_listed_command_is_defined_in_its_module() -> None:
 
     _load_commands()
     assert set(typer.main.get_group(app).commands) == set(COMMANDS)
+
+
+def test_every_cli_module_imports_on_its_own(tmp_path: Path) -> None:
+    """Command modules keep their annotations unpostponed (no `from __future__ import
+    annotations`): typer would otherwise compile and evaluate every annotation string at each
+    start. A name imported under TYPE_CHECKING must then be quoted, or the import fails here."""
+    cli = Path(__file__).resolve().parents[1] / "ceremony" / "cli"
+    for module in sorted(path.stem for path in cli.glob("*.py") if path.stem != "__init__"):
+        done = subprocess.run(
+            [sys.executable, "-c", f"import ceremony.cli.{module}"],
+            capture_output=True,
+            check=False,
+        )
+        assert done.returncode == 0, f"ceremony.cli.{module}: {done.stderr.decode()[-500:]}"

@@ -393,7 +393,7 @@ def cancel_command(
     _say_closed(session)
 
 
-def _say_closed(session: Session) -> None:
+def _say_closed(session: "Session") -> None:
     """The closed session's head as words: written down outside the kit, they anchor the audit
     (`ceremony audit --session-words`) against a transcript cut or rewritten later."""
     from ceremony.model.hashwords import hash_words
