@@ -87,7 +87,7 @@ def test_help_loads_no_dependency_it_does_not_show(args: list[str], tmp_path: Pa
 def test_combine_loads_neither_paper_nor_time_lock(shares_file: Path, tmp_path: Path) -> None:
     loaded = top_level_modules(["combine", str(shares_file)], tmp_path)
     assert "shamir_mnemonic" in loaded  # the probe really ran the command
-    assert not loaded & (NEVER | PAPER | TIMELOCK)
+    assert not loaded & (NEVER | PAPER | TIMELOCK | TERMINAL)  # stderr is a pipe: plain text
 
 
 def test_verify_shares_loads_neither_paper_nor_time_lock(shares_file: Path, tmp_path: Path) -> None:
@@ -157,3 +157,23 @@ def test_every_cli_module_imports_on_its_own(tmp_path: Path) -> None:
             check=False,
         )
         assert done.returncode == 0, f"ceremony.cli.{module}: {done.stderr.decode()[-500:]}"
+
+
+def test_chatter_to_a_pipe_is_what_rich_would_print(capsys: pytest.CaptureFixture[str]) -> None:
+    """`say` writes plain text when stderr is not a terminal: rich is not loaded for it, and the
+    text is the same as rich's (its control codes dropped), except that emoji codes stay literal."""
+    import io
+
+    from rich.console import Console
+
+    from ceremony.ui.console import say
+
+    text = "holder :smile: a\x07b\rc\x1b[31m [b]x[/b] \u00e9"
+    say(text)
+    plain = capsys.readouterr().err
+    buffer = io.StringIO()
+    Console(file=buffer, highlight=False, soft_wrap=True).print(
+        text, markup=False, highlight=False, emoji=False
+    )
+    assert plain == buffer.getvalue()
+    assert ":smile:" in plain
