@@ -1,18 +1,26 @@
-"""Benchmark: extending a group to 16 members from its threshold of shares, and proving the whole
-16 x 16 scheme afterwards (old and new shares), each as a ratio against the plain proof of the
-original scheme, measured in the same run. Prints a table, writes JSON.
+"""Benchmark: the lifecycle's arithmetic against the plain proof of the original scheme, measured
+in the same run in alternating pairs (harness.py).
 
-Run: .venv/bin/python bench/lifecycle.py   (results in bench/results/lifecycle.json)
+The original scheme is the largest SLIP-39 allows but for one group: 16 groups of 8 of 16, the
+first group with 15 (or 8) members. Both sides start from parsed shares:
+
+- extend: from the first group's 8 shares alone, check them (one polynomial and the digest), evaluate
+  the group's polynomial at the unused member numbers up to 16, and prove old and new shares lie on
+  it (`core.lifecycle.extend_group`);
+- whole proof after: `verify_shares` over all 256 shares of the 16 x 16 scheme, old and new, and one
+  decryption;
+- baseline: the same proof over the original scheme's shares (255 or 248), and one decryption.
+
+Run: .venv/bin/python bench/lifecycle.py [--quick]   (results in bench/results/lifecycle.json)
 """
 
 from __future__ import annotations
 
-import json
+import argparse
 import secrets
-import statistics
-import time
 from collections.abc import Callable
-from pathlib import Path
+
+from harness import Row, load_average, pairs, report
 
 from ceremony.core.lifecycle import extend_group
 from ceremony.core.verify import verify_shares
@@ -21,21 +29,9 @@ from ceremony.model.secret import Secret
 from ceremony.model.share import Share
 from ceremony.workflows.split import split_secret
 
-RESULTS = Path(__file__).parent / "results"
-REPEAT = 7
 
-
-def median_seconds(action: Callable[[], object], repeat: int = REPEAT) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def whole_proof(shares: list[Share]) -> Callable[[], object]:
-    def run() -> object:
+def whole_proof(shares: list[Share]) -> Callable[[], bytes]:
+    def run() -> bytes:
         proof = verify_shares(shares)
         assert proof.ems is not None
         return proof.ems.decrypt(b"")
@@ -43,52 +39,60 @@ def whole_proof(shares: list[Share]) -> Callable[[], object]:
     return run
 
 
-def extension(shares: list[Share], before: int, new_members: list[int]) -> Callable[[], object]:
+def extension(shares: list[Share], before: int) -> Callable[[], object]:
     def run() -> object:
-        return extend_group(shares, range(before), new_members)
+        return extend_group(shares, range(before), list(range(before, 16)))
 
     return run
 
 
-def main() -> None:
-    rows: list[tuple[str, float, str]] = []
-    results: dict[str, float] = {}
-    # Original: 16 groups of 16, but group 1 with 15 or 8 members; extend it to 16.
+def rows(quick: bool) -> list[Row]:
+    out = []
+    times = 3 if quick else 9
     for before in (15, 8):
         counts = [before] + [16] * 15
         scheme = Scheme(8, tuple(GroupSpec(f"g{i}", 8, n) for i, n in enumerate(counts)), 256)
         split = split_secret(scheme, Secret(secrets.token_bytes(32)), b"")
         old = split.all_shares()
-        group = list(split.groups[0])
-        new_members = list(range(before, 16))
-        t_plain = median_seconds(whole_proof(old))
-        t_extend = median_seconds(extension(group[:8], before, new_members))
-        new = extend_group(group[:8], range(before), new_members).shares
-        t_whole = median_seconds(whole_proof([*old, *new]))
-        label = f"group 1: {before} -> 16 members"
-        rows += [
-            (f"plain proof of the original scheme ({len(old)} shares)", t_plain, "baseline"),
-            (
-                f"extend {label}, from its 8 shares, with proof",
-                t_extend,
-                f"{t_extend / t_plain:.3f}x",
-            ),
-            (
-                f"proof of the whole 16 x 16 scheme after ({len(old) + len(new)})",
-                t_whole,
-                f"{t_whole / t_plain:.3f}x",
-            ),
-        ]
-        results[f"plain_proof_{before}_s"] = t_plain
-        results[f"extend_{before}_to_16_s"] = t_extend
-        results[f"whole_16x16_after_{before}_s"] = t_whole
-        results[f"extend_{before}_to_16_over_plain"] = t_extend / t_plain
-        results[f"whole_16x16_after_{before}_over_plain"] = t_whole / t_plain
-    print(f"{'measurement':<66} {'seconds':>10}  ratio to baseline")
-    for name, seconds, note in rows:
-        print(f"{name:<66} {seconds:>10.4f}  {note}")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "lifecycle.json").write_text(json.dumps(results, indent=2) + "\n")
+        brought = list(split.groups[0][:8])
+        new = list(extend_group(brought, range(before), list(range(before, 16))).shares)
+        baseline = whole_proof(old)
+        assert whole_proof([*old, *new])() == baseline()
+        base_name = f"plain proof of the original scheme ({len(old)} shares)"
+        value, base, ratios = pairs(extension(brought, before), baseline, times)
+        out.append(
+            Row(
+                "lifecycle",
+                f"extend group 1 from {before} to 16 members, from its 8 shares, with proof",
+                value,
+                base_name,
+                base,
+                ratios,
+                extra={"new_shares": 16 - before},
+            )
+        )
+        value, base, ratios = pairs(whole_proof([*old, *new]), baseline, times)
+        out.append(
+            Row(
+                "lifecycle",
+                f"proof of the whole 16 x 16 scheme after it ({len(old) + len(new)} shares)",
+                value,
+                base_name,
+                base,
+                ratios,
+                goal="< 1 s",
+                max_seconds=1.0,
+            )
+        )
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer pairs")
+    args = parser.parse_args()
+    load = load_average()
+    report("lifecycle", rows(args.quick), load)
 
 
 if __name__ == "__main__":

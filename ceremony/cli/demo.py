@@ -1,7 +1,5 @@
 """`ceremony demo`: a whole ceremony on a built-in plan, then a recovery that checks the result."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -115,7 +113,7 @@ def demo_command(
     )
 
 
-def _extend(directory: Path, record: Record, shares: list[Share]) -> Outcome:
+def _extend(directory: Path, record: "Record", shares: "list[Share]") -> "Outcome":
     """The DEMO's lifecycle step: one more holder for a group, as a ceremony chained to the kit."""
     from ceremony.ui.console import say
     from ceremony.ui.lifecycle_operator import ScriptedLifecycleOperator

@@ -1,8 +1,6 @@
 """`ceremony extend AMENDMENT` and `ceremony reshare AMENDMENT`: lifecycle ceremonies, guided like
 `ceremony run`, each chained to the kit it amends."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
