@@ -33,6 +33,7 @@ def demo_command(
     import time
 
     from ceremony.model.hashwords import hash_words
+    from ceremony.model.share import Share
     from ceremony.ui.answers import ScriptedOperator
     from ceremony.ui.console import say
     from ceremony.ui.progress import ProgressBar
