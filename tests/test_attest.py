@@ -169,6 +169,8 @@ def test_a_signature_by_an_unlisted_key(
     assert check.status is Status.FAIL
     assert check.detail.startswith("the signature is by a key the plan does not list (SHA256:")
     assert report.verdict is Verdict.FAILED
+    # without the plan (the anchor that pins the keys) it is only unanchored
+    assert audit_kit(kit).verdict is Verdict.UNANCHORED
 
 
 def test_a_signature_over_another_head(
@@ -189,6 +191,7 @@ def test_a_signature_over_another_head(
     check = audit_kit(kit, plan_file=plan).check("anchor.signature.wim")
     assert check.status is Status.FAIL
     assert "it signs another head, record, notice or namespace" in check.detail
+    assert audit_kit(kit).verdict is Verdict.UNANCHORED
 
 
 def test_a_forged_kit_keeps_signatures_that_no_longer_verify(
