@@ -1,7 +1,5 @@
 """`ceremony attest KIT SIGFILE...`: add witness signatures over the ceremony's close to the kit."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

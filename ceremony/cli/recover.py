@@ -5,8 +5,6 @@ Parses and wires only: the session logic is `ceremony.workflows.recovery`, the p
 the notice hash, the status as JSON, and the secret when asked) to stdout.
 """
 
-from __future__ import annotations
-
 import json
 import math
 import sys
@@ -401,7 +399,7 @@ def cancel_command(
     _say_closed(session)
 
 
-def _say_closed(session: Session) -> None:
+def _say_closed(session: "Session") -> None:
     """The closed session's head as words: written down outside the kit, they anchor the audit
     (`ceremony audit --session-words`) against a transcript cut or rewritten later."""
     from ceremony.model.hashwords import hash_words
@@ -427,7 +425,7 @@ def _mode_name(mode: str) -> str:
     return "evidenced delay" if mode == "evidenced" else "sealed time lock"
 
 
-def _next_text(step: str, session: Session) -> str:
+def _next_text(step: str, session: "Session") -> str:
     if step == "wait":
         return f"ceremony recover wait {session.path}"
     if step == "unlock":
@@ -435,7 +433,7 @@ def _next_text(step: str, session: Session) -> str:
     return "nothing: the session has ended"
 
 
-def _next_step(session: Session, step: str) -> str:
+def _next_step(session: "Session", step: str) -> str:
     return f"next: {_next_text(step, session)}"
 
 
@@ -471,14 +469,14 @@ def _confirm(form: str) -> bool:
     return answer.strip().lower() in {"y", "yes"}
 
 
-def _share_words(record: Record) -> int | None:
+def _share_words(record: "Record") -> int | None:
     from ceremony.core.repair import valid_length
 
     words = 7 + math.ceil(record.strength_bits / 10)
     return words if valid_length(words) else None
 
 
-def _read_shares(record: Record, source: str | None) -> list[Share]:
+def _read_shares(record: "Record", source: str | None) -> "list[Share]":
     """Shares from --shares-file, from piped stdin, or typed one holder at a time."""
     from ceremony.ui.console import say
     from ceremony.workflows.inputs import read_shares
@@ -493,7 +491,7 @@ def _read_shares(record: Record, source: str | None) -> list[Share]:
     return list(collection.shares)
 
 
-def _type_shares(record: Record) -> list[Share]:
+def _type_shares(record: "Record") -> "list[Share]":
     """One holder at a time at the hidden prompt, until the record's quorum is complete."""
     from ceremony.core import slip39
     from ceremony.errors import BadInput, NotVerified
@@ -540,7 +538,7 @@ def _type_shares(record: Record) -> list[Share]:
     return list(collection.shares)
 
 
-def _passphrase(record: Record, path: Path | None) -> bytes:
+def _passphrase(record: "Record", path: Path | None) -> bytes:
     """The SLIP-39 passphrase: from a file, or at a hidden prompt when the record says one is used."""
     import getpass
 
