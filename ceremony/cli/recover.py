@@ -141,6 +141,7 @@ def start_command(
     from ceremony.paper.content import PaperSize
     from ceremony.ui.console import out, say
     from ceremony.workflows.recovery import NOTICE_PDF, describe_bounds, start
+    from ceremony.workflows.session_attest import write_session_messages
 
     session = start(
         record,
@@ -176,6 +177,11 @@ def start_command(
         out(f"work         {notice.required_iterations:,} {_unit(notice.mode)}")
         out(f"delay        {describe_bounds(session)}")
     say(f"the notice is printed in {session.path / NOTICE_PDF}: give a copy to every stakeholder")
+    write_session_messages(session.path)
+    say(
+        "stakeholders may sign that they received it: attest/notice-message.txt in the session "
+        "(`ceremony attest SESSION SIGFILE --plan PLAN`)"
+    )
     given = record / "record.json" if record.is_dir() else record
     if session.path.resolve().parent.parent / "record.json" != given.resolve():
         say(f"the session is not beside the record: give unlock --record {given}")
@@ -398,11 +404,14 @@ def _say_closed(session: "Session") -> None:
     (`ceremony audit --session-words`) against a transcript cut or rewritten later."""
     from ceremony.model.hashwords import hash_words
     from ceremony.ui.console import say
+    from ceremony.workflows.session_attest import write_session_messages
 
     say(
         f"session closed; write down its head words for the audit: "
         f"{hash_words(bytes.fromhex(session.head))}"
     )
+    write_session_messages(session.path)
+    say("people present may sign its close: attest/close-message.txt in the session")
 
 
 # -- helpers --------------------------------------------------------------------------------------
