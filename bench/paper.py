@@ -197,11 +197,11 @@ def rows(quick: bool) -> list[Row]:
             max_ratio=1.5,
         )
     )
-    times = 1 if quick else 3
+    times = 1 if quick else 2  # whole 256-kit runs: a few seconds each, tens under load
     with tempfile.TemporaryDirectory(prefix="bench-paper-") as tmp:
         base = Path(tmp)
         big, small, big_ratios = process_pairs(
-            split_kit(LARGEST, base, "largest"), split_kit(SIXTEEN, base, "sixteen"), times
+            split_kit(LARGEST, base, "largest"), split_kit(SIXTEEN, base, "sixteen"), times + 1
         )
         holders = len(list((base / "largest" / "holders").iterdir()))
         out.append(
@@ -241,7 +241,7 @@ def rows(quick: bool) -> list[Row]:
                 print(f"python-slip39 is not installed in {SIDE_VENV}: see bench/README.md")
                 break
             mine = split_kit(args, base, f"mine-{label[:3].strip()}")
-            value, baseline, ratios = process_pairs(mine, peer, times)
+            value, baseline, ratios = process_pairs(mine, peer, times, warm=args is SIXTEEN)
             out.append(
                 Row(
                     "paper",
