@@ -130,6 +130,14 @@ def render_command(
             for result in results:
                 out(f"{result.status:8} {result.file}  {result.sha256}")
         bad = [r for r in results if r.status != "match"]
+        if any(r.status == "stale" for r in bad):
+            raise NotVerified(
+                f"{len(bad)} of {len(results)} printed runbooks do not match the record "
+                f"(first: {bad[0].file}, {bad[0].status}): stale runbooks were filled before "
+                "sealing, without the bag serials and transcript head words",
+                f"render the final runbooks with `ceremony runbook render --record "
+                f"{record_file} --force`, print them, and destroy the stale copies",
+            )
         if bad:
             raise NotVerified(
                 f"{len(bad)} of {len(results)} printed runbooks do not match the record "

@@ -146,6 +146,8 @@ class RecoveryPolicy:
     attacker_speedup: int
     """k: the delay is also stated against an attacker k times faster than this machine."""
     consent_card: bool
+    consent_keeper: str = ""
+    """Who keeps the sealed consent card (printed in the script; blank to write in if not set)."""
 
 
 @dataclass(frozen=True)
@@ -814,7 +816,9 @@ class _Reader:
     def recovery(self, document: dict[str, object], secret: SecretPolicy) -> RecoveryPolicy:
         path: Key = ("recovery",)
         table = self.table(document.get("recovery", {}), path)
-        self.keys(table, path, ("mode", "delay", "attacker_speedup", "consent_card"))
+        self.keys(
+            table, path, ("mode", "delay", "attacker_speedup", "consent_card", "consent_keeper")
+        )
         mode = self.choice(table, path, "mode", RecoveryMode, default="evidenced")
         raw_delay = self.get(table, path, "delay", "72h")
         if not isinstance(raw_delay, str):
@@ -864,6 +868,14 @@ class _Reader:
             delay_seconds=seconds,
             attacker_speedup=speedup,
             consent_card=consent,
+            consent_keeper=self.string(
+                table,
+                path,
+                "consent_keeper",
+                what="who keeps the consent card",
+                default="",
+                empty_ok=True,
+            ),
         )
 
     def roles(self, document: dict[str, object]) -> Roles:

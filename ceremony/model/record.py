@@ -77,6 +77,14 @@ class Record:
     recover_py_sha256: str = ""
     transcript_head: str = ""
     roles: dict[str, Any] = field(default_factory=dict)
+    entropy_source: str = ""
+    """The plan's entropy source: 'csprng', 'csprng+dice' or 'dice-only' ('' before it was kept)."""
+    preflight: str = ""
+    """'passed', 'passed with warnings: ...' or 'failures accepted: ...' ('' when not run)."""
+    consent_card_sha256: str = ""
+    """SHA-256 of the consent card PDF, when one was issued."""
+    consent_bag_serial: str = ""
+    """Serial of the tamper-evident bag the consent card was sealed in."""
 
     def scheme(self) -> Scheme:
         return Scheme(
@@ -149,6 +157,10 @@ class Record:
                 recover_py_sha256=str(data.get("recover_py_sha256", "")),
                 transcript_head=str(data.get("transcript_head", "")),
                 roles=dict(data.get("roles", {})),
+                entropy_source=str(data.get("entropy_source", "")),
+                preflight=str(data.get("preflight", "")),
+                consent_card_sha256=str(data.get("consent_card_sha256", "")),
+                consent_bag_serial=str(data.get("consent_bag_serial", "")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise BadInput(

@@ -157,6 +157,17 @@ def _facts(
     for line in sheet.scheme_lines:
         facts.wrapped(line, fonts.sans, 9.5, leading=13, x=LABEL, label=label)
         label = None
+    for key, text in sheet.conduct:
+        mono = key in ("recover_py", "consent_card")
+        add_fact(
+            facts,
+            fonts,
+            wording.text(f"conduct.{key}"),
+            text,
+            fonts.mono if mono else fonts.sans,
+            9 if mono else 9.5,
+            x=LABEL,
+        )
     place_block(flow, facts)
     flow.gap(4 * MM)
 

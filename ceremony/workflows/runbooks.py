@@ -438,54 +438,54 @@ class RunbookCheck:
 
     file: str
     status: str
-    """'match', 'differs' or 'missing'."""
+    """'match', 'stale' (the version written at act 5, before the bag serials and the transcript
+    head were known), 'differs' or 'missing'."""
     sha256: str
     """The runbook hash (of the filled text) expected on the paper; the file's SHA-256 for the
     appendix."""
 
 
 def as_written_in_the_kit(record: Record) -> Record:
-    """The record as it stood when the guided ceremony wrote the runbooks (act 5): before the bag
-    serials (act 7) and the transcript head (act 8) were known."""
+    """The record as it stood when the guided ceremony first wrote the runbooks (act 5): before
+    the bag serials (act 7) and the transcript head (act 8) were known."""
     shares = tuple(replace(entry, bag_serial="") for entry in record.shares)
-    return replace(record, shares=shares, transcript_head="")
+    return replace(record, shares=shares, transcript_head="", consent_bag_serial="")
 
 
 def check_runbooks(
     record: Record, directory: Path, *, program: str | None = None
 ) -> list[RunbookCheck]:
     """Compare the PDFs in `directory` with fresh renderings from the record, in either paper
-    size, filled either with the final facts or as written in the kit at act 5.
+    size. Only the final facts match: a runbook filled before sealing (no bag serials, no head
+    words, as ceremonies before the final re-rendering left them) is 'stale', since its tables
+    say less than the record.
 
     Same bytes means the same filled text and the same layout. A PDF made by another version of
     this program differs in its bytes alone: compare the runbook hash printed on its pages with
     the one reported here.
     """
     program = recover_program(record) if program is None else program
-    variants = (
-        [record]
-        if record == as_written_in_the_kit(record)
-        else [
-            record,
-            as_written_in_the_kit(record),
-        ]
+    early = as_written_in_the_kit(record)
+    final = [render_all(facts_from_record(record), record_meta(record), s) for s in PaperSize]
+    stale = (
+        []
+        if early == record
+        else [render_all(facts_from_record(early), record_meta(early), s) for s in PaperSize]
     )
-    renderings = [
-        render_all(facts_from_record(variant), record_meta(variant), size)
-        for variant in variants
-        for size in PaperSize
-    ]
     results = []
     for index, name in enumerate(RUNBOOKS):
-        candidates = [(r[index].pdf, r[index].runbook.sha256) for r in renderings]
-        results.append(_compare(directory / f"{name}.pdf", candidates))
+        candidates = [(r[index].pdf, r[index].runbook.sha256) for r in final]
+        olds = [r[index].pdf for r in stale]
+        results.append(_compare(directory / f"{name}.pdf", candidates, olds))
     digest = recover_py_sha256(program)
     appendix = [(render_recover_appendix(size, program), digest) for size in PaperSize]
-    results.append(_compare(directory / f"{APPENDIX}.pdf", appendix))
+    results.append(_compare(directory / f"{APPENDIX}.pdf", appendix, []))
     return results
 
 
-def _compare(path: Path, candidates: Sequence[tuple[bytes, str]]) -> RunbookCheck:
+def _compare(
+    path: Path, candidates: Sequence[tuple[bytes, str]], stale: Sequence[bytes]
+) -> RunbookCheck:
     """'match' with the hash of the rendering it matched, else the hash from the final facts."""
     if not path.is_file():
         return RunbookCheck(path.name, "missing", candidates[0][1])
@@ -493,4 +493,6 @@ def _compare(path: Path, candidates: Sequence[tuple[bytes, str]]) -> RunbookChec
     for pdf, digest in candidates:
         if hashlib.sha256(pdf).digest() == actual:
             return RunbookCheck(path.name, "match", digest)
+    if any(hashlib.sha256(pdf).digest() == actual for pdf in stale):
+        return RunbookCheck(path.name, "stale", candidates[0][1])
     return RunbookCheck(path.name, "differs", candidates[0][1])

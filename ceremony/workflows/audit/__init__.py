@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ceremony.errors import BadInput
 from ceremony.workflows.audit.common import _load_kit
+from ceremony.workflows.audit.conduct_checks import CONDUCT_CHECKS, conduct_checks, session_conduct
 from ceremony.workflows.audit.kit_checks import (
     _file_checks,
     _label,
@@ -31,6 +32,8 @@ from ceremony.workflows.audit.kit_checks import (
 from ceremony.workflows.audit.report import CHECKS, FORMAT, AuditCheck, AuditReport, Status
 from ceremony.workflows.audit.session_checks import _session_directories, _SessionAudit
 from ceremony.workflows.inputs import decode_text, read_bounded
+
+CHECKS.update(CONDUCT_CHECKS)
 
 __all__ = ["CHECKS", "FORMAT", "AuditCheck", "AuditReport", "Status", "audit_kit"]
 
@@ -73,6 +76,7 @@ def audit_kit(
     checks += _record_checks(state)
     checks += _record_transcript_checks(state)
     checks += _file_checks(state)
+    checks += conduct_checks(state)
     if share_text is not None:
         checks += _share_checks(state, share_text)
     labels: set[str] = set()
@@ -82,7 +86,9 @@ def audit_kit(
         while label in labels:  # two sessions with one folder name: keep the check names apart
             label, number = f"{_label(directory.name)}-{number}", number + 1
         labels.add(label)
-        checks += _SessionAudit(state, directory, label).checks()
+        session = _SessionAudit(state, directory, label)
+        checks += session.checks()
+        checks += session_conduct(label, session._events())
     record = state.record
     return AuditReport(
         kit=str(kit),

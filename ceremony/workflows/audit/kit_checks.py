@@ -614,6 +614,7 @@ def _as_written(record: Record, events: _Events) -> AuditCheck:
         record,
         shares=tuple(replace(share, bag_serial="") for share in record.shares),
         transcript_head="",
+        consent_bag_serial="",
     )
     digest = _sha256(before.to_json().encode())
     if written.data.get("record_sha256") != digest:
