@@ -19,6 +19,11 @@ HEX64 = re.compile(r"^[0-9a-f]{64}$")
 HEX8 = re.compile(r"^[0-9a-f]{8}$")
 
 
+def serial_key(serial: str) -> str:
+    """Bag serials that differ only in case, spaces or dashes name the same bag."""
+    return "".join(char for char in serial.casefold() if char.isalnum())
+
+
 @dataclass(frozen=True)
 class ShareEntry:
     """Who holds which share, and the public commitment that lets a holder check it alone."""

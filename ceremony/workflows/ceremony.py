@@ -22,7 +22,7 @@ from ceremony.core.sealed import Passphrase
 from ceremony.errors import CeremonyError, Interrupted, NotVerified, OutputFailed, Refused
 from ceremony.files import remove_tree
 from ceremony.model.plan import EntropySource, PassphrasePolicy, Plan, RecoveryMode
-from ceremony.model.record import Record, TimeLockInfo
+from ceremony.model.record import Record, TimeLockInfo, serial_key
 from ceremony.model.share import Share
 from ceremony.model.steps import Act, Step, applicable, warning
 from ceremony.workflows import kit as kits
@@ -566,11 +566,6 @@ def bag_serial_problem(serial: str) -> str | None:
     if len(serial) > MAX_SERIAL or not serial.isprintable():
         return f"a bag serial is 1 to {MAX_SERIAL} printable characters"
     return None
-
-
-def serial_key(serial: str) -> str:
-    """Serials that differ only in case, spaces or dashes are the same bag."""
-    return "".join(char for char in serial.casefold() if char.isalnum())
 
 
 def preflight_summary(checks: Sequence[Check], accepted: bool) -> str:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ceremony.model.record import serial_key
 from ceremony.workflows.audit.common import _Events, _fail, _Kit, _skip
 from ceremony.workflows.audit.report import AuditCheck, Status
-from ceremony.workflows.ceremony import serial_key
 
 BAGS = "ceremony.bag-serials"
 REENTRY = "ceremony.re-entry"
