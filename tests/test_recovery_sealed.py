@@ -84,7 +84,7 @@ def test_sealed_session_solves_the_puzzle_at_unlock(tmp_path: Path, kit: Kit) ->
     assert entries[3].data["by"] == "sealed-solved"
     assert entries[3].data["participants"] == [share.check_code() for share in kit.quorum()]
     leftovers = {p.name for p in s.path.iterdir()}
-    assert leftovers == {"notice.json", "notice.pdf", "transcript.jsonl"}
+    assert leftovers == {"attest", "notice.json", "notice.pdf", "transcript.jsonl"}
 
 
 def test_the_consent_file_opens_at_once(tmp_path: Path, kit: Kit) -> None:
