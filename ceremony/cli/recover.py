@@ -133,8 +133,12 @@ def start_command(
         ),
     ] = None,
     paper: Annotated[
-        str, typer.Option("--paper", help="Paper size of the notice: a4 or letter.")
-    ] = "a4",
+        str,
+        typer.Option(
+            "--paper",
+            help="Paper size of the notice: a4 or letter (default: the kit's, from the record).",
+        ),
+    ] = "",
     as_json: Json = False,
 ) -> None:
     from ceremony.paper.content import PaperSize
@@ -142,6 +146,10 @@ def start_command(
     from ceremony.workflows.recovery import NOTICE_PDF, describe_bounds, start
     from ceremony.workflows.session_attest import write_session_messages
 
+    if not paper:
+        from ceremony.workflows.recovery.session import read_record
+
+        paper = read_record(record).record.paper_size or "a4"
     session = start(
         record,
         requester=requester,

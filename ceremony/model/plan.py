@@ -403,6 +403,21 @@ def _field(path: Key) -> str:
     return out
 
 
+def field_name(path: Key) -> str:
+    """How an error names a field: `groups[2].holders[1].name`."""
+    return _field(path)
+
+
+def field_line(text: str, path: Key) -> int | None:
+    """The line of the plan `text` where the field `path` is written (or its table), if known."""
+    lines = _line_index(text)
+    for end in range(len(path), -1, -1):
+        line = lines.get(path[:end])
+        if line is not None:
+            return line
+    return None
+
+
 def _norm(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 

@@ -90,6 +90,9 @@ class Record:
     """SHA-256 of the consent card PDF, when one was issued."""
     consent_bag_serial: str = ""
     """Serial of the tamper-evident bag the consent card was sealed in."""
+    paper_size: str = ""
+    """'a4' or 'letter': what the kit was printed on; later paper (notices, audit reports,
+    re-rendered runbooks) uses it unless told otherwise."""
 
     def scheme(self) -> Scheme:
         return Scheme(
@@ -166,6 +169,7 @@ class Record:
                 preflight=str(data.get("preflight", "")),
                 consent_card_sha256=str(data.get("consent_card_sha256", "")),
                 consent_bag_serial=str(data.get("consent_bag_serial", "")),
+                paper_size=str(data.get("paper_size", "")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise BadInput(

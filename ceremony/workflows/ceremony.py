@@ -154,6 +154,9 @@ class Ceremony:
     # -- running -----------------------------------------------------------------------------
 
     def run(self) -> Outcome:
+        from ceremony.workflows.printable import check_printable
+
+        check_printable(self.plan)  # before anything is written: no card may print a box
         prepare_directory(self.directory)
         self.transcript = Transcript.create(
             self.directory / TRANSCRIPT,
@@ -502,7 +505,7 @@ class Ceremony:
         self, split: SplitResult, passphrase: bytes, timelock: TimeLockInfo | None
     ) -> Record:
         plan = self.plan
-        holders = [[kits.Holder(h.name, h.contact) for h in g.holders] for g in plan.groups]
+        holders = [[kits.Holder(h.printed_name, h.contact) for h in g.holders] for g in plan.groups]
         record = kits.build_record(
             split,
             ceremony_name=plan.name,

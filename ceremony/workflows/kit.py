@@ -303,7 +303,12 @@ def populate_kit(
         entries.append(replace(entry, holder_pdf_sha256=hashlib.sha256(pdf).hexdigest()))
     program = render_recover_py()
     write_atomic(directory / "recover.py", program.encode(), secret=False)
-    record = replace(record, shares=tuple(entries), recover_py_sha256=recover_py_sha256(program))
+    record = replace(
+        record,
+        shares=tuple(entries),
+        recover_py_sha256=recover_py_sha256(program),
+        paper_size=options.paper_size.value,
+    )
     write_public(directory, record, options)
     return record
 

@@ -179,7 +179,7 @@ def facts_from_plan(plan: Plan) -> Facts:
         command.append('--timelock-n "$(cat modulus.txt)" --timelock-t T')
     values["recover_command"] = " ".join([*command, "shares.txt"])
     holders = tuple(
-        HolderRow(holder.name, group.name, number, group.count, "")
+        HolderRow(holder.printed_name, group.name, number, group.count, "")
         for group in plan.groups
         for number, holder in enumerate(group.holders, start=1)
     )
@@ -363,10 +363,13 @@ def recover_program(record: Record, kit_copy: Path | None = None) -> str:
     return text
 
 
-def render_recover_appendix(paper: PaperSize, program: str | None = None) -> bytes:
-    """The printed appendix: recover.py with line numbers and its SHA-256 on every page."""
+def render_recover_appendix(
+    paper: PaperSize, program: str | None = None, *, demo: bool = False
+) -> bytes:
+    """The printed appendix: recover.py with line numbers and its SHA-256 on every page (and the
+    DEMO band on every page of a demonstration kit, like every other document of it)."""
     text = render_recover_py() if program is None else program
-    return render_listing(APPENDIX_TITLE, text, recover_py_sha256(text), paper)
+    return render_listing(APPENDIX_TITLE, text, recover_py_sha256(text), paper, demo=demo)
 
 
 def render_runbooks(
@@ -387,7 +390,7 @@ def render_runbooks(
     facts = facts_from_record(record)
     return _write(
         render_all(facts, record_meta(record), paper),
-        render_recover_appendix(paper, program),
+        render_recover_appendix(paper, program, demo=record.demo),
         out_dir,
         overwrite=overwrite,
         markdown=markdown,
@@ -401,7 +404,7 @@ def render_plan_runbooks(
     itself (the kit's copies, rendered from the record, come only after act 5)."""
     return _write(
         render_all(facts_from_plan(plan), plan_meta(plan), paper),
-        render_recover_appendix(paper),
+        render_recover_appendix(paper, demo=plan.demo),
         out_dir,
         overwrite=overwrite,
         markdown=markdown,
@@ -485,7 +488,9 @@ def check_runbooks(
         olds = [r[index].pdf for r in stale]
         results.append(_compare(directory / f"{name}.pdf", candidates, olds))
     digest = recover_py_sha256(program)
-    appendix = [(render_recover_appendix(size, program), digest) for size in PaperSize]
+    appendix = [
+        (render_recover_appendix(size, program, demo=record.demo), digest) for size in PaperSize
+    ]
     results.append(_compare(directory / f"{APPENDIX}.pdf", appendix, []))
     return results
 
