@@ -455,7 +455,10 @@ class Ceremony:
         write_message(self.directory, plan.roles.signers)
         final_paper(self.directory, record, self._options(timelock))
         words = self.transcript.head_words()
-        self.operator.show_facts("Transcript closed", [("head", head), ("words", words)])
+        facts = [("head", head), ("words", words)]
+        if plan.roles.signers:  # each signer signs this on their own device (ceremony attest)
+            facts.append(("to sign", str(self.directory / "attest" / "ceremony-message.txt")))
+        self.operator.show_facts("Transcript closed", facts)
         self.operator.confirm(step, "Has every witness written and initialled these words?")
         step = self._begin("8.2")
         self.operator.confirm(step, "Are the final record and runbooks printed?")
