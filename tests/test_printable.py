@@ -79,3 +79,36 @@ def test_the_plan_sheet_never_prints_a_box() -> None:
     assert "<U+674E>" in text
     assert "Reviewed and approved" in text
     assert "`" not in text
+
+
+def test_a_ceremony_prints_the_transliteration_and_audits_clean(tmp_path: Path) -> None:
+    from ceremony.ui.answers import ScriptedOperator
+    from ceremony.workflows.audit import Status, audit_kit
+    from ceremony.workflows.ceremony import Ceremony
+    from tests.ceremony_helpers import SMALL_PLAN, pdf_text
+
+    text = SMALL_PLAN.read_text(encoding="utf-8").replace(
+        '{ name = "Łukasz", contact = "l@example.org" }',
+        '{ name = "李小龍", transliteration = "Li Xiaolong", contact = "l@example.org" }',
+    )
+    plan_file = tmp_path / "plan.toml"
+    plan_file.write_text(text, encoding="utf-8")
+    plan = parse_plan(plan_file.read_bytes())
+    kit = tmp_path / "kit"
+    Ceremony(plan, ScriptedOperator(accept_preflight_failures=True, quiet=True), kit).run()
+    (card,) = [p for p in (kit / "holders").iterdir() if "li-xiaolong" in p.name]
+    assert "Li Xiaolong" in pdf_text(card)
+    assert "Li Xiaolong" in pdf_text(kit / "record.pdf")
+    report = audit_kit(kit, plan_file=plan_file)
+    assert report.check("plan.record").status is Status.PASS
+
+
+def test_ceremony_run_refuses_before_anything_is_written(tmp_path: Path) -> None:
+    from ceremony.ui.answers import ScriptedOperator
+    from ceremony.workflows.ceremony import Ceremony
+
+    plan = parse_plan(plan_with("李小龍").encode())
+    kit = tmp_path / "kit"
+    with pytest.raises(BadInput, match="U\\+674E"):
+        Ceremony(plan, ScriptedOperator(quiet=True), kit).run()
+    assert not kit.exists()
