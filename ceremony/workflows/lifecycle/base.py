@@ -29,6 +29,7 @@ from ceremony.workflows.ceremony import (
     Operator,
     Outcome,
     _reason,
+    preflight_summary,
     prepare_directory,
     remove_secret_outputs,
 )
@@ -80,6 +81,7 @@ class LifecycleRun:
         self.script = applicable(self.conditions(), lifecycle_script())
         self.transcript: Transcript | None = None
         self.current: Step | None = None
+        self.preflight_summary = ""
 
     def check_amendment(self) -> None:
         """Refuse, before anything is written, an amendment the record cannot take."""
@@ -212,6 +214,7 @@ class LifecycleRun:
         self.operator.show_checks(checks)
         failed = [c for c in checks if c.status.value == "fail"]
         accepted = bool(failed) and self.operator.accept_failures(failed)
+        self.preflight_summary = preflight_summary(checks, accepted)
         self._log(
             "preflight",
             step,
@@ -251,6 +254,12 @@ class LifecycleRun:
         from ceremony.workflows.lifecycle.paper import write_lifecycle_kit
 
         step = self._begin("4.1")
+        record = replace(
+            record,
+            entropy_source=self.predecessor.record.entropy_source,  # the same secret
+            preflight=self.preflight_summary,
+            paper_size=self.options().paper_size.value,
+        )
         record = write_lifecycle_kit(self.directory, new, record, self.options())
         fresh = record.shares[-len(new.all_shares()) :]
         self._log(
