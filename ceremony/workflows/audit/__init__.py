@@ -103,7 +103,7 @@ KIT_CHECKS: tuple[KitCheck, ...] = (
     lambda c: _record_against_transcript(c.kit),
     lambda c: [_closing_binding(c.kit)],
     lambda c: _file_checks(c.kit),
-    lambda c: conduct_checks(c.kit),
+    lambda c: _conduct(c.kit),
     lambda c: _share_checks(c.kit, c.share_text) if c.share_text is not None else [],
 )
 
@@ -177,6 +177,18 @@ def _record_against_transcript(kit: _Kit) -> list[AuditCheck]:
 
         return lifecycle_kit_checks(kit)
     return _record_transcript_checks(kit)
+
+
+def _conduct(kit: _Kit) -> list[AuditCheck]:
+    """How the ceremony was conducted; a lifecycle ceremony makes no new secret, so it has no
+    entropy step to check."""
+    checks = conduct_checks(kit)
+    if kit.record is None or kit.record.lineage is None:
+        return checks
+    from ceremony.workflows.audit.conduct_checks import ENTROPY
+
+    why = f"a {kit.record.lineage.kind} ceremony makes no new secret"
+    return [AuditCheck(c.name, Status.SKIPPED, why) if c.name == ENTROPY else c for c in checks]
 
 
 def _passed(checks: Sequence[AuditCheck], name: str) -> bool:
