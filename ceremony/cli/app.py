@@ -12,6 +12,7 @@ from ceremony.errors import CeremonyError, ExitCode
 
 # Each module registers its commands on `app` (or a sub-application) when imported.
 COMMAND_MODULES = (
+    "ceremony.cli.version",
     "ceremony.cli.split",
     "ceremony.cli.combine",
     "ceremony.cli.verify",

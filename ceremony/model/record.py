@@ -77,6 +77,13 @@ class Record:
     recover_py_sha256: str = ""
     transcript_head: str = ""
     roles: dict[str, Any] = field(default_factory=dict)
+    paper_size: str = ""
+    """'a4' or 'letter': what record.pdf was printed on ('' in records from before 0.1.0)."""
+    record_pdf_sha256: str = ""
+    """SHA-256 of record.pdf, which is rendered from every other field (the audit re-renders it)."""
+    lock_sha256: str = ""
+    """SHA-256 of the dependency lock of the tool that wrote the record (`ceremony --version`)."""
+    python: str = ""
 
     def scheme(self) -> Scheme:
         return Scheme(
@@ -149,6 +156,10 @@ class Record:
                 recover_py_sha256=str(data.get("recover_py_sha256", "")),
                 transcript_head=str(data.get("transcript_head", "")),
                 roles=dict(data.get("roles", {})),
+                paper_size=str(data.get("paper_size", "")),
+                record_pdf_sha256=str(data.get("record_pdf_sha256", "")),
+                lock_sha256=str(data.get("lock_sha256", "")),
+                python=str(data.get("python", "")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise BadInput(

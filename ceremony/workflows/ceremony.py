@@ -398,7 +398,7 @@ class Ceremony:
             },
         )
         record = replace(record, transcript_head=head)
-        kits.write_public(self.directory, record, self._options(timelock))
+        record = kits.write_public(self.directory, record, self._options(timelock))
         words = self.transcript.head_words()
         self.operator.show_facts("Transcript closed", [("head", head), ("words", words)])
         self.operator.confirm(step, "Has every witness written and initialled these words?")

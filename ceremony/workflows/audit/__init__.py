@@ -28,6 +28,7 @@ from ceremony.workflows.audit.kit_checks import (
     _share_checks,
     _transcript_checks,
 )
+from ceremony.workflows.audit.pdf_checks import notice_pdf_check, record_pdf_check
 from ceremony.workflows.audit.report import CHECKS, FORMAT, AuditCheck, AuditReport, Status
 from ceremony.workflows.audit.session_checks import _session_directories, _SessionAudit
 from ceremony.workflows.inputs import decode_text, read_bounded
@@ -73,6 +74,7 @@ def audit_kit(
     checks += _record_checks(state)
     checks += _record_transcript_checks(state)
     checks += _file_checks(state)
+    checks.append(record_pdf_check(state))
     if share_text is not None:
         checks += _share_checks(state, share_text)
     labels: set[str] = set()
@@ -83,6 +85,7 @@ def audit_kit(
             label, number = f"{_label(directory.name)}-{number}", number + 1
         labels.add(label)
         checks += _SessionAudit(state, directory, label).checks()
+        checks.append(notice_pdf_check(state, directory, label))
     record = state.record
     return AuditReport(
         kit=str(kit),

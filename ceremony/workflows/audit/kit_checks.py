@@ -38,7 +38,7 @@ from ceremony.workflows.audit.report import (
 )
 from ceremony.workflows.check_share import check_share
 from ceremony.workflows.inputs import share_lines
-from ceremony.workflows.kit import holder_filename
+from ceremony.workflows.kit import holder_filename, record_pdf
 from ceremony.workflows.timelock_policy import EVIDENCED_VERSION
 from ceremony.workflows.transcript import (
     CLOSED,
@@ -615,6 +615,8 @@ def _as_written(record: Record, events: _Events) -> AuditCheck:
         shares=tuple(replace(share, bag_serial="") for share in record.shares),
         transcript_head="",
     )
+    if record.record_pdf_sha256:  # record.pdf as it was printed then, before closing
+        before = replace(before, record_pdf_sha256=_sha256(record_pdf(before)))
     digest = _sha256(before.to_json().encode())
     if written.data.get("record_sha256") != digest:
         note = ""
