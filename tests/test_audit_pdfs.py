@@ -39,7 +39,8 @@ def test_an_untouched_kit_re_renders_byte_for_byte(kit: Path) -> None:
     assert status is Status.PASS, detail
     assert detail.startswith("record.pdf re-rendered from record.json, byte for byte")
     record = Record.from_json((kit / "record.json").read_text())
-    assert record.record_pdf_sha256 and record.paper_size == "a4"
+    assert record.record_pdf_sha256
+    assert record.paper_size == "a4"
     assert record_pdf(record) == (kit / "record.pdf").read_bytes()
 
 

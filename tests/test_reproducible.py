@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -75,3 +77,12 @@ def test_the_demo_prints_with_every_system_font_hidden(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert (tmp_path / "demo-kit" / "record.pdf").is_file()
+    # Run what it prints: the audit command, as printed, on the kit made without system fonts.
+    printed = done.stderr.splitlines()[-1].strip()
+    assert printed == f"{sys.executable} -m ceremony audit {tmp_path / 'demo-kit'}"
+    audit = subprocess.run(
+        [*shlex.split(printed), "--json"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    checks = {c["name"]: c["status"] for c in json.loads(audit.stdout)["checks"]}
+    assert checks["files.record.pdf"] == "pass"
+    assert [s for n, s in checks.items() if n.endswith(".notice-pdf")] == ["pass"]

@@ -21,6 +21,22 @@ Examples:
 """
 
 
+def how_to_run() -> str:
+    """How to type `ceremony` so that it runs this program: plain when it is on PATH, else the path
+    it was started by (`.venv/bin/ceremony` after `make demo`), or `python -m ceremony`."""
+    import shlex
+    import shutil
+    import sys
+
+    started = Path(sys.argv[0])
+    if started.name == "__main__.py":
+        return f"{shlex.quote(sys.executable)} -m ceremony"
+    found = shutil.which("ceremony")
+    if found and Path(found).resolve() == started.resolve():
+        return "ceremony"
+    return shlex.quote(str(started))
+
+
 @app.command("demo", help=HELP)
 def demo_command(
     out: Annotated[
@@ -90,4 +106,4 @@ def demo_command(
     say(f"  {directory}/transcript.jsonl    the hash-chained transcript")
     say(f"  {directory}/recovery/           the recovery session: notice, proofs, its transcript")
     say("  check it all from the public files with:")
-    say(f"      ceremony audit {directory}")
+    say(f"      {how_to_run()} audit {directory}")

@@ -114,9 +114,7 @@ def notice_pdf_check(kit: _Kit, directory: Path, label: str) -> AuditCheck:
     listed = requested[0].data.get("notice_pdf_sha256")
     paper = requested[0].data.get("paper")
     if listed is None:
-        return _skip(
-            name, f"session entry {requested[0].seq} (requested) names no notice.pdf hash"
-        )
+        return _skip(name, f"session entry {requested[0].seq} (requested) names no notice.pdf hash")
     if not isinstance(listed, str) or not isinstance(paper, str):
         return _fail(name, f"session entry {requested[0].seq} (requested) is malformed")
     try:
