@@ -83,7 +83,8 @@ BUNDLE_INPUTS := pyproject.toml locks/run.txt tools/make_bundle.py tools/bundle_
 bundle: $(BUNDLE)/MANIFEST.sha256
 
 $(BUNDLE)/MANIFEST.sha256: $(BUNDLE_INPUTS) | $(VENV)/.installed-run $(TOOLS)/.installed
-	$(BIN)/python tools/make_bundle.py --out $(BUNDLE) --sbom-tool $(TOOLS)/bin/cyclonedx-py
+	$(BIN)/python tools/make_bundle.py --out $(BUNDLE) --sbom-tool $(TOOLS)/bin/cyclonedx-py \
+	  --wheelhouse $(WHEELHOUSE)
 
 wheelhouse:
 	$(PYTHON) tools/lock_inputs.py check

@@ -89,7 +89,7 @@ def wheel_name_version(path: Path) -> tuple[str, str]:
     return re.sub(r"[-_.]+", "-", name).lower(), version
 
 
-def build(out: Path, sbom_tool: Path) -> str:
+def build(out: Path, sbom_tool: Path, wheelhouse: Path) -> str:
     version = project_version()
     if out.exists():
         shutil.rmtree(out)
@@ -99,8 +99,14 @@ def build(out: Path, sbom_tool: Path) -> str:
     pip = (sys.executable, "-m", "pip")
     run(*pip, "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", wheels, ROOT, env=env)
     (own,) = wheels.glob("ceremony-*.whl")
-    run(*pip, "download", "-q", "--no-deps", "--only-binary", ":all:", "--require-hashes",
-        "-d", wheels, "-r", ROOT / "locks" / "run.txt")  # fmt: skip
+    download = (*pip, "download", "-q", "--no-deps", "--only-binary", ":all:", "--require-hashes",
+                "-d", wheels, "-r", ROOT / "locks" / "run.txt")  # fmt: skip
+    offline = subprocess.run(
+        [str(part) for part in (*download, "--no-index", "--find-links", wheelhouse)],
+        capture_output=True,
+    )
+    if offline.returncode != 0:  # not all in the local wheelhouse: use the configured index
+        run(*download)
     shutil.copyfile(ROOT / "locks" / "run.txt", out / "lock.txt")
     (out / "project.txt").write_text(f"ceremony=={version} --hash=sha256:{sha256(own)}\n")
     shutil.copyfile(ROOT / "tools" / "bundle_install.py", out / "install.py")
@@ -140,8 +146,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "dist" / "bundle")
     parser.add_argument("--sbom-tool", type=Path, required=True, help="the cyclonedx-py program")
+    parser.add_argument("--wheelhouse", type=Path, default=Path.home() / ".cache/ceremony/wheels")
     args = parser.parse_args()
-    digest = build(args.out, args.sbom_tool)
+    digest = build(args.out, args.sbom_tool, args.wheelhouse)
     size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
     count = len(list((args.out / "wheels").glob("*.whl")))
     print(f"bundle: {args.out} ({count} wheels, {size / 1e6:.1f} MB)")
