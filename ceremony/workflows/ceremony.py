@@ -26,6 +26,8 @@ from ceremony.model.record import Record, TimeLockInfo
 from ceremony.model.share import Share
 from ceremony.model.steps import Act, Step, applicable, warning
 from ceremony.workflows import kit as kits
+from ceremony.workflows.attest import write_message
+from ceremony.workflows.audit.kit_checks import closing_record_sha256
 from ceremony.workflows.preflight import Check, run_preflight
 from ceremony.workflows.split import SplitResult, split_sealed, split_secret
 from ceremony.workflows.timelock_policy import calibrate, with_lock
@@ -404,10 +406,13 @@ class Ceremony:
                 "fingerprint": record.fingerprint,
                 "commitment": record.commitment,
                 "bag_serials": [e.bag_serial for e in record.shares],
+                # Bound both ways: this entry holds the record's hash, the record this head.
+                "record_sha256": closing_record_sha256(record),
             },
         )
         record = replace(record, transcript_head=head)
         record = kits.write_public(self.directory, record, self._options(timelock))
+        write_message(self.directory, plan.roles.signers)
         words = self.transcript.head_words()
         self.operator.show_facts("Transcript closed", [("head", head), ("words", words)])
         self.operator.confirm(step, "Has every witness written and initialled these words?")
