@@ -289,7 +289,8 @@ def test_without_anchors_an_untouched_kit_is_consistent_but_unanchored(
     session = session_of(demo_made[0]).name
     assert report.unanchored == (
         "the ceremony transcript's head",
-        f"recovery session {session}: its notice (give --notice-words)",
+        f"recovery session {session}: its notice (give --notice-words, or a stakeholder's "
+        "signature)",
         f"recovery session {session}: what happened after the notice (give the head words "
         "shown at its close with --session-words)",
     )

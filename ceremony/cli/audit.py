@@ -1,8 +1,6 @@
 """`ceremony audit KIT`: re-check a ceremony and its recoveries from public artefacts; report as a
 table, JSON or a PDF to sign. Exit 0 when every check passes, 4 when any fails."""
 
-from __future__ import annotations
-
 import json
 import re
 import sys
@@ -138,8 +136,6 @@ def audit_command(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing PDF file.")] = False,
 ) -> None:
     from ceremony.errors import NotVerified
-    from ceremony.files import write_atomic
-    from ceremony.paper.audit_report import render_audit_report
     from ceremony.paper.content import PaperSize
     from ceremony.ui.console import out, say
     from ceremony.workflows.audit import Anchors, audit_kit
@@ -157,6 +153,9 @@ def audit_command(
         without_transcript=without_transcript,
     )
     if pdf is not None:
+        from ceremony.files import write_atomic
+        from ceremony.paper.audit_report import render_audit_report
+
         write_atomic(
             pdf, render_audit_report(audit_sheet(report), size), secret=False, overwrite=force
         )
@@ -175,7 +174,7 @@ def audit_command(
         )
 
 
-def show_table(report: AuditReport) -> None:
+def show_table(report: "AuditReport") -> None:
     """The results on stdout, one row per check. Every text is printed with markup off: names
     and reasons quote holder names and other text from the kit."""
     from rich import box
@@ -231,7 +230,7 @@ def ask_head_words() -> str | None:
     return typed.strip() or None
 
 
-def audit_sheet(report: AuditReport) -> AuditSheet:
+def audit_sheet(report: "AuditReport") -> "AuditSheet":
     """The report as the paper module's plain values."""
     from ceremony.model.hashwords import hash_words
     from ceremony.paper.audit_report import AuditRow, AuditSheet

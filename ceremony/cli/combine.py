@@ -1,7 +1,5 @@
 """`ceremony combine`: rebuild the secret from shares; reveal it only when asked."""
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import Annotated

@@ -15,7 +15,7 @@ Nothing here prints or writes: the command line shows the report, as a table, JS
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ceremony.errors import BadInput
@@ -53,8 +53,13 @@ from ceremony.workflows.audit.session_checks import (
     not_a_session,
 )
 from ceremony.workflows.audit.signatures import PREFIX as SIGNATURE
-from ceremony.workflows.audit.signatures import signature_checks, unsigned
+from ceremony.workflows.audit.signatures import (
+    session_signature_checks,
+    signature_checks,
+    unsigned,
+)
 from ceremony.workflows.inputs import decode_text, read_bounded
+from ceremony.workflows.session_attest import SessionEvent
 
 __all__ = [
     "CHECKS",
@@ -143,7 +148,7 @@ def audit_kit(
         c.name.startswith(SIGNATURE) and c.status is Status.PASS for c in checks
     )
     unanchored = [] if anchored else [HEAD]
-    session_checks, facts = _audit_sessions(state, kit, sessions)
+    session_checks, facts = _audit_sessions(state, kit, sessions, plan_bytes)
     checks += session_checks
     anchor_checks, open_sessions = session_anchors(facts, anchors)
     checks += anchor_checks
@@ -167,7 +172,7 @@ def _passed(checks: Sequence[AuditCheck], name: str) -> bool:
 
 
 def _audit_sessions(
-    state: _Kit, kit: Path, extra: Sequence[Path]
+    state: _Kit, kit: Path, extra: Sequence[Path], plan_bytes: bytes | None
 ) -> tuple[list[AuditCheck], list[SessionFacts]]:
     checks: list[AuditCheck] = []
     facts = []
@@ -185,7 +190,17 @@ def _audit_sessions(
         audit = _SessionAudit(state, directory, label)
         checks += audit.checks()
         checks.append(notice_pdf_check(state, directory, label))
-        facts.append(audit.facts())
+        signed_checks, signed = session_signature_checks(
+            state, directory, audit.prefix, audit.notice_bytes, audit.summary, plan_bytes
+        )
+        checks += signed_checks
+        facts.append(
+            replace(
+                audit.facts(),
+                signed_notice=SessionEvent.NOTICE in signed,
+                signed_close=SessionEvent.CLOSE in signed,
+            )
+        )
     return checks, facts
 
 
