@@ -414,7 +414,10 @@ class Ceremony:
         record = kits.write_public(self.directory, record, self._options(timelock))
         write_message(self.directory, plan.roles.signers)
         words = self.transcript.head_words()
-        self.operator.show_facts("Transcript closed", [("head", head), ("words", words)])
+        facts = [("head", head), ("words", words)]
+        if plan.roles.signers:  # each signer signs this on their own device (ceremony attest)
+            facts.append(("to sign", str(self.directory / "attest" / "ceremony-message.txt")))
+        self.operator.show_facts("Transcript closed", facts)
         self.operator.confirm(step, "Has every witness written and initialled these words?")
         step = self._begin("8.2")
         self.operator.confirm(step, "Remove the kit media and power the machine off when done.")
