@@ -158,11 +158,15 @@ def write_session(
             "segments": len(segments),
             "chain_sha256": chain_sha256(chain_done),
         },
-        "unlocked": (
-            {"by": unlocked_by, "total_iterations": chain_done.total_iterations}
-            if unlocked_by == "delay"
-            else {"by": unlocked_by}
-        ),
+        "unlocked": {
+            **(
+                {"by": unlocked_by, "total_iterations": chain_done.total_iterations}
+                if unlocked_by == "delay"
+                else {"by": unlocked_by}
+            ),
+            "participants": [e.check_code for e in record.shares[:3]],
+            "refused_shares": 0,
+        },
         "recovered": {
             "fingerprint": record.fingerprint,
             "commitment": record.commitment,

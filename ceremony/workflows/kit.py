@@ -210,7 +210,31 @@ def record_sheet(record: Record) -> RecordSheet:
             hash_words(bytes.fromhex(record.transcript_head)) if record.transcript_head else ""
         ),
         demo=record.demo,
+        conduct=conduct_facts(record),
     )
+
+
+ENTROPY_TEXT = {
+    "csprng": "the operating system's random generator (no dice)",
+    "csprng+dice": "the operating system's random generator mixed with dice rolled at the ceremony",
+    "dice-only": "dice alone, rolled at the ceremony",
+}
+
+
+def conduct_facts(record: Record) -> tuple[tuple[str, str], ...]:
+    """The record's facts about how the ceremony ran, for the printed record."""
+    facts: list[tuple[str, str]] = []
+    if record.entropy_source:
+        facts.append(("entropy", ENTROPY_TEXT.get(record.entropy_source, record.entropy_source)))
+    facts.append(("tool", record.tool))
+    if record.recover_py_sha256:
+        facts.append(("recover_py", record.recover_py_sha256))
+    if record.preflight:
+        facts.append(("preflight", record.preflight))
+    if record.consent_card_sha256:
+        facts.append(("consent_card", record.consent_card_sha256))
+        facts.append(("consent_bag", record.consent_bag_serial))
+    return tuple(facts)
 
 
 def render_holder_pdfs(
@@ -289,7 +313,12 @@ def populate_kit(
         entries.append(replace(entry, holder_pdf_sha256=hashlib.sha256(pdf).hexdigest()))
     program = render_recover_py()
     write_atomic(directory / "recover.py", program.encode(), secret=False)
-    record = replace(record, shares=tuple(entries), recover_py_sha256=recover_py_sha256(program))
+    record = replace(
+        record,
+        shares=tuple(entries),
+        recover_py_sha256=recover_py_sha256(program),
+        paper_size=options.paper_size.value,
+    )
     return write_public(directory, record, options)
 
 
