@@ -34,14 +34,14 @@ def test_demo_runs_the_whole_mission(tmp_path: Path) -> None:
     # run what it prints: the anchored audit commands, of the kit and of its extension
     printed = [line.strip() for line in result.err.splitlines() if "ceremony audit " in line]
     assert len(printed) == 2
-    args = shlex.split(printed[0])
+    args = shlex.split(printed[1])
     assert args[:3] == ["ceremony", "audit", str(kit)]
     audited = run_cli(args[1:])
     assert audited.code == 0, audited.out
     assert audited.out.splitlines()[-1].startswith("anchored: ")
     # the lifecycle step: one group extended after the recovery, and its audit follows the chain
     extended = tmp_path / "demo-kit-extend"
-    args = shlex.split(printed[1])
+    args = shlex.split(printed[0])
     assert args[:5] == ["ceremony", "audit", str(extended), "--chain", str(kit)]
     chained = run_cli([*args[1:], "--json"])
     assert chained.code == 0, chained.out[-3000:]

@@ -111,6 +111,12 @@ def demo_command(
     say(f"  {directory}/recover.py          the standalone recovery program")
     say(f"  {directory}/transcript.jsonl    the hash-chained transcript")
     say(f"  {directory}/recovery/           the recovery session: notice, proofs, its transcript")
+    say(f"  {extended.directory}/           the extension: new holder kit, amended record")
+    say("  the extension's audit follows the chain of records back to the kit:")
+    say(
+        f"      {how_to_run()} audit {extended.directory} --chain {directory} "
+        f'--head-words "{extended.head_words}"'
+    )
     session = recovered.session
     say("  words people write down, outside the kit, to anchor the audit:")
     say(f"    transcript head (initialled at closing): {demo.outcome.head_words}")
@@ -121,12 +127,6 @@ def demo_command(
         f'      {how_to_run()} audit {directory} --head-words "{demo.outcome.head_words}" '
         f'--notice-words "{session.notice.hash_words}" '
         f'--session-words "{hash_words(bytes.fromhex(session.head))}"'
-    )
-    say(f"  {extended.directory}/           the extension: new holder kit, amended record")
-    say("  and the extension, following the chain of records back to the kit:")
-    say(
-        f"      ceremony audit {extended.directory} --chain {directory} "
-        f'--head-words "{extended.head_words}"'
     )
 
 
