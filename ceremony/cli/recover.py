@@ -217,10 +217,8 @@ def status_command(session_dir: SessionDir, as_json: Json = False) -> None:
 
 @recover_app.command("wait", help=WAIT_HELP)
 def wait_command(session_dir: SessionDir) -> None:
-    from ceremony.errors import Interrupted
     from ceremony.ui.console import say
-    from ceremony.ui.progress import ProgressBar
-    from ceremony.workflows.recovery import Session, chain_sha256, plan_wait, run_wait, saved_chain
+    from ceremony.workflows.recovery import Session, exclusive
 
     session = Session.open(session_dir)
     if session.sealed:
@@ -230,6 +228,16 @@ def wait_command(session_dir: SessionDir) -> None:
         )
         say(_next_step(session, "unlock"))
         return
+    with exclusive(session):
+        _wait(Session.open(session_dir), session_dir)
+
+
+def _wait(session: Session, session_dir: Path) -> None:
+    from ceremony.errors import Interrupted
+    from ceremony.ui.console import say
+    from ceremony.ui.progress import ProgressBar
+    from ceremony.workflows.recovery import Session, chain_sha256, plan_wait, run_wait, saved_chain
+
     plan = plan_wait(session)
     saved = plan.saved
     if saved.damaged is not None:
@@ -298,12 +306,40 @@ def unlock_command(
     passphrase_file: PassphraseFile = None,
     reveal: Reveal = False,
 ) -> None:
+    from ceremony.workflows import recovery as rec
+
+    with rec.exclusive(rec.Session.open(session_dir)):
+        _unlock(
+            rec.Session.open(session_dir),
+            session_dir,
+            record,
+            output=output,
+            force=force,
+            shares_file=shares_file,
+            consent_file=consent_file,
+            passphrase_file=passphrase_file,
+            reveal=reveal,
+        )
+
+
+def _unlock(
+    session: Session,
+    session_dir: Path,
+    record: Path | None,
+    *,
+    output: Path | None,
+    force: bool,
+    shares_file: str | None,
+    consent_file: Path | None,
+    passphrase_file: Path | None,
+    reveal: bool,
+) -> None:
+    """The whole unlock, under the session's lock: no second unlock, wait or cancel meanwhile."""
     from ceremony.errors import Interrupted, Refused
     from ceremony.ui.console import out, say
     from ceremony.ui.progress import ProgressBar
     from ceremony.workflows import recovery as rec
 
-    session = rec.Session.open(session_dir)
     rec.refuse_finished(session, "unlock")
     found = rec.session_record(session, record)
     the_record = found.record
@@ -359,8 +395,7 @@ def unlock_command(
     )
     session = rec.record_unlock(session, result)
     if output is not None:
-        rec.write_release(output, result, force=force)
-        rec.record_release(session, result, "file")
+        rec.release_to_file(session, result, output, force=force)
         say(f"the {result.release_form} was written to {output} (mode 0600)")
         return
     if sys.stdin.isatty() and not _confirm(result.release_form):

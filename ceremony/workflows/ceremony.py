@@ -20,12 +20,14 @@ from ceremony.core.dice import DiceRolls
 from ceremony.core.entropy import make_master_secret
 from ceremony.core.sealed import Passphrase
 from ceremony.errors import CeremonyError, Interrupted, NotVerified, OutputFailed, Refused
-from ceremony.files import remove_tree
+from ceremony.files import exclusive_directory, remove_tree
 from ceremony.model.plan import EntropySource, PassphrasePolicy, Plan, RecoveryMode
 from ceremony.model.record import Record, TimeLockInfo
 from ceremony.model.share import Share
 from ceremony.model.steps import Act, Step, applicable
+from ceremony.process import deferred_interrupts, interruption_name
 from ceremony.workflows import kit as kits
+from ceremony.workflows.leftovers import transcript_state
 from ceremony.workflows.preflight import Check, run_preflight
 from ceremony.workflows.split import SplitResult, split_sealed, split_secret
 from ceremony.workflows.timelock_policy import calibrate, with_lock
@@ -85,7 +87,7 @@ def prepare_directory(directory: Path) -> None:
     """A new kit directory; an earlier aborted run there is moved aside, never reused."""
     if directory.exists():
         transcript = directory / TRANSCRIPT
-        if transcript.exists() and not (directory / "record.json").exists():
+        if transcript.exists() and transcript_state(transcript) != "closed":
             number = 1
             while directory.with_name(f"{directory.name}.aborted-{number}").exists():
                 number += 1
@@ -141,6 +143,10 @@ class Ceremony:
 
     def run(self) -> Outcome:
         prepare_directory(self.directory)
+        with exclusive_directory(self.directory, "the ceremony kit"):  # one run per kit
+            return self._run_in_directory()
+
+    def _run_in_directory(self) -> Outcome:
         self.transcript = Transcript.create(
             self.directory / TRANSCRIPT,
             role="administrator",
@@ -156,9 +162,10 @@ class Ceremony:
             return self._acts()
         except BaseException as exc:
             reason = _reason(exc)
-            if not self.transcript.finished:
-                self.transcript.abort(reason, step=self.current.id if self.current else None)
-            remove_secret_outputs(self.directory)
+            with deferred_interrupts():  # a second Ctrl-C or SIGTERM cannot stop the clean-up
+                if not self.transcript.finished:
+                    self.transcript.abort(reason, step=self.current.id if self.current else None)
+                remove_secret_outputs(self.directory)
             if isinstance(exc, KeyboardInterrupt):
                 raise Interrupted(
                     f"the ceremony was interrupted at step {self._step_id()}",
@@ -493,7 +500,7 @@ def _sha(path: Path) -> str:
 
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, KeyboardInterrupt):
-        return "interrupted (Ctrl-C)"
+        return f"interrupted ({interruption_name(exc)})"
     if isinstance(exc, CeremonyError):
         return exc.message
     return f"internal error ({type(exc).__name__})"

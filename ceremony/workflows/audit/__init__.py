@@ -35,6 +35,17 @@ from ceremony.workflows.inputs import decode_text, read_bounded
 __all__ = ["CHECKS", "FORMAT", "AuditCheck", "AuditReport", "Status", "audit_kit"]
 
 
+def _leftover_checks(kit: Path) -> list[AuditCheck]:
+    """`kit.leftovers`, only when a killed run left secret files in or beside the kit."""
+    from ceremony.workflows.leftovers import check_text, find_leftovers
+
+    found = find_leftovers(kit)
+    if not found:
+        return []
+    detail, hint = check_text(found)
+    return [AuditCheck("kit.leftovers", Status.FAIL, f"{detail}; {hint}")]
+
+
 def audit_kit(
     kit: Path,
     *,
@@ -73,6 +84,7 @@ def audit_kit(
     checks += _record_checks(state)
     checks += _record_transcript_checks(state)
     checks += _file_checks(state)
+    checks += _leftover_checks(kit)
     if share_text is not None:
         checks += _share_checks(state, share_text)
     labels: set[str] = set()

@@ -60,6 +60,7 @@ from ceremony.workflows.recovery.unlock import (
     rebuild,
     record_release,
     record_unlock,
+    release_to_file,
     sealed_lock,
     write_release,
 )
@@ -103,6 +104,7 @@ __all__ = [
     "record_release",
     "record_unlock",
     "refuse_finished",
+    "release_to_file",
     "run_recovery",
     "run_wait",
     "saved_chain",
