@@ -417,9 +417,11 @@ class Ceremony:
 
     def _options(self, timelock: TimeLockInfo | None) -> kits.KitOptions:
         plan = self.plan
+        roles = plan.roles
         contacts: tuple[tuple[str, str, str], ...] = (
-            ("administrator", plan.roles.administrator, ""),
-            *(("witness", w, "") for w in plan.roles.witnesses),
+            ("administrator", roles.administrator, roles.contact(roles.administrator)),
+            *(("witness", w, roles.contact(w)) for w in roles.witnesses),
+            *((("auditor", roles.auditor, roles.contact(roles.auditor)),) if roles.auditor else ()),
         )
         from ceremony.paper.content import PaperSize
 

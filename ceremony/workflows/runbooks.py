@@ -90,8 +90,7 @@ def facts_from_record(record: Record) -> Facts:
             member_count=record.groups[entry.group_number - 1].count,
             check_code=entry.check_code,
             bag_serial=entry.bag_serial,
-            contact=entry.contact,
-        )
+        )  # no contact: runbooks are public, names only (how to reach them is written in)
         for entry in record.shares
     )
     signers = {
@@ -175,7 +174,7 @@ def facts_from_plan(plan: Plan) -> Facts:
         command.append('--timelock-n "$(cat modulus.txt)" --timelock-t T')
     values["recover_command"] = " ".join([*command, "shares.txt"])
     holders = tuple(
-        HolderRow(holder.name, group.name, number, group.count, "", contact=holder.contact)
+        HolderRow(holder.name, group.name, number, group.count, "")
         for group in plan.groups
         for number, holder in enumerate(group.holders, start=1)
     )
