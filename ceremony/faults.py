@@ -5,9 +5,9 @@ end the process at once, as a power cut or `kill -9` would: no handler, no clean
 tests use it to prove that what such a crash leaves is whole or absent, and that the next run finds
 and removes what must not stay. Without the variable every point does nothing.
 
-Points: transcript.append.before, transcript.append.torn (half a line written), transcript.append.after,
-write.partial (a temporary copy written, not yet renamed), write.renamed (renamed, not yet
-recorded), release.recorded (the release recorded, the secret not yet in place).
+Points: transcript.append.before, transcript.append.torn (half a line written),
+transcript.append.after, write.written (a temporary copy written, not yet renamed), write.renamed
+(renamed into place), release.recorded (the release recorded, the secret not yet in place).
 """
 
 from __future__ import annotations
@@ -27,17 +27,21 @@ def _target() -> tuple[str, int] | None:
     return name, int(count) if count.isdigit() and int(count) > 0 else 1
 
 
-def crash_armed(name: str) -> bool:
-    """Whether the next `crash_point(name)` will kill the process."""
+def reached(name: str) -> bool:
+    """Count a pass through the point `name`; True when it is the one CEREMONY_CRASH_AT names."""
     target = _target()
-    return target is not None and target[0] == name and _hits.get(name, 0) + 1 == target[1]
+    if target is None or target[0] != name:
+        return False
+    _hits[name] = _hits.get(name, 0) + 1
+    return _hits[name] == target[1]
+
+
+def crash_now() -> None:
+    """End the process at once, as a power cut would: no handler, no clean-up, no flush."""
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def crash_point(name: str) -> None:
     """Kill the process here if CEREMONY_CRASH_AT names this point (and this is the Nth time)."""
-    target = _target()
-    if target is None or target[0] != name:
-        return
-    _hits[name] = _hits.get(name, 0) + 1
-    if _hits[name] == target[1]:
-        os.kill(os.getpid(), signal.SIGKILL)
+    if reached(name):
+        crash_now()

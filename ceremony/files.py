@@ -46,6 +46,7 @@ class PendingFile:
         while view:
             view = view[os.write(self._fd, view) :]
         os.fsync(self._fd)
+        crash_point("write.written")
 
 
 @contextlib.contextmanager
@@ -74,7 +75,6 @@ def staged_file(path: Path, *, secret: bool, overwrite: bool = False) -> Iterato
             yield pending
         finally:
             os.close(fd)
-        crash_point("write.partial")
         with deferred_interrupts():
             _check_replaceable(path, overwrite)
             os.replace(tmp, path)
@@ -196,6 +196,12 @@ def _writable_target(
             "create the directory first, or choose another location",
         )
     return parent
+
+
+def check_output_target(path: Path, overwrite: bool) -> None:
+    """Refuse, before any work, an output path that exists (without --force) or that is not a
+    regular file (ever): a device such as /dev/null, a directory, a symlink, a FIFO."""
+    _writable_target(Path(path), overwrite, "choose another path")
 
 
 def _check_replaceable(

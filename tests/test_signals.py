@@ -208,8 +208,8 @@ def test_a_command_at_its_prompt_is_not_dumpable(args: list[str]) -> None:
     )
     child.expect(r"\[dumpable=(\d+)\]")
     assert child.match.group(1) == "0"
-    state = proc_field(child.pid, "status", "State:")
-    assert "S (sleeping)" in state  # blocked at the prompt
+    child.expect("word 1")
+    assert wait_for(lambda: "S (sleeping)" in proc_field(child.pid, "status", "State:"))
     child.kill(signal.SIGKILL)
     child.close()
 

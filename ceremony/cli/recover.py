@@ -306,8 +306,12 @@ def unlock_command(
     passphrase_file: PassphraseFile = None,
     reveal: Reveal = False,
 ) -> None:
+    from ceremony.files import check_output_target, remove_stale_partials
     from ceremony.workflows import recovery as rec
 
+    if output is not None:  # a copy of the secret left by a crashed write to this path goes first
+        remove_stale_partials(output.parent, output.name)
+        check_output_target(output, force)
     with rec.exclusive(rec.Session.open(session_dir)):
         _unlock(
             rec.Session.open(session_dir),

@@ -79,13 +79,17 @@ def _clear_leftovers(directory: Path, *, confirmed: bool, terminal: bool) -> Non
     them once the administrator confirms (or --destroy-leftovers said so) before anything else."""
     from ceremony.errors import Refused
     from ceremony.ui.console import err, say
-    from ceremony.workflows.leftovers import destroy, find_leftovers
+    from ceremony.workflows.leftovers import destroy, find_leftovers, with_secrets
 
     found = find_leftovers(directory)
-    if not found:
-        return
-    for leftovers in found:
+    secret = with_secrets(found)
+    for leftovers in secret:
         say(leftovers.describe())
+    if not secret:
+        if found:  # only transcripts left open: end them; there is nothing secret to destroy
+            destroy(found)
+            say("an unfinished run's transcript was ended with an abort entry")
+        return
     if not confirmed and terminal:
         answer = err().input(
             "Destroy these secret files now? The transcript keeps the evidence. Type DESTROY: ",

@@ -27,7 +27,8 @@ KILLED = "the run was stopped without clean-up (killed, or the power failed); fo
 
 @dataclass(frozen=True)
 class Leftovers:
-    """One unfinished run's directory and the secret files still in it."""
+    """One unfinished run's directory and the secret files still in it (none, when only its
+    transcript was left open)."""
 
     directory: Path
     files: tuple[Path, ...]
@@ -59,8 +60,13 @@ def find_leftovers(directory: Path) -> list[Leftovers]:
     return found
 
 
+def with_secrets(found: list[Leftovers]) -> list[Leftovers]:
+    """Those that still hold secret files (an open transcript alone holds none)."""
+    return [f for f in found if f.files]
+
+
 def check_text(found: list[Leftovers]) -> tuple[str, str]:
-    """The finding and the hint that preflight and audit show."""
+    """The finding and the hint that preflight and audit show (for `with_secrets(found)`)."""
     files = sum(len(f.files) for f in found)
     where = ", ".join(str(f.directory) for f in found)
     return (
@@ -76,8 +82,6 @@ def destroy(found: list[Leftovers]) -> int:
     many files went."""
     removed = 0
     for leftovers in found:
-        if leftovers.transcript_open:
-            _abort_transcript(leftovers.directory / TRANSCRIPT)
         for path in leftovers.files:
             if path.exists() or path.is_symlink():
                 remove_tree(path)
@@ -86,6 +90,8 @@ def destroy(found: list[Leftovers]) -> int:
             folder = leftovers.directory / name
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
+        if leftovers.transcript_open:
+            _abort_transcript(leftovers.directory / TRANSCRIPT)
     return removed
 
 
@@ -104,7 +110,7 @@ def _unfinished(directory: Path) -> Leftovers | None:
     if state == "closed":
         return None
     files = _secret_files(directory)
-    if not files:
+    if not files and state != "open":
         return None
     return Leftovers(directory, tuple(files), transcript_open=state == "open")
 

@@ -416,9 +416,9 @@ def check_core_dumps(core_limit: Callable[[], int], proc_root: Path) -> Check:
 
 def check_leftovers(output_dir: Path) -> list[Check]:
     """A failed check when a killed run left secret files there; nothing otherwise."""
-    from ceremony.workflows.leftovers import check_text, find_leftovers
+    from ceremony.workflows.leftovers import check_text, find_leftovers, with_secrets
 
-    found = find_leftovers(output_dir)
+    found = with_secrets(find_leftovers(output_dir))
     if not found:
         return []
     detail, hint = check_text(found)

@@ -38,7 +38,7 @@ from typing import Self, TypeAlias, TypeVar
 
 from ceremony import __version__
 from ceremony.errors import BadInput, NotVerified, OutputFailed, Refused
-from ceremony.faults import crash_armed, crash_point
+from ceremony.faults import crash_now, crash_point, reached
 from ceremony.process import deferred_interrupts
 
 GENESIS = "0" * 64
@@ -530,9 +530,9 @@ def _read_all(fd: int) -> bytes:
 
 def _write_all(fd: int, data: bytes, *, torn: str = "") -> None:
     view = memoryview(data)
-    if torn and crash_armed(torn):
+    if torn and reached(torn):
         os.write(fd, view[: len(view) // 2])
-        crash_point(torn)
+        crash_now()
     while view:
         written = os.write(fd, view)
         view = view[written:]

@@ -37,9 +37,9 @@ __all__ = ["CHECKS", "FORMAT", "AuditCheck", "AuditReport", "Status", "audit_kit
 
 def _leftover_checks(kit: Path) -> list[AuditCheck]:
     """`kit.leftovers`, only when a killed run left secret files in or beside the kit."""
-    from ceremony.workflows.leftovers import check_text, find_leftovers
+    from ceremony.workflows.leftovers import check_text, find_leftovers, with_secrets
 
-    found = find_leftovers(kit)
+    found = with_secrets(find_leftovers(kit))
     if not found:
         return []
     detail, hint = check_text(found)
