@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "ceremony.cli.demo",
     "ceremony.cli.recover",
     "ceremony.cli.audit",
+    "ceremony.cli.attest",
 )
 
 

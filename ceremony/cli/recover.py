@@ -48,8 +48,14 @@ as a PDF for the stakeholders, and open the session's transcript.
 The session directory is created whole or not at all: by default <kit>/recovery/<notice id>/
 beside the record. Give everyone the notice and read them its hash words.
 
-A record without a time lock needs no session: rebuild with `ceremony combine` and compare the
-fingerprint it shows with the record's.
+What the evidenced delay stops: a recovery through these sessions takes the work and leaves
+evidence (the notice, the proof chain, the session transcript). What it does not stop: a quorum
+that runs `ceremony combine` or types the shares into any SLIP-39 wallet, which rebuilds the secret
+at once and leaves nothing. Where the delay must bind, use the sealed mode (mode = "sealed" in the
+plan): there the delay is in the secret itself.
+
+A record without a time lock needs no session: rebuild with `ceremony combine --record R` and
+compare the fingerprint it shows with the record's.
 
 \b
 Examples:
@@ -399,8 +405,9 @@ def _unlock(
     )
     session = rec.record_unlock(session, result)
     if output is not None:
-        rec.release_to_file(session, result, output, force=force)
+        session = rec.release_to_file(session, result, output, force=force)
         say(f"the {result.release_form} was written to {output} (mode 0600)")
+        _say_closed(session)
         return
     if sys.stdin.isatty() and not _confirm(result.release_form):
         raise Refused(
@@ -408,8 +415,9 @@ def _unlock(
             "run unlock again to release it, or give --output FILE; the session stays unlocked",
         )
     out(result.release_text())
-    rec.record_release(session, result, "terminal")
+    session = rec.record_release(session, result, "terminal")
     say(f"the {result.release_form} was shown; the transcript records that, never the secret")
+    _say_closed(session)
 
 
 @recover_app.command("cancel", help=CANCEL_HELP)
@@ -423,6 +431,19 @@ def cancel_command(
     session = cancel(Session.open(session_dir), reason)
     say(f"session {session.notice.notice_id} is cancelled for good")
     say(f"transcript head: {session.head}")
+    _say_closed(session)
+
+
+def _say_closed(session: Session) -> None:
+    """The closed session's head as words: written down outside the kit, they anchor the audit
+    (`ceremony audit --session-words`) against a transcript cut or rewritten later."""
+    from ceremony.model.hashwords import hash_words
+    from ceremony.ui.console import say
+
+    say(
+        f"session closed; write down its head words for the audit: "
+        f"{hash_words(bytes.fromhex(session.head))}"
+    )
 
 
 # -- helpers --------------------------------------------------------------------------------------

@@ -166,11 +166,13 @@ def split_command(
         from ceremony.core.entropy import make_master_secret
 
         dice = read_dice_file(dice_file, sides) if dice_file is not None else None
+        if dice_only:
+            from ceremony.ui.confirm import confirm_dice_only
+
+            confirm_dice_only()
         secret, entropy = make_master_secret(
             scheme.strength_bits, dice=dice, dice_only=dice_only, kind=kind
         )
-        if entropy.warning:
-            say(f"warning: {entropy.warning}")
         say(entropy.summary())
     say(f"splitting a {scheme.strength_bits}-bit {kind.value} secret: {scheme.summary()}")
     sealed = None

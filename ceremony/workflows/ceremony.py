@@ -24,9 +24,11 @@ from ceremony.files import exclusive_directory, remove_tree
 from ceremony.model.plan import EntropySource, PassphrasePolicy, Plan, RecoveryMode
 from ceremony.model.record import Record, TimeLockInfo
 from ceremony.model.share import Share
-from ceremony.model.steps import Act, Step, applicable
+from ceremony.model.steps import Act, Step, applicable, warning
 from ceremony.process import deferred_interrupts, interruption_name
 from ceremony.workflows import kit as kits
+from ceremony.workflows.attest import write_message
+from ceremony.workflows.audit.kit_checks import closing_record_sha256
 from ceremony.workflows.leftovers import transcript_state
 from ceremony.workflows.preflight import Check, run_preflight
 from ceremony.workflows.split import SplitResult, split_sealed, split_secret
@@ -48,6 +50,9 @@ class Operator(Protocol):
         """Return once the people confirm; raise Interrupted if they stop the ceremony."""
 
     def show_facts(self, title: str, facts: Sequence[tuple[str, str]]) -> None: ...
+
+    def warn(self, text: str) -> None:
+        """A warning the people must read before they confirm the step."""
 
     def show_checks(self, checks: Sequence[Check]) -> None: ...
 
@@ -243,6 +248,12 @@ class Ceremony:
         dice = None
         if plan.entropy.source.uses_dice:
             step = self._begin("2.1")
+            if plan.entropy.source is EntropySource.DICE_ONLY:
+                self.operator.warn(warning("dice-only"))
+                self.operator.confirm(
+                    step, "Has everyone read this, and are the dice out of sight of any camera?"
+                )
+                self._log("dice_only_warning_confirmed", step, {})
             dice = self.operator.read_dice(plan.entropy.dice_sides, plan.secret.strength_bits)
         step = self._begin("2.2")
         secret, report = make_master_secret(
@@ -402,10 +413,13 @@ class Ceremony:
                 "fingerprint": record.fingerprint,
                 "commitment": record.commitment,
                 "bag_serials": [e.bag_serial for e in record.shares],
+                # Bound both ways: this entry holds the record's hash, the record this head.
+                "record_sha256": closing_record_sha256(record),
             },
         )
         record = replace(record, transcript_head=head)
         kits.write_public(self.directory, record, self._options(timelock))
+        write_message(self.directory, plan.roles.signers)
         words = self.transcript.head_words()
         self.operator.show_facts("Transcript closed", [("head", head), ("words", words)])
         self.operator.confirm(step, "Has every witness written and initialled these words?")
