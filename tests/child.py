@@ -8,11 +8,12 @@ the shell that started pytest.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 CEREMONY = str(Path(sys.executable).with_name("ceremony"))
@@ -47,3 +48,19 @@ def exit_status(pid: int) -> int:
     if os.WIFSIGNALED(status):
         return -os.WTERMSIG(status)
     return os.WEXITSTATUS(status)
+
+
+@contextlib.contextmanager
+def handlers_installed() -> Iterator[None]:
+    """`ceremony.process` handlers in this (the test) process, SIGINT included even when the test
+    run itself ignores it; the previous dispositions come back afterwards."""
+    from ceremony.process import install_signal_handlers
+
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    install_signal_handlers()
+    try:
+        yield
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)

@@ -9,19 +9,20 @@ import signal
 import stat
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ceremony.errors import Refused
 from ceremony.files import stale_partials, write_atomic
-from ceremony.process import Interruption, install_signal_handlers
+from ceremony.process import Interruption
 from ceremony.workflows import recovery as rec
 from ceremony.workflows import transcript as transcript_module
 from ceremony.workflows.leftovers import KILLED
 from ceremony.workflows.transcript import Transcript, TranscriptBroken, verify_transcript
 from tests.ceremony_helpers import SMALL_PLAN
-from tests.child import CEREMONY, ENV, default_signals
+from tests.child import CEREMONY, ENV, default_signals, handlers_installed
 from tests.test_recovery import finish_wait, make_kit, start
 from tests.test_signals import needs_command
 
@@ -129,12 +130,9 @@ def test_a_torn_append_is_reported_then_dropped_before_the_abort_entry(tmp_path:
 
 
 @pytest.fixture
-def handlers() -> object:
-    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
-    install_signal_handlers()
-    yield None
-    for signum, handler in saved.items():
-        signal.signal(signum, handler)
+def handlers() -> Iterator[None]:
+    with handlers_installed():
+        yield
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])

@@ -8,15 +8,24 @@ import resource
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pexpect
 import pytest
 
-from ceremony.process import Interruption, deferred_interrupts, install_signal_handlers
+from ceremony.process import Interruption, deferred_interrupts
 from ceremony.workflows.transcript import verify_transcript
 from tests.ceremony_helpers import SMALL_PLAN
-from tests.child import CEREMONY, ENV, default_signals, exit_status, proc_field, wait_for
+from tests.child import (
+    CEREMONY,
+    ENV,
+    default_signals,
+    exit_status,
+    handlers_installed,
+    proc_field,
+    wait_for,
+)
 
 needs_command = pytest.mark.skipif(
     not Path(CEREMONY).exists(), reason="the ceremony command is not installed"
@@ -253,12 +262,9 @@ def _answers(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def handlers() -> object:
-    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
-    install_signal_handlers()
-    yield None
-    for signum, handler in saved.items():
-        signal.signal(signum, handler)
+def handlers() -> Iterator[None]:
+    with handlers_installed():
+        yield
 
 
 def _critical(done: list[str]) -> None:

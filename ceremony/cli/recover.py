@@ -391,9 +391,12 @@ def _unlock(
                 events = rec.SolveEvents(on_resume=_say_resume, progress=bar)
                 result = rec.rebuild(session, the_record, shares, solve=events)
         except KeyboardInterrupt:
+            saved = rec.checkpoint_progress(session) or 0
             raise Interrupted(
-                "the time lock was interrupted; the squarings up to the last checkpoint are saved",
-                f"run `ceremony recover unlock {session_dir}` again with the shares to resume",
+                f"the time lock was interrupted: {saved:,} of {lock.iterations:,} squarings "
+                f"({100 * saved // lock.iterations}%) are saved in the checkpoint",
+                f"run `ceremony recover unlock {session_dir}` again with the shares to resume "
+                "from there (the shares are needed again: the checkpoint is useless without them)",
             ) from None
     else:
         result = rec.rebuild(

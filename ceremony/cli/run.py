@@ -78,9 +78,15 @@ def _clear_leftovers(directory: Path, *, confirmed: bool, terminal: bool) -> Non
     """A killed run (SIGKILL, a power cut) can leave share cards on the media: say so, and destroy
     them once the administrator confirms (or --destroy-leftovers said so) before anything else."""
     from ceremony.errors import Refused
+    from ceremony.files import is_locked
     from ceremony.ui.console import err, say
     from ceremony.workflows.leftovers import destroy, find_leftovers, with_secrets
 
+    if is_locked(directory):
+        raise Refused(
+            f"another ceremony is running in {directory}",
+            "let it finish or stop it first; one ceremony at a time writes a kit",
+        )
     found = find_leftovers(directory)
     secret = with_secrets(found)
     for leftovers in secret:

@@ -250,8 +250,9 @@ def _prove(seed: bytes, start: bytes, iterations: int) -> bytes:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
     )
+    request = f"{seed.hex()} {start.hex()} {iterations}\n".encode()
     try:
-        result, _ = child.communicate(f"{seed.hex()} {start.hex()} {iterations}\n".encode())
+        result = _wait_for(child, request)
     except BaseException:
         child.kill()
         child.wait()
@@ -262,6 +263,19 @@ def _prove(seed: bytes, start: bytes, iterations: int) -> bytes:
             _HINT_RECOMPUTE,
         )
     return result
+
+
+def _wait_for(child: subprocess.Popen[bytes], request: bytes) -> bytes:
+    """The prover's answer, waking every 0.2 s so that an interruption is acted on at once."""
+    try:
+        return child.communicate(request, timeout=0.2)[0]
+    except subprocess.TimeoutExpired:
+        pass
+    while True:
+        try:
+            return child.communicate(timeout=0.2)[0]
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def verify_segment(segment: Segment) -> None:

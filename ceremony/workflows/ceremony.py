@@ -20,7 +20,7 @@ from ceremony.core.dice import DiceRolls
 from ceremony.core.entropy import make_master_secret
 from ceremony.core.sealed import Passphrase
 from ceremony.errors import CeremonyError, Interrupted, NotVerified, OutputFailed, Refused
-from ceremony.files import exclusive_directory, remove_tree
+from ceremony.files import exclusive_directory, is_locked, remove_tree
 from ceremony.model.plan import EntropySource, PassphrasePolicy, Plan, RecoveryMode
 from ceremony.model.record import Record, TimeLockInfo
 from ceremony.model.share import Share
@@ -32,7 +32,7 @@ from ceremony.workflows.audit.kit_checks import closing_record_sha256
 from ceremony.workflows.leftovers import transcript_state
 from ceremony.workflows.preflight import Check, run_preflight
 from ceremony.workflows.split import SplitResult, split_sealed, split_secret
-from ceremony.workflows.timelock_policy import calibrate, with_lock
+from ceremony.workflows.timelock_policy import busy_warning, calibrate, measure_rates, with_lock
 from ceremony.workflows.transcript import Clock, Transcript, utc_now
 
 Rng = Callable[[int], bytes]
@@ -91,6 +91,11 @@ def conditions(plan: Plan) -> set[str]:
 def prepare_directory(directory: Path) -> None:
     """A new kit directory; an earlier aborted run there is moved aside, never reused."""
     if directory.exists():
+        if is_locked(directory):
+            raise Refused(
+                f"another ceremony is running in {directory}",
+                "let it finish or stop it first; one ceremony at a time writes a kit",
+            )
         transcript = directory / TRANSCRIPT
         if transcript.exists() and transcript_state(transcript) != "closed":
             number = 1
@@ -479,7 +484,16 @@ class Ceremony:
 
     def _calibrate(self, step: Step) -> TimeLockInfo:
         recovery = self.plan.recovery
-        info = calibrate(recovery.mode.value, recovery.delay_seconds, recovery.attacker_speedup)
+        samples = measure_rates(recovery.mode.value)
+        if samples.busy():
+            self.operator.warn(busy_warning(samples))
+            self.operator.confirm(step, "Continue with the fastest sample?")
+        info = calibrate(
+            recovery.mode.value,
+            recovery.delay_seconds,
+            recovery.attacker_speedup,
+            samples=samples,
+        )
         self.operator.show_facts(
             "Time lock",
             [
@@ -499,6 +513,7 @@ class Ceremony:
                 "attacker_speedup": f"{info.attacker_speedup:g}",
                 "expected_seconds": f"{info.expected_seconds:.3f}",
                 "minimum_seconds": f"{info.minimum_seconds:.3f}",
+                **samples.to_transcript(),
             },
         )
         return info

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from ceremony.core import fingerprint, slip39
 from ceremony.core.sealed import (
+    DEFAULT_CHECKPOINT_SECONDS,
+    DEFAULT_CHUNK,
     SEALED_VERSION,
     Passphrase,
     PuzzleCheckpoint,
@@ -148,6 +150,7 @@ class SolveEvents:
     progress: Progress | None = None
     chunk: int | None = None
     checkpoint_every: int | None = None
+    checkpoint_seconds: float = DEFAULT_CHECKPOINT_SECONDS
 
 
 def rebuild(
@@ -265,17 +268,14 @@ def _solve(
         extendable=ems.extendable,
         iteration_exponent=ems.iteration_exponent,
     )
-    options: dict[str, int] = {}
-    if events.chunk is not None:
-        options["chunk"] = events.chunk
-    if events.checkpoint_every is not None:
-        options["checkpoint_every"] = events.checkpoint_every
     solver = PuzzleSolver(
         lock,
         m0,
         on_checkpoint=lambda checkpoint: _save_checkpoint(session, checkpoint),
         progress=events.progress,
-        **options,
+        chunk=events.chunk or DEFAULT_CHUNK,
+        checkpoint_every=events.checkpoint_every,
+        checkpoint_seconds=events.checkpoint_seconds,
     )
     with exclusive(session):
         resume = _load_checkpoint(session, solver)
