@@ -102,6 +102,25 @@ def test_the_plan_pins_ed25519_keys_and_refuses_anything_else(
         parse_plan(rsa.encode())
 
 
+def test_closing_shows_the_message_to_sign(tmp_path: Path) -> None:
+    from ceremony.model.plan import load_plan
+    from ceremony.workflows.ceremony import Ceremony
+    from tests.test_audit import Keeper
+
+    _, line = keypair(tmp_path, "wim")
+    shown: list[tuple[str, list[tuple[str, str]]]] = []
+
+    class Watcher(Keeper):
+        def show_facts(self, title: str, facts: object) -> None:
+            shown.append((title, list(facts)))  # type: ignore[call-overload]
+
+    kit = tmp_path / "kit"
+    plan = load_plan(plan_with_signers(tmp_path, {"Wim": line}))
+    Ceremony(plan, Watcher(), kit, preflight=lambda _: ()).run()
+    (closed,) = [facts for title, facts in shown if title == "Transcript closed"]
+    assert ("to sign", str(kit / "attest" / MESSAGE_FILE)) in closed
+
+
 def test_after_closing_the_kit_holds_the_message_and_how_to_sign_it(kit: Path) -> None:
     record = read_record(kit)
     text = message(kit).read_text()
@@ -169,6 +188,8 @@ def test_a_signature_by_an_unlisted_key(
     assert check.status is Status.FAIL
     assert check.detail.startswith("the signature is by a key the plan does not list (SHA256:")
     assert report.verdict is Verdict.FAILED
+    # without the plan (the anchor that pins the keys) it is only unanchored
+    assert audit_kit(kit).verdict is Verdict.UNANCHORED
 
 
 def test_a_signature_over_another_head(
@@ -188,7 +209,8 @@ def test_a_signature_over_another_head(
     shutil.copy(wrong, kit / "attest" / "signatures" / "wim.sig")
     check = audit_kit(kit, plan_file=plan).check("anchor.signature.wim")
     assert check.status is Status.FAIL
-    assert "it signs another head, record or namespace" in check.detail
+    assert "it signs another head, record, notice or namespace" in check.detail
+    assert audit_kit(kit).verdict is Verdict.UNANCHORED
 
 
 def test_a_forged_kit_keeps_signatures_that_no_longer_verify(
@@ -232,3 +254,108 @@ def test_attest_refuses_a_plan_of_another_ceremony_or_without_signers(
     make_kit(plain)
     with pytest.raises(Refused, match="lists no signers"):
         attest(plain, [wim], SMALL_PLAN)
+
+
+# -- recovery sessions: a stakeholder signs the notice, a witness the close ------------------------
+
+
+@pytest.fixture(scope="module")
+def signed_session(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, Path, dict[str, Path]]:
+    """A time-locked kit whose plan pins a witness's and a stakeholder's keys, with one closed
+    recovery session."""
+    from tests.test_audit import DEMO_PLAN, write_session
+
+    folder = tmp_path_factory.mktemp("session-attest")
+    keys, lines = {}, {}
+    for name in ("wendy", "stella", "stranger"):
+        keys[name], lines[name] = keypair(folder, name)
+    listed = (
+        f'{{ name = "Wendy Witness", key = "{lines["wendy"]}" }}, '
+        f'{{ name = "Stella Stakeholder", key = "{lines["stella"]}" }}'
+    )
+    plan = folder / "plan.toml"
+    plan.write_text(
+        DEMO_PLAN.read_text().replace(
+            'witnesses = ["Wendy Witness", "Walter Witness"]\n',
+            f'witnesses = ["Wendy Witness", "Walter Witness"]\nsigners = [ {listed} ]\n',
+        )
+    )
+    kit = folder / "kit"
+    make_kit(kit, plan, seed=b"signed session")
+    write_session(kit)
+    return kit, plan, keys
+
+
+@pytest.fixture
+def session_kit(signed_session: tuple[Path, Path, dict[str, Path]], tmp_path: Path) -> Path:
+    copy = tmp_path / "kit"
+    shutil.copytree(signed_session[0], copy)
+    return copy
+
+
+def the_session(kit: Path) -> Path:
+    (session,) = (kit / "recovery").iterdir()
+    return session
+
+
+def sign_everything(kit: Path, plan: Path, keys: dict[str, Path], folder: Path) -> None:
+    """The witness signs the ceremony's close and the session's close; the stakeholder the notice."""
+    session = the_session(kit)
+    written = run_cli(["attest", str(session), "--plan", str(plan)])
+    assert written.code == 0, written.err
+    notice = sign(keys["stella"], session / "attest" / "notice-message.txt", folder / "n.sig")
+    close = sign(keys["wendy"], session / "attest" / "close-message.txt", folder / "c.sig")
+    added = run_cli(["attest", str(session), str(notice), str(close), "--plan", str(plan)])
+    assert added.code == 0, added.err
+    assert "signed by Stella Stakeholder (SHA256:" in added.err
+    ceremony = sign(keys["wendy"], message(kit), folder / "w.sig")
+    assert run_cli(["attest", str(kit), str(ceremony), "--plan", str(plan)]).code == 0
+
+
+def test_signatures_alone_anchor_a_kit_and_its_recovery(
+    session_kit: Path, signed_session: tuple[Path, Path, dict[str, Path]], tmp_path: Path
+) -> None:
+    _, plan, keys = signed_session
+    assert audit_kit(session_kit, plan_file=plan).verdict is Verdict.UNANCHORED
+    sign_everything(session_kit, plan, keys, tmp_path)
+    report = audit_kit(session_kit, plan_file=plan)
+    assert report.verdict is Verdict.ANCHORED, (problems(report), report.unanchored)
+    label = the_session(session_kit).name
+    assert report.check(f"session.{label}.signature.notice-stella-stakeholder").detail.endswith(
+        "a key the plan pins, signed that they received this notice"
+    )
+    assert report.check(f"session.{label}.signature.close-wendy-witness").status is Status.PASS
+
+
+def test_a_session_cut_or_reissued_after_signing_fails(
+    session_kit: Path, signed_session: tuple[Path, Path, dict[str, Path]], tmp_path: Path
+) -> None:
+    from tests.test_audit_anchors import rechain
+
+    _, plan, keys = signed_session
+    sign_everything(session_kit, plan, keys, tmp_path)
+    session = the_session(session_kit)
+    rechain(session / "transcript.jsonl", lambda entries: entries[:-3])  # cut after delay_done
+    report = audit_kit(session_kit, plan_file=plan)
+    label = session.name
+    close = report.check(f"session.{label}.signature.close-wendy-witness")
+    assert close.status is Status.FAIL
+    assert "does not verify over this session's notice or close" in close.detail
+    assert report.check(f"session.{label}.signature.notice-stella-stakeholder").status is (
+        Status.PASS
+    )
+    assert report.verdict is Verdict.FAILED
+
+
+def test_a_session_signature_by_an_unlisted_key(
+    session_kit: Path, signed_session: tuple[Path, Path, dict[str, Path]], tmp_path: Path
+) -> None:
+    _, plan, keys = signed_session
+    session = the_session(session_kit)
+    assert run_cli(["attest", str(session), "--plan", str(plan)]).code == 0
+    stranger = sign(keys["stranger"], session / "attest" / "notice-message.txt", tmp_path / "x.sig")
+    refused = run_cli(["attest", str(session), str(stranger), "--plan", str(plan)])
+    assert refused.code == 4
+    assert "by a key the plan does not list" in refused.err

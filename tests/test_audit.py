@@ -150,11 +150,15 @@ def write_session(
             "segments": len(segments),
             "chain_sha256": chain_sha256(chain_done),
         },
-        "unlocked": (
-            {"by": unlocked_by, "total_iterations": chain_done.total_iterations}
-            if unlocked_by == "delay"
-            else {"by": unlocked_by}
-        ),
+        "unlocked": {
+            **(
+                {"by": unlocked_by, "total_iterations": chain_done.total_iterations}
+                if unlocked_by == "delay"
+                else {"by": unlocked_by}
+            ),
+            "participants": [e.check_code for e in record.shares[:3]],
+            "refused_shares": 0,
+        },
         "recovered": {
             "fingerprint": record.fingerprint,
             "commitment": record.commitment,
@@ -281,7 +285,8 @@ def test_without_anchors_an_untouched_kit_is_consistent_but_unanchored(
     session = session_of(demo_made[0]).name
     assert report.unanchored == (
         "the ceremony transcript's head",
-        f"recovery session {session}: its notice (give --notice-words)",
+        f"recovery session {session}: its notice (give --notice-words, or a stakeholder's "
+        "signature)",
         f"recovery session {session}: what happened after the notice (give the head words "
         "shown at its close with --session-words)",
     )

@@ -1,8 +1,6 @@
 """`ceremony audit KIT`: re-check a ceremony and its recoveries from public artefacts; report as a
 table, JSON or a PDF to sign. Exit 0 when every check passes, 4 when any fails."""
 
-from __future__ import annotations
-
 import json
 import re
 import sys
@@ -133,18 +131,21 @@ def audit_command(
         ),
     ] = None,
     paper: Annotated[
-        str, typer.Option("--paper", metavar="SIZE", help="Paper size of the PDF: a4 or letter.")
-    ] = "a4",
+        str,
+        typer.Option(
+            "--paper",
+            metavar="SIZE",
+            help="Paper size of the PDF: a4 or letter (default: the kit's, from its record).",
+        ),
+    ] = "",
     force: Annotated[bool, typer.Option("--force", help="Replace an existing PDF file.")] = False,
 ) -> None:
     from ceremony.errors import NotVerified
-    from ceremony.files import write_atomic
-    from ceremony.paper.audit_report import render_audit_report
     from ceremony.paper.content import PaperSize
     from ceremony.ui.console import out, say
     from ceremony.workflows.audit import Anchors, audit_kit
 
-    size = PaperSize.from_text(paper)
+    size = PaperSize.from_text(paper or _kit_paper(kit))
     if head_words is None and not as_json and sys.stdin.isatty():
         head_words = ask_head_words()
     anchors = Anchors.from_text(head_words, notice_words or (), session_words or ())
@@ -157,6 +158,9 @@ def audit_command(
         without_transcript=without_transcript,
     )
     if pdf is not None:
+        from ceremony.files import write_atomic
+        from ceremony.paper.audit_report import render_audit_report
+
         write_atomic(
             pdf, render_audit_report(audit_sheet(report), size), secret=False, overwrite=force
         )
@@ -175,7 +179,7 @@ def audit_command(
         )
 
 
-def show_table(report: AuditReport) -> None:
+def show_table(report: "AuditReport") -> None:
     """The results on stdout, one row per check. Every text is printed with markup off: names
     and reasons quote holder names and other text from the kit."""
     from rich import box
@@ -219,6 +223,18 @@ def show_table(report: AuditReport) -> None:
     console.print(Text(f"{verdict.value}: {counts}; {verdict.meaning}", style=style))
 
 
+def _kit_paper(kit: Path) -> str:
+    """The paper size the kit was printed on, as its record says (a4 when it cannot say)."""
+    from ceremony.errors import CeremonyError
+    from ceremony.model.record import Record
+
+    try:
+        text = (kit / "record.json").read_text(encoding="utf-8")
+        return Record.from_json(text).paper_size or "a4"
+    except (OSError, UnicodeDecodeError, CeremonyError):
+        return "a4"
+
+
 def ask_head_words() -> str | None:
     """At a terminal: the head words from the initialled paper, or None to go without."""
     from ceremony.ui.console import err, say
@@ -231,7 +247,7 @@ def ask_head_words() -> str | None:
     return typed.strip() or None
 
 
-def audit_sheet(report: AuditReport) -> AuditSheet:
+def audit_sheet(report: "AuditReport") -> "AuditSheet":
     """The report as the paper module's plain values."""
     from ceremony.model.hashwords import hash_words
     from ceremony.paper.audit_report import AuditRow, AuditSheet

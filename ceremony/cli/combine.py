@@ -1,7 +1,5 @@
 """`ceremony combine`: rebuild the secret from shares; reveal it only when asked."""
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import Annotated
@@ -57,9 +55,12 @@ def combine_command(
         time_lock_warning,
     )
     from ceremony.workflows.inputs import read_passphrase_file
-    from ceremony.workflows.recovery.session import read_record
 
-    found = read_record(record) if record is not None else None
+    found = None
+    if record is not None:  # the recovery package (kits, paper content) only when asked
+        from ceremony.workflows.recovery.session import read_record
+
+        found = read_record(record)
     if found is not None:
         warning = time_lock_warning(found.record, str(record))
         if warning:

@@ -1,7 +1,5 @@
 """`ceremony demo`: a whole ceremony on a built-in plan, then a recovery that checks the result."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -3,8 +3,6 @@
 Names in a plan are untrusted text: they are written out literally, never as markup.
 """
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -62,8 +60,10 @@ def new_command(file: PlanFile, force: Force = False) -> None:
 def check_command(file: PlanFile, as_json: Json = False) -> None:
     from ceremony.model.plan import load_plan
     from ceremony.ui.console import out, say
+    from ceremony.workflows.printable import check_printable
 
     plan = load_plan(file)
+    check_printable(plan, str(file))
     if as_json:
         document = {
             "format": "ceremony-plan-check/v1",
@@ -112,7 +112,7 @@ def print_command(
     say(f"plan words: {plan.hash_words}")
 
 
-def summary_lines(plan: Plan) -> list[str]:
+def summary_lines(plan: "Plan") -> list[str]:
     """The plan in a few lines, for a person to compare with what they agreed."""
     secret = plan.secret
     scheme = plan.scheme

@@ -5,8 +5,6 @@ Parses and wires only: the session logic is `ceremony.workflows.recovery`, the p
 the notice hash, the status as JSON, and the secret when asked) to stdout.
 """
 
-from __future__ import annotations
-
 import json
 import math
 import sys
@@ -20,8 +18,7 @@ from ceremony.cli.options import Json, PassphraseFile, Reveal
 
 if TYPE_CHECKING:
     from ceremony.model.record import Record
-    from ceremony.model.share import Share
-    from ceremony.workflows.recovery import Session
+    from ceremony.workflows.recovery import Session, ShareCollection
 
 SessionDir = Annotated[
     Path,
@@ -136,14 +133,23 @@ def start_command(
         ),
     ] = None,
     paper: Annotated[
-        str, typer.Option("--paper", help="Paper size of the notice: a4 or letter.")
-    ] = "a4",
+        str,
+        typer.Option(
+            "--paper",
+            help="Paper size of the notice: a4 or letter (default: the kit's, from the record).",
+        ),
+    ] = "",
     as_json: Json = False,
 ) -> None:
     from ceremony.paper.content import PaperSize
     from ceremony.ui.console import out, say
     from ceremony.workflows.recovery import NOTICE_PDF, describe_bounds, start
+    from ceremony.workflows.session_attest import write_session_messages
 
+    if not paper:
+        from ceremony.workflows.recovery.session import read_record
+
+        paper = read_record(record).record.paper_size or "a4"
     session = start(
         record,
         requester=requester,
@@ -178,6 +184,11 @@ def start_command(
         out(f"work         {notice.required_iterations:,} {_unit(notice.mode)}")
         out(f"delay        {describe_bounds(session)}")
     say(f"the notice is printed in {session.path / NOTICE_PDF}: give a copy to every stakeholder")
+    write_session_messages(session.path)
+    say(
+        "stakeholders may sign that they received it: attest/notice-message.txt in the session "
+        "(`ceremony attest SESSION SIGFILE --plan PLAN`)"
+    )
     given = record / "record.json" if record.is_dir() else record
     if session.path.resolve().parent.parent / "record.json" != given.resolve():
         say(f"the session is not beside the record: give unlock --record {given}")
@@ -378,7 +389,9 @@ def _unlock(
             f"the delay is proven: {chain.total_iterations:,} iterations in "
             f"{len(chain.segments)} segment(s), bound to notice {session.notice.notice_id}"
         )
-    shares = _read_shares(the_record, shares_file)
+    session = rec.record_attempt(session)
+    collection = _read_shares(the_record, shares_file)
+    shares = list(collection.shares)
     passphrase = b""
     if not session.sealed:
         passphrase = _passphrase(the_record, passphrase_file)
@@ -406,7 +419,7 @@ def _unlock(
         f"verified: this IS the recorded secret (fingerprint {result.fingerprint}, commitment "
         f"{result.commitment[:16]}... both match the record)"
     )
-    session = rec.record_unlock(session, result)
+    session = rec.record_unlock(session, result, refused_shares=collection.refused)
     if output is not None:
         session = rec.release_to_file(session, result, output, force=force)
         say(f"the {result.release_form} was written to {output} (mode 0600)")
@@ -437,16 +450,19 @@ def cancel_command(
     _say_closed(session)
 
 
-def _say_closed(session: Session) -> None:
+def _say_closed(session: "Session") -> None:
     """The closed session's head as words: written down outside the kit, they anchor the audit
     (`ceremony audit --session-words`) against a transcript cut or rewritten later."""
     from ceremony.model.hashwords import hash_words
     from ceremony.ui.console import say
+    from ceremony.workflows.session_attest import write_session_messages
 
     say(
         f"session closed; write down its head words for the audit: "
         f"{hash_words(bytes.fromhex(session.head))}"
     )
+    write_session_messages(session.path)
+    say("people present may sign its close: attest/close-message.txt in the session")
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -460,7 +476,7 @@ def _mode_name(mode: str) -> str:
     return "evidenced delay" if mode == "evidenced" else "sealed time lock"
 
 
-def _next_text(step: str, session: Session) -> str:
+def _next_text(step: str, session: "Session") -> str:
     if step == "wait":
         return f"ceremony recover wait {session.path}"
     if step == "unlock":
@@ -468,7 +484,7 @@ def _next_text(step: str, session: Session) -> str:
     return "nothing: the session has ended"
 
 
-def _next_step(session: Session, step: str) -> str:
+def _next_step(session: "Session", step: str) -> str:
     return f"next: {_next_text(step, session)}"
 
 
@@ -504,14 +520,14 @@ def _confirm(form: str) -> bool:
     return answer.strip().lower() in {"y", "yes"}
 
 
-def _share_words(record: Record) -> int | None:
+def _share_words(record: "Record") -> int | None:
     from ceremony.core.repair import valid_length
 
     words = 7 + math.ceil(record.strength_bits / 10)
     return words if valid_length(words) else None
 
 
-def _read_shares(record: Record, source: str | None) -> list[Share]:
+def _read_shares(record: "Record", source: str | None) -> "ShareCollection":
     """Shares from --shares-file, from piped stdin, or typed one holder at a time."""
     from ceremony.ui.console import say
     from ceremony.workflows.inputs import read_shares
@@ -523,10 +539,10 @@ def _read_shares(record: Record, source: str | None) -> list[Share]:
     collection = collect(record, shares)
     for line in collection.progress_lines():
         say(line)
-    return list(collection.shares)
+    return collection
 
 
-def _type_shares(record: Record) -> list[Share]:
+def _type_shares(record: "Record") -> "ShareCollection":
     """One holder at a time at the hidden prompt, until the record's quorum is complete."""
     from ceremony.core import slip39
     from ceremony.errors import BadInput, NotVerified
@@ -558,6 +574,12 @@ def _type_shares(record: Record) -> list[Share]:
         try:
             entered = entry.read()
             share = slip39.parse_share(entered.mnemonic())
+        except (BadInput, NotVerified) as exc:
+            collection.refuse()  # counted in the transcript; add() counts its own refusals
+            say(f"refused: {exc.message}")
+            say(f"hint: {exc.hint}")
+            continue
+        try:
             check = collection.add(share)
         except (BadInput, NotVerified) as exc:
             say(f"refused: {exc.message}")
@@ -570,10 +592,10 @@ def _type_shares(record: Record) -> list[Share]:
         for line in collection.progress_lines():
             say(f"  {line}")
     say("enough shares are in")
-    return list(collection.shares)
+    return collection
 
 
-def _passphrase(record: Record, path: Path | None) -> bytes:
+def _passphrase(record: "Record", path: Path | None) -> bytes:
     """The SLIP-39 passphrase: from a file, or at a hidden prompt when the record says one is used."""
     import getpass
 

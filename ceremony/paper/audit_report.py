@@ -198,7 +198,7 @@ def _verdict(
     block.wrapped(wording.text(key, values), fonts.sans_bold, 12, leading=16, gray=gray)
     if sheet.passed and sheet.unanchored:
         note = wording.text("verdict.unanchored_note", values)
-        for line in (note, *(f"- {item}" for item in sheet.unanchored)):
+        for line in (note, *(f"• {item}" for item in sheet.unanchored)):
             block.wrapped(line, fonts.sans, 8.5, leading=11, gray=INK)
     if sheet.count("skipped"):
         block.wrapped(

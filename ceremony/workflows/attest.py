@@ -96,7 +96,14 @@ def key_fingerprint(line: str) -> str:
     return sshsig.PublicKey.from_openssh_str(line).sha256_str()
 
 
-def verify_signature(message: bytes, armored: bytes, signers: Sequence[Signer]) -> Signed:
+def verify_signature(
+    message: bytes,
+    armored: bytes,
+    signers: Sequence[Signer],
+    *,
+    what: str = "this kit's closing message",
+    source: str = f"{ATTEST_DIR}/{MESSAGE_FILE} of this kit",
+) -> Signed:
     """Which listed signer made `armored` over `message`; raise NotVerified saying why not.
 
     Any exception from the verifier counts as a failure: a malformed file is not a signature."""
@@ -106,10 +113,9 @@ def verify_signature(message: bytes, armored: bytes, signers: Sequence[Signer]) 
         key = sshsig.check_signature(message, armored, NAMESPACE)
     except Exception:
         raise NotVerified(
-            "the signature does not verify over this kit's closing message: it signs another "
-            "head, record or namespace, or the file was damaged",
-            f"the signer signs attest/{MESSAGE_FILE} of this kit with `ssh-keygen -Y sign -n "
-            f"{NAMESPACE}`",
+            f"the signature does not verify over {what}: it signs another head, record, notice "
+            "or namespace, or the file was damaged",
+            f"the signer signs {source} with `ssh-keygen -Y sign -n {NAMESPACE}`",
         ) from None
     for signer in signers:
         try:
@@ -140,13 +146,25 @@ class Attested:
     """False when the kit already held this very signature."""
 
 
-def attest(kit: Path, signature_files: Sequence[Path], plan_file: Path) -> list[Attested]:
-    """Check every signature first, then add them all to `kit/attest/signatures/`, or none."""
-    kit = Path(kit)
-    record_path = kit / "record.json"
+def attest(
+    directory: Path,
+    signature_files: Sequence[Path],
+    plan_file: Path,
+    *,
+    record_file: Path | None = None,
+) -> list[Attested]:
+    """Check every signature first, then add them all to `directory/attest/signatures/`, or none.
+
+    `directory` is a kit (signatures over its closing message) or a recovery session (over its
+    notice or its close); `record_file` is the record of a session kept away from its kit."""
+    directory = Path(directory)
+    if (directory / "notice.json").is_file():
+        return _attest_session(directory, signature_files, plan_file, record_file)
+    record_path = directory / "record.json"
     if not record_path.is_file():
         raise BadInput(
-            f"{kit} holds no record.json", "give the ceremony kit directory, after closing"
+            f"{directory} holds no record.json and no notice.json",
+            "give the ceremony kit directory (after closing) or a recovery session directory",
         )
     record_bytes = read_bounded(record_path, "record")
     record = Record.from_json(decode_text(record_bytes, "record"))
@@ -155,8 +173,50 @@ def attest(kit: Path, signature_files: Sequence[Path], plan_file: Path) -> list[
             "this kit has no closed transcript, so there is no head to sign",
             "signatures are made after `ceremony run` closed the transcript",
         )
-    plan_bytes = read_bounded(plan_file, "plan")
-    plan = parse_plan(plan_bytes, source=str(plan_file))
+    signers = _pinned_signers(plan_file, record)
+    message = closing_message(record, record_bytes)
+    found = []
+    for path, armored in _read_signatures(signature_files):
+        try:
+            signed = verify_signature(message, armored, signers)
+        except NotVerified as exc:
+            raise NotVerified(f"{path}: {exc.message}", exc.hint) from None
+        found.append((f"{signature_label(signed.signer.name)}.sig", signed, armored))
+    if not signature_files:
+        write_message(directory, signers)
+    return _store(directory, found)
+
+
+def _attest_session(
+    directory: Path, signature_files: Sequence[Path], plan_file: Path, record_file: Path | None
+) -> list[Attested]:
+    from ceremony.workflows.recovery.session import Session, session_record
+    from ceremony.workflows.session_attest import (
+        session_messages,
+        verify_session_signature,
+        write_session_messages,
+    )
+
+    session = Session.open(directory)
+    record = session_record(session, record_file).record
+    signers = _pinned_signers(plan_file, record)
+    messages = session_messages(
+        read_bounded(directory / "notice.json", "notice"), session.head, session.closed
+    )
+    found = []
+    for path, armored in _read_signatures(signature_files):
+        try:
+            signed = verify_session_signature(messages, armored, signers)
+        except NotVerified as exc:
+            raise NotVerified(f"{path}: {exc.message}", exc.hint) from None
+        name = f"{signed.event.value}-{signature_label(signed.signed.signer.name)}.sig"
+        found.append((name, signed.signed, armored))
+    write_session_messages(directory)
+    return _store(directory, found)
+
+
+def _pinned_signers(plan_file: Path, record: Record) -> tuple[Signer, ...]:
+    plan = parse_plan(read_bounded(plan_file, "plan"), source=str(plan_file))
     if plan.sha256 != record.plan_sha256:
         raise NotVerified(
             f"the plan {plan_file} is not this ceremony's (its hash is not the record's)",
@@ -167,28 +227,29 @@ def attest(kit: Path, signature_files: Sequence[Path], plan_file: Path) -> list[
             "the plan lists no signers, so no signature can be checked",
             "list each signer's OpenSSH Ed25519 key in [roles] signers before the ceremony",
         )
-    message = closing_message(record, record_bytes)
-    found: list[tuple[Signed, bytes]] = []
-    for path in signature_files:
+    return plan.roles.signers
+
+
+def _read_signatures(files: Sequence[Path]) -> list[tuple[Path, bytes]]:
+    found = []
+    for path in files:
         armored = read_bounded(path, "signature")
         if len(armored) > MAX_SIGNATURE:
             raise BadInput(f"{path} is too large for a signature", "give the .sig file")
-        try:
-            signed = verify_signature(message, armored, plan.roles.signers)
-        except NotVerified as exc:
-            raise NotVerified(f"{path}: {exc.message}", exc.hint) from None
-        found.append((signed, armored))
-    folder = kit / ATTEST_DIR / SIGNATURES_DIR
+        found.append((Path(path), armored))
+    return found
+
+
+def _store(directory: Path, found: Sequence[tuple[str, Signed, bytes]]) -> list[Attested]:
+    folder = directory / ATTEST_DIR / SIGNATURES_DIR
     results = []
-    for signed, armored in found:
-        target = folder / f"{signature_label(signed.signer.name)}.sig"
-        if target.is_file() and target.read_bytes() == armored:
-            results.append(Attested(signed, target, new=False))
-            continue
-        results.append(Attested(signed, target, new=True))
-    folder.mkdir(mode=0o755, parents=True, exist_ok=True)
-    for (_, armored), result in zip(found, results, strict=True):
-        if result.new:
-            # A signer may sign again (a new signature over the same message is as good).
+    for name, signed, armored in found:
+        target = folder / name
+        new = not (target.is_file() and target.read_bytes() == armored)
+        results.append(Attested(signed, target, new))
+    if found:
+        folder.mkdir(mode=0o755, parents=True, exist_ok=True)
+    for (_, _, armored), result in zip(found, results, strict=True):
+        if result.new:  # a signer may sign again: a new signature over one message is as good
             write_atomic(result.path, armored, secret=False, overwrite=True)
     return results

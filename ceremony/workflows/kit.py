@@ -12,19 +12,22 @@ import os
 import re
 import secrets
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ceremony import __version__
-from ceremony.core.sealed import Passphrase
 from ceremony.files import staged_directory, write_atomic
 from ceremony.model.hashwords import hash_words
 from ceremony.model.record import Record, ShareEntry, TimeLockInfo
 from ceremony.model.scheme import SecretKind
 from ceremony.paper.content import HolderKit, PaperSize, RecordSheet, ShareCard, ShareRow
 from ceremony.workflows.split import SplitResult
+
+if TYPE_CHECKING:  # the sealed lock's module loads gmpy2, which only time-lock commands need
+    from ceremony.core.sealed import Passphrase
 
 Clock = Callable[[], datetime]
 
@@ -203,20 +206,44 @@ def record_sheet(record: Record, options: KitOptions) -> RecordSheet:
             hash_words(bytes.fromhex(record.transcript_head)) if record.transcript_head else ""
         ),
         demo=record.demo,
+        conduct=conduct_facts(record),
     )
+
+
+ENTROPY_TEXT = {
+    "csprng": "the operating system's random generator (no dice)",
+    "csprng+dice": "the operating system's random generator mixed with dice rolled at the ceremony",
+    "dice-only": "dice alone, rolled at the ceremony",
+}
+
+
+def conduct_facts(record: Record) -> tuple[tuple[str, str], ...]:
+    """The record's facts about how the ceremony ran, for the printed record."""
+    facts: list[tuple[str, str]] = []
+    if record.entropy_source:
+        facts.append(("entropy", ENTROPY_TEXT.get(record.entropy_source, record.entropy_source)))
+    facts.append(("tool", record.tool))
+    if record.recover_py_sha256:
+        facts.append(("recover_py", record.recover_py_sha256))
+    if record.preflight:
+        facts.append(("preflight", record.preflight))
+    if record.consent_card_sha256:
+        facts.append(("consent_card", record.consent_card_sha256))
+        facts.append(("consent_bag", record.consent_bag_serial))
+    return tuple(facts)
 
 
 def render_holder_pdfs(
     split: SplitResult, record: Record, options: KitOptions
-) -> list[tuple[ShareEntry, bytes]]:
-    """Render every holder's kit. The returned PDFs are SECRET."""
+) -> Iterator[tuple[ShareEntry, bytes]]:
+    """Render every holder's kit, one at a time, so that a caller writing each to disk holds only
+    one in memory whatever the number of holders. The PDFs are SECRET."""
     from ceremony.paper.holder import render_holder_kit
 
     plan_words = hash_words(bytes.fromhex(record.plan_sha256))
     shares = split.all_shares()
     rule = tuple((g.name, g.threshold, g.count) for g in record.groups)
     sealed = record.timelock is not None and record.timelock.mode == "sealed"
-    rendered = []
     for entry, share in zip(record.shares, shares, strict=True):
         group = record.groups[entry.group_number - 1]
         card = ShareCard(
@@ -246,8 +273,7 @@ def render_holder_pdfs(
             consent_card=sealed and record.timelock is not None and record.timelock.consent_card,
             administrator=options.administrator,
         )
-        rendered.append((entry, render_holder_kit(kit, options.paper_size)))
-    return rendered
+        yield entry, render_holder_kit(kit, options.paper_size)
 
 
 def write_public(directory: Path, record: Record, options: KitOptions) -> None:
@@ -277,7 +303,12 @@ def populate_kit(
         entries.append(replace(entry, holder_pdf_sha256=hashlib.sha256(pdf).hexdigest()))
     program = render_recover_py()
     write_atomic(directory / "recover.py", program.encode(), secret=False)
-    record = replace(record, shares=tuple(entries), recover_py_sha256=recover_py_sha256(program))
+    record = replace(
+        record,
+        shares=tuple(entries),
+        recover_py_sha256=recover_py_sha256(program),
+        paper_size=options.paper_size.value,
+    )
     write_public(directory, record, options)
     return record
 

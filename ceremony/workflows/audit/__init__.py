@@ -15,7 +15,7 @@ Nothing here prints or writes: the command line shows the report, as a table, JS
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ceremony.errors import BadInput
@@ -28,6 +28,7 @@ from ceremony.workflows.audit.anchors import (
     session_anchors,
 )
 from ceremony.workflows.audit.common import _Kit, _load_kit
+from ceremony.workflows.audit.conduct_checks import CONDUCT_CHECKS, conduct_checks, session_conduct
 from ceremony.workflows.audit.kit_checks import (
     _closing_binding,
     _file_checks,
@@ -52,8 +53,15 @@ from ceremony.workflows.audit.session_checks import (
     not_a_session,
 )
 from ceremony.workflows.audit.signatures import PREFIX as SIGNATURE
-from ceremony.workflows.audit.signatures import signature_checks, unsigned
+from ceremony.workflows.audit.signatures import (
+    session_signature_checks,
+    signature_checks,
+    unsigned,
+)
 from ceremony.workflows.inputs import decode_text, read_bounded
+from ceremony.workflows.session_attest import SessionEvent
+
+CHECKS.update(CONDUCT_CHECKS)
 
 __all__ = [
     "CHECKS",
@@ -95,6 +103,7 @@ KIT_CHECKS: tuple[KitCheck, ...] = (
     lambda c: _record_transcript_checks(c.kit),
     lambda c: [_closing_binding(c.kit)],
     lambda c: _file_checks(c.kit),
+    lambda c: conduct_checks(c.kit),
     lambda c: _share_checks(c.kit, c.share_text) if c.share_text is not None else [],
     lambda c: _leftover_checks(c.kit.directory),
 )
@@ -153,7 +162,7 @@ def audit_kit(
         c.name.startswith(SIGNATURE) and c.status is Status.PASS for c in checks
     )
     unanchored = [] if anchored else [HEAD]
-    session_checks, facts = _audit_sessions(state, kit, sessions)
+    session_checks, facts = _audit_sessions(state, kit, sessions, plan_bytes)
     checks += session_checks
     anchor_checks, open_sessions = session_anchors(facts, anchors)
     checks += anchor_checks
@@ -177,7 +186,7 @@ def _passed(checks: Sequence[AuditCheck], name: str) -> bool:
 
 
 def _audit_sessions(
-    state: _Kit, kit: Path, extra: Sequence[Path]
+    state: _Kit, kit: Path, extra: Sequence[Path], plan_bytes: bytes | None
 ) -> tuple[list[AuditCheck], list[SessionFacts]]:
     checks: list[AuditCheck] = []
     facts = []
@@ -194,7 +203,18 @@ def _audit_sessions(
             continue
         audit = _SessionAudit(state, directory, label)
         checks += audit.checks()
-        facts.append(audit.facts())
+        checks += session_conduct(label, audit._events())
+        signed_checks, signed = session_signature_checks(
+            state, directory, audit.prefix, audit.notice_bytes, audit.summary, plan_bytes
+        )
+        checks += signed_checks
+        facts.append(
+            replace(
+                audit.facts(),
+                signed_notice=SessionEvent.NOTICE in signed,
+                signed_close=SessionEvent.CLOSE in signed,
+            )
+        )
     return checks, facts
 
 

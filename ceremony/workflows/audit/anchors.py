@@ -132,6 +132,10 @@ class SessionFacts:
     head: str
     """The session transcript's head (hex), "" when it did not verify."""
     closed: bool
+    signed_notice: bool = False
+    """A key the plan pins signed that its holder received this notice."""
+    signed_close: bool = False
+    """A key the plan pins signed the session's close at its present head."""
 
 
 def session_anchors(
@@ -185,10 +189,15 @@ def session_anchors(
                     "transcript was cut, rewritten or removed after it closed",
                 )
             )
+    notice_anchored.update(s.label for s in sessions if s.signed_notice)
+    close_anchored.update(s.label for s in sessions if s.signed_close)
     unanchored = []
     for session in sessions:
         if session.label not in notice_anchored:
-            unanchored.append(f"recovery session {session.label}: its notice (give --notice-words)")
+            unanchored.append(
+                f"recovery session {session.label}: its notice (give --notice-words, or a "
+                "stakeholder's signature)"
+            )
         if session.label in close_anchored:
             continue
         if session.closed:

@@ -166,7 +166,7 @@ def _plan_against_record(plan: Plan, record: Record) -> AuditCheck:
     same("the number of holders", len(holders), len(record.shares))
     for (group, holder), entry in zip(holders, record.shares, strict=False):
         where = f"share {entry.group_number}.{entry.member_number}"
-        same(f"{where}: the holder", holder.name, entry.holder)
+        same(f"{where}: the holder", holder.printed_name, entry.holder)
         same(f"{where} ({holder.name}): the group", group.name, entry.group)
         same(f"{where} ({holder.name}): the contact", holder.contact, entry.contact)
     _plan_timelock(plan, record, same, found)
@@ -614,6 +614,7 @@ def _as_written(record: Record, events: _Events) -> AuditCheck:
         record,
         shares=tuple(replace(share, bag_serial="") for share in record.shares),
         transcript_head="",
+        consent_bag_serial="",
     )
     digest = _sha256(before.to_json().encode())
     if written.data.get("record_sha256") != digest:

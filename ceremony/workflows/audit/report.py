@@ -63,6 +63,8 @@ CHECKS: dict[str, str] = {
     "initialled on paper",
     "anchor.signature.<file>": "with --plan: a signature in attest/signatures/ verifies over "
     "this kit's ceremony id, head and record hash, by a key the plan pins (names who signed)",
+    "session.<id>.signature.<file>": "with --plan: a signature over the session's notice (a "
+    "stakeholder received it) or its close, by a key the plan pins",
     "anchor.signatures": "with --plan listing signers: says when the kit holds no signature",
     "anchor.notice-<n>": "with --notice-words: a session in the kit has the notice whose hash "
     "words stakeholders received",

@@ -7,7 +7,9 @@ pins. Without --plan there is nothing to pin the keys: the signatures are report
 
 from __future__ import annotations
 
-from ceremony.errors import BadInput, NotVerified
+from pathlib import Path
+
+from ceremony.errors import BadInput, CeremonyError, NotVerified
 from ceremony.model.plan import Plan, parse_plan
 from ceremony.workflows.attest import (
     ATTEST_DIR,
@@ -19,6 +21,12 @@ from ceremony.workflows.attest import (
 )
 from ceremony.workflows.audit.common import _fail, _Kit, _skip
 from ceremony.workflows.audit.report import AuditCheck, Status
+from ceremony.workflows.session_attest import (
+    SessionEvent,
+    session_messages,
+    verify_session_signature,
+)
+from ceremony.workflows.transcript import TranscriptSummary
 
 PREFIX = "anchor.signature."
 
@@ -102,3 +110,60 @@ def _stem(filename: str) -> str:
     from ceremony.workflows.audit.kit_checks import _label
 
     return _label(filename.removesuffix(".sig"))
+
+
+def session_signature_checks(
+    kit: _Kit,
+    directory: Path,
+    prefix: str,
+    notice_bytes: bytes | None,
+    summary: TranscriptSummary | None,
+    plan_bytes: bytes | None,
+) -> tuple[list[AuditCheck], set[SessionEvent]]:
+    """`session.<id>.signature.<file>`: a signature over this session's notice (a stakeholder
+    received it) or its close, by a key the plan pins; and which of the two are signed."""
+    folder = directory / ATTEST_DIR / SIGNATURES_DIR
+    files = sorted(folder.glob("*.sig")) if folder.is_dir() else []
+    signed: set[SessionEvent] = set()
+    if not files:
+        return [], signed
+    plan = _plan(plan_bytes)
+    checks = []
+    messages = None
+    if notice_bytes is not None and summary is not None:
+        try:
+            messages = session_messages(notice_bytes, summary.head, summary.closed)
+        except CeremonyError:
+            messages = None
+    for path in files:
+        name = f"{prefix}.signature.{_stem(path.name)}"
+        if messages is None:
+            checks.append(_skip(name, "the session's notice or transcript did not verify"))
+            continue
+        if plan is None:
+            checks.append(_skip(name, "give --plan: the keys that may sign are pinned in the plan"))
+            continue
+        if kit.record is None or plan.sha256 != kit.record.plan_sha256:
+            checks.append(_fail(name, "the plan given is not this ceremony's: no key is pinned"))
+            continue
+        armored = path.read_bytes()[: MAX_SIGNATURE + 1]
+        try:
+            result = verify_session_signature(messages, armored, plan.roles.signers)
+        except NotVerified as exc:
+            checks.append(_fail(name, exc.message))
+            continue
+        signed.add(result.event)
+        what = (
+            "that they received this notice"
+            if result.event is SessionEvent.NOTICE
+            else "this session's close, at its present head"
+        )
+        who = result.signed
+        checks.append(
+            AuditCheck(
+                name,
+                Status.PASS,
+                f"{who.signer.name} ({who.fingerprint}), a key the plan pins, signed {what}",
+            )
+        )
+    return checks, signed

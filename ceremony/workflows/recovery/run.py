@@ -19,6 +19,7 @@ from ceremony.workflows.recovery.unlock import (
     Reconstruction,
     SolveEvents,
     rebuild,
+    record_attempt,
     record_release,
     record_unlock,
     release_to_file,
@@ -77,6 +78,7 @@ def run_recovery(
             run_wait(session, plan, progress=progress)
             session = Session.open(session.path)
             chain = check_delay(session)
+        session = record_attempt(session)
         reconstruction = rebuild(
             session,
             found.record,
@@ -86,7 +88,7 @@ def run_recovery(
             chain=chain,
             solve=SolveEvents(progress=progress),
         )
-        session = record_unlock(session, reconstruction)
+        session = record_unlock(session, reconstruction, refused_shares=collection.refused)
         if output is not None:
             session = release_to_file(session, reconstruction, output)
             released_to = "file"

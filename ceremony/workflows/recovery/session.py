@@ -48,6 +48,10 @@ SESSIONS_DIR = "recovery"
 REQUESTED, WAITING, DELAY_DONE = "requested", "waiting", "delay_done"
 UNLOCKED, RECOVERED, CANCELLED = "unlocked", "recovered", "cancelled"
 RELEASE_TARGETS = ("terminal", "file")
+UNLOCK_STARTED = "unlock_started"
+NOTES = frozenset({UNLOCK_STARTED})
+"""Events that note what happened without changing the state: an unlock attempt begins (one that
+never reaches `unlocked` was interrupted or refused)."""
 
 if TYPE_CHECKING:
     from ceremony.paper.notice import NoticeSheet
@@ -199,6 +203,10 @@ def _replay(
         raise broken(1, "it names another notice id")
     state, delay_done = State.REQUESTED, False
     for entry in entries[2:]:
+        if entry.event in NOTES:
+            if state in (State.RECOVERED, State.CANCELLED):
+                raise broken(entry.seq, f"'{entry.event}' after the session ended")
+            continue
         allowed = _NEXT.get(entry.event)
         if allowed is None or state not in allowed:
             raise broken(entry.seq, f"'{entry.event}' cannot follow the state '{state.value}'")
