@@ -249,7 +249,7 @@ def wait_command(session_dir: SessionDir) -> None:
         _wait(Session.open(session_dir), session_dir)
 
 
-def _wait(session: Session, session_dir: Path) -> None:
+def _wait(session: "Session", session_dir: Path) -> None:
     from ceremony.errors import Interrupted
     from ceremony.ui.console import say
     from ceremony.ui.progress import ProgressBar
@@ -344,7 +344,7 @@ def unlock_command(
 
 
 def _unlock(
-    session: Session,
+    session: "Session",
     session_dir: Path,
     record: Path | None,
     *,
