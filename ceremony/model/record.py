@@ -93,6 +93,11 @@ class Record:
     paper_size: str = ""
     """'a4' or 'letter': what the kit was printed on; later paper (notices, audit reports,
     re-rendered runbooks) uses it unless told otherwise."""
+    record_pdf_sha256: str = ""
+    """SHA-256 of record.pdf, which is rendered from every other field (the audit re-renders it)."""
+    lock_sha256: str = ""
+    """SHA-256 of the dependency lock of the tool that wrote the record (`ceremony --version`)."""
+    python: str = ""
 
     def scheme(self) -> Scheme:
         return Scheme(
@@ -170,6 +175,9 @@ class Record:
                 consent_card_sha256=str(data.get("consent_card_sha256", "")),
                 consent_bag_serial=str(data.get("consent_bag_serial", "")),
                 paper_size=str(data.get("paper_size", "")),
+                record_pdf_sha256=str(data.get("record_pdf_sha256", "")),
+                lock_sha256=str(data.get("lock_sha256", "")),
+                python=str(data.get("python", "")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise BadInput(

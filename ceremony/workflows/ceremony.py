@@ -377,7 +377,7 @@ class Ceremony:
             kits.write_consent(self.directory, record, consent, self._options(timelock))
             card = self.directory / "consent" / "consent-card.pdf"
             record = replace(record, consent_card_sha256=_sha(card) if card.is_file() else "")
-            kits.write_public(self.directory, record, self._options(timelock))
+            record = kits.write_public(self.directory, record, self._options(timelock))
         self._log(
             "kit_written",
             step,
@@ -463,7 +463,7 @@ class Ceremony:
             },
         )
         record = replace(record, transcript_head=head)
-        kits.write_public(self.directory, record, self._options(timelock))
+        record = kits.write_public(self.directory, record, self._options(timelock))
         write_message(self.directory, plan.roles.signers)
         final_paper(self.directory, record, self._options(timelock))
         words = self.transcript.head_words()

@@ -39,6 +39,7 @@ from ceremony.workflows.audit.kit_checks import (
     _share_checks,
     _transcript_checks,
 )
+from ceremony.workflows.audit.pdf_checks import notice_pdf_check, record_pdf_check
 from ceremony.workflows.audit.report import (
     CHECKS,
     FORMAT,
@@ -104,6 +105,7 @@ KIT_CHECKS: tuple[KitCheck, ...] = (
     lambda c: [_closing_binding(c.kit)],
     lambda c: _file_checks(c.kit),
     lambda c: conduct_checks(c.kit),
+    lambda c: [record_pdf_check(c.kit)],
     lambda c: _share_checks(c.kit, c.share_text) if c.share_text is not None else [],
     lambda c: _leftover_checks(c.kit.directory),
 )
@@ -204,6 +206,7 @@ def _audit_sessions(
         audit = _SessionAudit(state, directory, label)
         checks += audit.checks()
         checks += session_conduct(label, audit._events())
+        checks.append(notice_pdf_check(state, directory, label))
         signed_checks, signed = session_signature_checks(
             state, directory, audit.prefix, audit.notice_bytes, audit.summary, plan_bytes
         )

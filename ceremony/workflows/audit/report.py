@@ -42,6 +42,8 @@ CHECKS: dict[str, str] = {
     "record_sha256 the transcript holds",
     "files.holders/<file>": "a holder PDF still in the kit has the SHA-256 the record lists",
     "files.recover.py": "recover.py has the SHA-256 the record lists",
+    "files.record.pdf": "record.pdf, re-rendered from record.json, is byte for byte the file and "
+    "has the SHA-256 the record lists",
     "kit.leftovers": "shown only when it fails: secret files of an unfinished (killed) run are "
     "in or beside the kit, with how to destroy them",
     "share-file.line-<n>": "a share the auditor is shown is word for word one issued at this "
@@ -55,6 +57,8 @@ CHECKS: dict[str, str] = {
     "claims the delay done",
     "session.<id>.states": "the session's state transitions come in a legal order",
     "session.<id>.outcome": "a recovery gave the record's fingerprint and commitment",
+    "session.<id>.notice-pdf": "notice.pdf, re-rendered from notice.json, is byte for byte the file "
+    "and has the SHA-256 the session transcript lists",
     "record-transcript.closing": "the record hashes to the closing entry's record hash and holds "
     "the transcript's head: neither was edited alone (says which one changed)",
     "recovery.<name>": "a folder under recovery/ that is not a session (nothing is skipped for "

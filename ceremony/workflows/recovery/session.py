@@ -275,8 +275,11 @@ def start(
     )
     notice_bytes = notice.to_bytes()
     digest = hashlib.sha256(notice_bytes).hexdigest()
+    pdf = render_notice(notice_sheet(notice, found.record), paper)
     requested: dict[str, Json] = {
         "notice_sha256": digest,
+        "notice_pdf_sha256": hashlib.sha256(pdf).hexdigest(),
+        "paper": paper.value,
         "requester": requester,
         "reason": reason,
         "mode": notice.mode,
@@ -294,7 +297,6 @@ def start(
                 "give a writable place for the session with --session-dir",
             ) from None
         session_dir = parent / notice.notice_id
-    pdf = render_notice(notice_sheet(notice, found.record), paper)
     with staged_directory(session_dir) as staging:
         write_atomic(staging / NOTICE_FILE, notice_bytes, secret=False)
         write_atomic(staging / NOTICE_PDF, pdf, secret=False)
