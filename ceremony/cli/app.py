@@ -8,7 +8,9 @@ import sys
 import typer
 
 from ceremony.cli.base import app
+from ceremony.cli.usage import describe
 from ceremony.errors import CeremonyError, ExitCode
+from ceremony.terminal_text import safe
 
 # Each module registers its commands on `app` (or a sub-application) when imported.
 COMMAND_MODULES = (
@@ -33,10 +35,13 @@ def _load_commands() -> None:
 
 
 def report(message: str, hint: str | None) -> None:
-    """Print an error as `error: ...` and `hint: ...` on stderr, without markup interpretation."""
-    sys.stderr.write(f"error: {message}\n")
+    """Print an error as one `error: ...` line and a `hint: ...` line on stderr, literally.
+
+    Both may quote file names or fields of a file: `safe` makes any character a terminal would act
+    on visible, and a line break in them cannot start a line of its own."""
+    sys.stderr.write(f"error: {safe(message)}\n")
     if hint:
-        sys.stderr.write(f"hint: {hint}\n")
+        sys.stderr.write(f"hint: {safe(hint)}\n")
     sys.stderr.flush()
 
 
@@ -57,12 +62,8 @@ def main(argv: list[str] | None = None) -> None:
         report("interrupted", "nothing was kept from the interrupted step; run the command again")
         sys.exit(int(ExitCode.INTERRUPTED))
     except typer.TyperException as exc:
-        show = getattr(exc, "show", None)
-        if callable(show):
-            show()
-        else:
-            report(exc.format_message(), None)
-        sys.stderr.write("hint: run the command with --help to see its options and examples\n")
+        problem = describe(exc)
+        report(problem.message, problem.hint)
         sys.exit(int(ExitCode.USAGE))
     except Exception as exc:
         report(

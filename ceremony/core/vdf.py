@@ -46,6 +46,7 @@ from typing import Protocol
 import chiavdf
 
 from ceremony.errors import BadInput, Interrupted, NotVerified
+from ceremony.model import strict_json
 
 VDF_VERSION = "ceremony/v1/vdf"
 DISCRIMINANT_BITS = 1024
@@ -174,12 +175,7 @@ class Chain:
 
 
 def _load_json(text: str | bytes, what: str) -> object:
-    try:
-        return json.loads(text)
-    except (ValueError, UnicodeDecodeError):
-        raise BadInput(
-            f"the {what} is not valid JSON", "use the file `wait` wrote, unchanged"
-        ) from None
+    return strict_json.loads(text, f"the {what}", "use the file `wait` wrote, unchanged")
 
 
 @lru_cache(maxsize=8)

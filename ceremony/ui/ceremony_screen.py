@@ -20,6 +20,7 @@ from ceremony.errors import BadInput, Interrupted, NotVerified
 from ceremony.model.passphrase import check_passphrase
 from ceremony.model.share import Share
 from ceremony.model.steps import Act, Step
+from ceremony.ui.answers import serial_problem
 from ceremony.ui.dice_entry import enter_dice
 from ceremony.ui.share_entry import ShareEntry
 from ceremony.workflows.preflight import Check
@@ -150,7 +151,7 @@ class ScreenOperator:
     def read_bag_serial(self, holder: str) -> str:
         while True:
             serial = self._ask(f"Bag serial for {holder}'s card: ").strip()
-            if serial and len(serial) <= 64 and serial.isprintable():
+            if not serial_problem(serial):
                 return serial
             self.console.print(
                 "type the serial printed on the tamper-evident bag (1 to 64 characters)"

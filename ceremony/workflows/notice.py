@@ -18,6 +18,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
 from ceremony.errors import BadInput, NotVerified
+from ceremony.model import strict_json
 from ceremony.model.hashwords import hash_words
 from ceremony.model.record import Record
 
@@ -157,10 +158,7 @@ class RecoveryNotice:
     @classmethod
     def from_bytes(cls, data: bytes) -> RecoveryNotice:
         """Read notice.json, insisting on its canonical bytes (so its hash is the one recorded)."""
-        try:
-            value = json.loads(data)
-        except (ValueError, UnicodeDecodeError):
-            raise BadInput("the recovery notice is not valid JSON", _HINT) from None
+        value = strict_json.loads(data, "the recovery notice", _HINT)
         if not isinstance(value, dict) or value.get("format") != FORMAT:
             raise BadInput(f"this is not a recovery notice ({FORMAT})", _HINT)
         names = {field.name for field in fields(cls)}
