@@ -305,6 +305,11 @@ def parse_plan(data: bytes, *, source: str = "plan") -> Plan:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _toml_error(source, exc) from None
+    except RecursionError:
+        raise BadInput(
+            f"{source}: the plan nests lists or tables too deeply to read",
+            "a plan nests at most a few levels; compare with `ceremony plan new`",
+        ) from None
     if not document:
         raise BadInput(
             f"{source}: the plan has no settings, only comments",

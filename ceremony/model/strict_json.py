@@ -31,6 +31,9 @@ MAX_DEPTH = 32
 MAX_INT_DIGITS = 200
 """Integers in our files are counts, iteration numbers and identifiers (big numbers are hex text)."""
 
+MAX_TEXT = 4096
+"""The longest text field read through `Fields` (a name, a hash, a 2048-bit modulus in hex)."""
+
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = str.maketrans({"[": "[", "]": "]", "{": "[", "}": "]"})
 
@@ -135,7 +138,14 @@ def json_type(value: object) -> str:
     return "an object"
 
 
-_NAMES = {str: "a string", int: "an integer", bool: "true or false", float: "a number"}
+_NAMES = {
+    str: "a string",
+    int: "an integer",
+    bool: "true or false",
+    float: "a number",
+    list: "an array",
+    dict: "an object",
+}
 
 
 class Fields:
@@ -177,6 +187,8 @@ class Fields:
         return self.check(self.data[name], kind, self.path(name))
 
     def check(self, value: object, kind: type[T], path: str) -> T:
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            raise self.error(f"field {path} is longer than {MAX_TEXT} characters")
         if not _is(value, kind):
             raise self.error(
                 f"field {path} must be {_NAMES.get(kind, kind.__name__)}, not {json_type(value)}"

@@ -157,9 +157,10 @@ def _load(path: Path) -> dict[str, object]:
         )
     try:
         return tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        reason = "it nests too deeply" if isinstance(exc, RecursionError) else str(exc)
         raise BadInput(
-            f"answers file {path} is not valid TOML: {exc}",
+            f"answers file {path} is not valid TOML: {reason}",
             "fix the file; see `ceremony run --help` for its format",
         ) from None
 
