@@ -55,7 +55,9 @@ def test_every_console_sanitises_what_it_renders() -> None:
     screen.print(table)
     screen.rule("\x9b1m")
     text = buffer.getvalue()
-    assert "\x1b]" not in text and "\x1b[2J" not in text and "\u202e" not in text
+    assert "\x1b]" not in text
+    assert "\x1b[2J" not in text
+    assert "\u202e" not in text
     assert "\x9b" not in text
     assert "<U+001B>]52" in text
     assert "\x1b[1m" in text  # rich's own styling still works
@@ -76,7 +78,8 @@ def test_check_share_shows_a_hostile_record_without_escapes(tmp_path: Path) -> N
     (kit / "record.json").write_text(json.dumps(data))
     result = run_cli(["check-share", "--record", str(kit), "-"], "academic " * 20)
     assert result.code == ExitCode.NOT_VERIFIED, result.err
-    assert "\x1b" not in result.err + result.out and "\u202e" not in result.err
+    assert "\x1b" not in result.err + result.out
+    assert "\u202e" not in result.err
     assert "shares[1].holder contains an invisible or control character <U+001B>" in result.err
 
 

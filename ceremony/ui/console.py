@@ -10,40 +10,50 @@ Never use `Console(record=True)`: a recorded console keeps whatever it showed, s
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from functools import cache
-from typing import Any
-
-from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderableType, RenderHook
-from rich.segment import Segment
+from typing import TYPE_CHECKING, Any
 
 from ceremony.terminal_text import safe
 
-
-class _Shown:
-    """A renderable whose text segments are sanitised; rich's own control segments pass."""
-
-    def __init__(self, inner: ConsoleRenderable | RenderableType) -> None:
-        self.inner = inner
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
-        for segment in console.render(self.inner, options):
-            if segment.control:
-                yield segment
-            else:
-                yield Segment(safe(segment.text, keep_lines=True), segment.style)
-
-
-class _Sanitiser(RenderHook):
-    def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
-        return [_Shown(renderable) for renderable in renderables]
+if TYPE_CHECKING:  # rich is imported on first use: `out` alone (e.g. `--json`) does not need it
+    from rich.console import Console, RenderHook
 
 
 def console(**options: Any) -> Console:
     """A rich console that never lets untrusted text act on the terminal."""
+    from rich.console import Console
+
     made = Console(**options)
-    made.push_render_hook(_Sanitiser())
+    made.push_render_hook(_sanitiser())
     return made
+
+
+@cache
+def _sanitiser() -> RenderHook:
+    """A render hook that sanitises every text segment; rich's own control segments pass."""
+    from collections.abc import Iterator
+
+    from rich.console import ConsoleOptions, ConsoleRenderable, RenderHook
+    from rich.segment import Segment
+
+    class Shown:
+        def __init__(self, inner: ConsoleRenderable) -> None:
+            self.inner = inner
+
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+            for segment in console.render(self.inner, options):
+                if segment.control:
+                    yield segment
+                else:
+                    yield Segment(safe(segment.text, keep_lines=True), segment.style)
+
+    class Sanitiser(RenderHook):
+        def process_renderables(
+            self, renderables: list[ConsoleRenderable]
+        ) -> list[ConsoleRenderable]:
+            return [Shown(renderable) for renderable in renderables]
+
+    return Sanitiser()
 
 
 @cache
@@ -51,9 +61,17 @@ def err() -> Console:
     return console(stderr=True, highlight=False, soft_wrap=True)
 
 
+_RICH_STRIPS = dict.fromkeys((7, 8, 11, 12, 13))  # the control codes rich drops from text
+
+
 def say(text: str) -> None:
-    """A line of chatter on stderr, printed literally (no markup)."""
-    err().print(text, markup=False, highlight=False)
+    """A line of chatter on stderr, printed literally (no markup). Through rich at a terminal;
+    to a file or pipe as plain text (what rich would write there), without loading rich."""
+    if sys.stderr.isatty():
+        err().print(text, markup=False, highlight=False, emoji=False)
+        return
+    sys.stderr.write(safe(text.translate(_RICH_STRIPS), keep_lines=True) + "\n")
+    sys.stderr.flush()
 
 
 def out(text: str) -> None:

@@ -26,6 +26,8 @@ from ceremony.model.record import Record, TimeLockInfo
 from ceremony.model.share import Share
 from ceremony.model.steps import Act, Step, applicable, warning
 from ceremony.workflows import kit as kits
+from ceremony.workflows.attest import write_message
+from ceremony.workflows.audit.kit_checks import closing_record_sha256
 from ceremony.workflows.preflight import Check, run_preflight
 from ceremony.workflows.split import SplitResult, split_sealed, split_secret
 from ceremony.workflows.timelock_policy import calibrate, with_lock
@@ -404,12 +406,18 @@ class Ceremony:
                 "fingerprint": record.fingerprint,
                 "commitment": record.commitment,
                 "bag_serials": [e.bag_serial for e in record.shares],
+                # Bound both ways: this entry holds the record's hash, the record this head.
+                "record_sha256": closing_record_sha256(record),
             },
         )
         record = replace(record, transcript_head=head)
         kits.write_public(self.directory, record, self._options(timelock))
+        write_message(self.directory, plan.roles.signers)
         words = self.transcript.head_words()
-        self.operator.show_facts("Transcript closed", [("head", head), ("words", words)])
+        facts = [("head", head), ("words", words)]
+        if plan.roles.signers:  # each signer signs this on their own device (ceremony attest)
+            facts.append(("to sign", str(self.directory / "attest" / "ceremony-message.txt")))
+        self.operator.show_facts("Transcript closed", facts)
         self.operator.confirm(step, "Has every witness written and initialled these words?")
         step = self._begin("8.2")
         self.operator.confirm(step, "Remove the kit media and power the machine off when done.")
