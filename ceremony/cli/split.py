@@ -120,6 +120,9 @@ def split_command(
         from ceremony.paper.content import PaperSize
 
         PaperSize.from_text(paper)
+        from ceremony.workflows.kit import check_ceremony_name
+
+        check_ceremony_name(name)
         if (kit.exists() or kit.is_symlink()) and not force:
             raise Refused(f"{kit} already exists", "choose a new directory, or pass --force")
         if kit.exists() or kit.is_symlink():

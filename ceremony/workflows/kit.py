@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ceremony import __version__
-from ceremony.errors import CeremonyError, Refused
+from ceremony.errors import BadInput, CeremonyError, Refused
 from ceremony.files import staged_directory, write_atomic
 from ceremony.model.hashwords import hash_words
 from ceremony.model.record import Record, ShareEntry, TimeLockInfo
 from ceremony.model.scheme import SecretKind
 from ceremony.paper.content import HolderKit, PaperSize, RecordSheet, ShareCard, ShareRow
+from ceremony.terminal_text import hidden_characters
 from ceremony.workflows.split import SplitResult
 
 if TYPE_CHECKING:  # the sealed lock's module loads gmpy2, which only time-lock commands need
@@ -381,3 +382,19 @@ def _check_entry(path: Path, kind: str, hint: str) -> None:
             raise Refused(
                 f"{inner} is a symlink or a special file: --force never follows one", hint
             )
+
+
+MAX_CEREMONY_NAME = 100
+"""As long as a plan's names may be (`ceremony.model.plan.MAX_NAME`): it is printed on every page."""
+
+
+def check_ceremony_name(name: str) -> None:
+    """`split --name`: one line of visible text that fits on the printed pages."""
+    hidden = hidden_characters(name)
+    if not name.strip() or len(name) > MAX_CEREMONY_NAME or hidden:
+        why = f"contains {hidden[0]}" if hidden else f"must be 1 to {MAX_CEREMONY_NAME} characters"
+        raise BadInput(
+            f"the ceremony name {why}",
+            "give --name a short line of visible text; control, bidi and zero-width characters "
+            "could disguise what is printed",
+        )
