@@ -22,6 +22,11 @@ HEX64 = re.compile(r"^[0-9a-f]{64}$")
 HEX8 = re.compile(r"^[0-9a-f]{8}$")
 
 
+def serial_key(serial: str) -> str:
+    """Bag serials that differ only in case, spaces or dashes name the same bag."""
+    return "".join(char for char in serial.casefold() if char.isalnum())
+
+
 @dataclass(frozen=True)
 class ShareEntry:
     """Who holds which share, and the public commitment that lets a holder check it alone."""
@@ -80,6 +85,22 @@ class Record:
     recover_py_sha256: str = ""
     transcript_head: str = ""
     roles: dict[str, Any] = field(default_factory=dict)
+    entropy_source: str = ""
+    """The plan's entropy source: 'csprng', 'csprng+dice' or 'dice-only' ('' before it was kept)."""
+    preflight: str = ""
+    """'passed', 'passed with warnings: ...' or 'failures accepted: ...' ('' when not run)."""
+    consent_card_sha256: str = ""
+    """SHA-256 of the consent card PDF, when one was issued."""
+    consent_bag_serial: str = ""
+    """Serial of the tamper-evident bag the consent card was sealed in."""
+    paper_size: str = ""
+    """'a4' or 'letter': what the kit was printed on; later paper (notices, audit reports,
+    re-rendered runbooks) uses it unless told otherwise."""
+    record_pdf_sha256: str = ""
+    """SHA-256 of record.pdf, which is rendered from every other field (the audit re-renders it)."""
+    lock_sha256: str = ""
+    """SHA-256 of the dependency lock of the tool that wrote the record (`ceremony --version`)."""
+    python: str = ""
     lenient: ClassVar[bool] = False
     """An audit reads a record leniently (unknown top-level fields and inconsistencies are
     reported by its own checks, not refused at reading)."""
@@ -159,6 +180,7 @@ class Record:
             recover_py_sha256=top.get("recover_py_sha256", str, ""),
             transcript_head=top.get("transcript_head", str, ""),
             roles=_roles(top),
+            **{name: top.get(name, str, "") for name in _OPTIONAL_TEXT},
         )
         record.check_shape()
         return record
@@ -213,6 +235,19 @@ def _hidden_in(field_name: str, text: str) -> list[str]:
     return (
         [f"{field_name} contains an invisible or control character {hidden[0]}"] if hidden else []
     )
+
+
+_OPTIONAL_TEXT = (
+    "entropy_source",
+    "preflight",
+    "consent_card_sha256",
+    "consent_bag_serial",
+    "paper_size",
+    "record_pdf_sha256",
+    "lock_sha256",
+    "python",
+)
+"""Text fields added after the first records: '' when an older record lacks them."""
 
 
 def _group(group: Fields) -> GroupSpec:

@@ -25,8 +25,9 @@ from ceremony.errors import BadInput, Interrupted
 from ceremony.model.passphrase import check_passphrase
 from ceremony.model.share import Share
 from ceremony.model.steps import Act, Step
-from ceremony.terminal_text import hidden_characters, safe
+from ceremony.terminal_text import safe
 from ceremony.ui.console import say
+from ceremony.workflows.ceremony import bag_serial_problem
 from ceremony.workflows.preflight import Check
 
 KNOWN = {
@@ -131,6 +132,16 @@ class ScriptedOperator:
             return self.bag_serials[index]
         return f"{self.bag_serial_prefix}{index + 1:03d}"
 
+    def confirm_bag_serial(self, holder: str, serial: str) -> bool:
+        self._say(f"   bag serial: {holder}: {serial}")
+        return True
+
+    def refuse_bag_serial(self, holder: str, problem: str) -> None:
+        raise BadInput(
+            f"the answers file's bag serial for {holder} cannot be recorded: {problem}",
+            "give every card its own serial in bag_serials",
+        )
+
 
 MAX_ANSWERS_BYTES = 64 * 1024
 MAX_DICE_CHARS = 4096
@@ -191,9 +202,13 @@ class _Answers:
 
     def prefix(self) -> str:
         prefix = self.text("bag_serial_prefix", "BAG-", limit=MAX_PREFIX)
-        if prefix and serial_problem(prefix):
-            example = 'bag_serial_prefix = "BAG-"'
-            raise self.fail("bag_serial_prefix", serial_problem(prefix), example)
+        problem = bag_serial_problem(prefix + "001") if prefix else None
+        if problem:
+            raise self.fail(
+                "bag_serial_prefix",
+                f"does not make a serial: {problem}",
+                'bag_serial_prefix = "BAG-"',
+            )
         return prefix
 
     def serials(self) -> list[str]:
@@ -206,18 +221,7 @@ class _Answers:
         for number, serial in enumerate(value, start=1):
             if not isinstance(serial, str):
                 raise self.fail(f"bag_serials[{number}]", "must be text in quotes", example)
-            problem = serial_problem(serial)
+            problem = bag_serial_problem(serial)
             if problem:
                 raise self.fail(f"bag_serials[{number}]", problem, example)
         return [str(serial) for serial in value]
-
-
-def serial_problem(serial: str) -> str:
-    """Why a bag serial cannot be recorded, or "" (1 to 64 visible characters)."""
-    if not serial.strip():
-        return "is empty"
-    if len(serial) > MAX_SERIAL:
-        return f"is longer than {MAX_SERIAL} characters"
-    if not serial.isprintable() or hidden_characters(serial):
-        return "contains an invisible or control character"
-    return ""
