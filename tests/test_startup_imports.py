@@ -166,15 +166,13 @@ def test_chatter_to_a_pipe_is_what_rich_would_print(capsys: pytest.CaptureFixtur
     text is the same as rich's (its control codes dropped), except that emoji codes stay literal."""
     import io
 
-    from rich.console import Console
-
-    from ceremony.ui.console import say
+    from ceremony.ui.console import console, say
 
     text = "holder :smile: a\x07b\rc\x1b[31m [b]x[/b] \u00e9"
     say(text)
     plain = capsys.readouterr().err
     buffer = io.StringIO()
-    Console(file=buffer, highlight=False, soft_wrap=True).print(
+    console(file=buffer, highlight=False, soft_wrap=True).print(
         text, markup=False, highlight=False, emoji=False
     )
     assert plain == buffer.getvalue()

@@ -10,8 +10,10 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from ceremony.cli.base import app
+from ceremony.cli.usage import describe
 from ceremony.errors import CeremonyError, ExitCode
 from ceremony.process import harden, quiet_streams
+from ceremony.terminal_text import safe
 
 # Where each command is defined, in the order `ceremony --help` lists them, with the first sentence
 # of its help: all that the listing shows (a sub-application's help is in `cli/base.py`). A command
@@ -123,14 +125,15 @@ def command_for(args: list[str]) -> TyperGroup:
 
 
 def report(message: str, hint: str | None) -> None:
-    """Print an error as `error: ...` and `hint: ...` on stderr, without markup interpretation.
+    """Print an error as one `error: ...` line and a `hint: ...` line on stderr, literally (both
+    may quote file names or fields of a file: `safe` makes what a terminal would act on visible).
 
     When the terminal has gone (SIGHUP) the message cannot be shown: the streams are pointed at
     /dev/null so that the exit status, not a failed write, is what the process leaves."""
     try:
-        sys.stderr.write(f"error: {message}\n")
+        sys.stderr.write(f"error: {safe(message)}\n")
         if hint:
-            sys.stderr.write(f"hint: {hint}\n")
+            sys.stderr.write(f"hint: {safe(hint)}\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         quiet_streams()
@@ -153,12 +156,8 @@ def main(argv: list[str] | None = None) -> None:
         report("interrupted", INTERRUPTED_HINT)
         sys.exit(int(ExitCode.INTERRUPTED))
     except typer.TyperException as exc:
-        show = getattr(exc, "show", None)
-        if callable(show):
-            show()
-        else:
-            report(exc.format_message(), None)
-        sys.stderr.write("hint: run the command with --help to see its options and examples\n")
+        problem = describe(exc)
+        report(problem.message, problem.hint)
         sys.exit(int(ExitCode.USAGE))
     except Exception as exc:
         if isinstance(exc, OSError) and isinstance(exc.__context__, KeyboardInterrupt):

@@ -203,15 +203,15 @@ def show_table(report: "AuditReport") -> None:
     """The results on stdout, one row per check. Every text is printed with markup off: names
     and reasons quote holder names and other text from the kit."""
     from rich import box
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
+    from ceremony.ui.console import console as make_console
     from ceremony.workflows.audit import Status, Verdict
 
     # At a terminal the table fits its width; piped, long lines stay whole so they can be grepped.
     width = None if sys.stdout.isatty() else 240
-    console = Console(file=sys.stdout, highlight=False, soft_wrap=False, width=width)
+    console = make_console(file=sys.stdout, highlight=False, soft_wrap=False, width=width)
     title = f"audit of {report.kit}"
     if report.ceremony_id:
         title += f": {report.ceremony_name} ({report.ceremony_id})"

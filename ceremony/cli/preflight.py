@@ -55,9 +55,9 @@ def preflight_command(
     if as_json:
         out(json.dumps(to_dict(checks, strict=strict), indent=2))
     else:
-        from rich.console import Console
+        from ceremony.ui.console import console
 
-        Console(highlight=False).print(checks_table(checks))
+        console(highlight=False).print(checks_table(checks))
     if passed(checks, strict=strict):
         return
     failures, warnings = count(checks, Status.FAIL), count(checks, Status.WARN)

@@ -93,7 +93,12 @@ def split_command(
         str, typer.Option("--paper", help="Paper size for --kit: a4 or letter.")
     ] = "a4",
     force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing --kit directory.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace an existing --kit directory, only if it is a kit that split wrote "
+            "(never a ceremony's kit, a symlink, or a folder holding anything else).",
+        ),
     ] = False,
     reveal: Reveal = False,
     as_json: Json = False,
@@ -115,8 +120,15 @@ def split_command(
         from ceremony.paper.content import PaperSize
 
         PaperSize.from_text(paper)
-        if kit.exists() and not force:
+        from ceremony.workflows.kit import check_ceremony_name
+
+        check_ceremony_name(name)
+        if (kit.exists() or kit.is_symlink()) and not force:
             raise Refused(f"{kit} already exists", "choose a new directory, or pass --force")
+        if kit.exists() or kit.is_symlink():
+            from ceremony.workflows.kit import check_replaceable
+
+            check_replaceable(kit)
         if not kit.parent.is_dir():
             raise OutputFailed(
                 f"cannot write the kit {kit}: the directory {kit.parent} does not exist",

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from ceremony.core import slip39
 from ceremony.errors import BadInput, NotVerified
+from ceremony.model import strict_json
 from ceremony.model.secret import Secret
 from ceremony.process import deferred_interrupts
 
@@ -346,13 +347,11 @@ class PuzzleCheckpoint:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> PuzzleCheckpoint:
-        try:
-            data = json.loads(text)
-        except (ValueError, UnicodeDecodeError):
-            raise BadInput(
-                "the time-lock checkpoint is not valid JSON",
-                "the checkpoint file is damaged: delete it to start the squarings over",
-            ) from None
+        data = strict_json.loads(
+            text,
+            "the time-lock checkpoint",
+            "the checkpoint file is damaged: delete it to start the squarings over",
+        )
         return cls.from_dict(data)
 
 

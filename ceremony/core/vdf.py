@@ -51,6 +51,7 @@ from types import ModuleType
 from typing import Protocol
 
 from ceremony.errors import BadInput, Interrupted, NotVerified
+from ceremony.model import strict_json
 
 VDF_VERSION = "ceremony/v1/vdf"
 DISCRIMINANT_BITS = 1024
@@ -181,12 +182,7 @@ class Chain:
 
 
 def _load_json(text: str | bytes, what: str) -> object:
-    try:
-        return json.loads(text)
-    except (ValueError, UnicodeDecodeError):
-        raise BadInput(
-            f"the {what} is not valid JSON", "use the file `wait` wrote, unchanged"
-        ) from None
+    return strict_json.loads(text, f"the {what}", "use the file `wait` wrote, unchanged")
 
 
 def _chiavdf() -> ModuleType:

@@ -33,6 +33,7 @@ from ceremony.model.scheme import (
     SecretKind,
     check_strength,
 )
+from ceremony.terminal_text import hidden_characters
 
 MAX_PLAN_BYTES = 1 << 20
 MAX_NAME = 100
@@ -44,9 +45,6 @@ MAX_DICE_SIDES = 256
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _DURATION = re.compile(r"^(?:\s*\d+\s*[smhdw])+\s*$", re.IGNORECASE)
 _DURATION_PART = re.compile(r"(\d+)\s*([smhdw])", re.IGNORECASE)
-_BIDI_CONTROLS = frozenset(
-    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-)
 
 
 class PassphrasePolicy(StrEnum):
@@ -322,6 +320,11 @@ def parse_plan(data: bytes, *, source: str = "plan") -> Plan:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _toml_error(source, exc) from None
+    except RecursionError:
+        raise BadInput(
+            f"{source}: the plan nests lists or tables too deeply to read",
+            "a plan nests at most a few levels; compare with `ceremony plan new`",
+        ) from None
     if not document:
         raise BadInput(
             f"{source}: the plan has no settings, only comments",
@@ -526,13 +529,14 @@ class _Reader:
                 f"{_field(path)} is longer than {limit} characters",
                 "shorten it; it must fit on a printed card",
             )
-        for char in text:
-            if unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
-                self.fail(
-                    path,
-                    f"{_field(path)} contains an invisible control character (U+{ord(char):04X})",
-                    "retype the text; control characters could hide what is printed",
-                )
+        hidden = hidden_characters(text)
+        if hidden:
+            self.fail(
+                path,
+                f"{_field(path)} contains an invisible control character ({hidden[0].strip('<>')})",
+                "retype the text without it: control, bidi, zero-width and line-separator "
+                "characters could hide or disguise what is printed",
+            )
         return text
 
     def string(

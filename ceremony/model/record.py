@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any, ClassVar
 
 from ceremony.errors import BadInput
+from ceremony.model import strict_json
 from ceremony.model.scheme import GroupSpec, Scheme, SecretKind
+from ceremony.model.strict_json import Fields
+from ceremony.terminal_text import hidden_characters
 
 FORMAT = "ceremony-record/v1"
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -152,6 +155,9 @@ class Record:
     python: str = ""
     lineage: Lineage | None = None
     """For a lifecycle ceremony (extend, replace, reprint, reshare): its predecessor."""
+    lenient: ClassVar[bool] = False
+    """An audit reads a record leniently (unknown top-level fields and inconsistencies are
+    reported by its own checks, not refused at reading)."""
 
     def scheme(self) -> Scheme:
         return Scheme(
@@ -186,63 +192,64 @@ class Record:
         return json.dumps({"format": FORMAT, **data}, indent=2, sort_keys=True) + "\n"
 
     @classmethod
-    def from_json(cls, text: str, source: str = "record") -> Record:
-        try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise BadInput(
-                f"{source} is not valid JSON ({exc})", "give the record.json of the ceremony kit"
-            ) from None
+    def from_json(cls, text: str | bytes, source: str = "record") -> Record:
+        """Read record.json strictly (see `ceremony.model.strict_json`): every field of its exact
+        type, no unknown or duplicate field; the error names the field."""
+        hint = "give the unmodified record.json from the ceremony kit"
+        data = strict_json.loads(text, source, hint)
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise BadInput(
                 f"{source} is not a ceremony record ({FORMAT})",
                 "give the record.json from the ceremony kit",
             )
-        try:
-            timelock = data.get("timelock")
-            record = cls(
-                ceremony_name=str(data["ceremony_name"]),
-                ceremony_id=str(data["ceremony_id"]),
-                clock_untrusted=str(data["clock_untrusted"]),
-                tool=str(data["tool"]),
-                demo=bool(data["demo"]),
-                plan_sha256=str(data["plan_sha256"]),
-                plan_source=str(data["plan_source"]),
-                group_threshold=int(data["group_threshold"]),
-                groups=tuple(
-                    GroupSpec(str(g["name"]), int(g["threshold"]), int(g["count"]))
-                    for g in data["groups"]
-                ),
-                strength_bits=int(data["strength_bits"]),
-                kind=SecretKind(data["kind"]),
-                iteration_exponent=int(data["iteration_exponent"]),
-                extendable=bool(data["extendable"]),
-                identifier=int(data["identifier"]),
-                passphrase=bool(data["passphrase"]),
-                fingerprint=str(data["fingerprint"]),
-                commitment=str(data["commitment"]),
-                shares=tuple(ShareEntry(**entry) for entry in data["shares"]),
-                timelock=TimeLockInfo(**timelock) if timelock else None,
-                recover_py_sha256=str(data.get("recover_py_sha256", "")),
-                transcript_head=str(data.get("transcript_head", "")),
-                roles=dict(data.get("roles", {})),
-                entropy_source=str(data.get("entropy_source", "")),
-                preflight=str(data.get("preflight", "")),
-                consent_card_sha256=str(data.get("consent_card_sha256", "")),
-                consent_bag_serial=str(data.get("consent_bag_serial", "")),
-                paper_size=str(data.get("paper_size", "")),
-                record_pdf_sha256=str(data.get("record_pdf_sha256", "")),
-                lock_sha256=str(data.get("lock_sha256", "")),
-                python=str(data.get("python", "")),
-                lineage=Lineage.from_dict(data["lineage"]) if data.get("lineage") else None,
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise BadInput(
-                f"{source} is not a well-formed ceremony record ({type(exc).__name__}: {exc})",
-                "give the unmodified record.json from the ceremony kit",
-            ) from None
+        top = Fields(data, "", source, hint)
+        if not cls.lenient:
+            top.only({"format", *(f.name for f in fields(cls))})
+        timelock = None
+        if top.has("timelock") and top.data["timelock"] is not None:
+            timelock = top.sub("timelock").build(TimeLockInfo)
+        record = cls(
+            ceremony_name=top.get("ceremony_name", str),
+            ceremony_id=top.get("ceremony_id", str),
+            clock_untrusted=top.get("clock_untrusted", str),
+            tool=top.get("tool", str),
+            demo=top.get("demo", bool),
+            plan_sha256=top.get("plan_sha256", str),
+            plan_source=top.get("plan_source", str),
+            group_threshold=top.get("group_threshold", int),
+            groups=tuple(
+                _group(top.item("groups", i, g)) for i, g in enumerate(top.array("groups"))
+            ),
+            strength_bits=top.get("strength_bits", int),
+            kind=_kind(top),
+            iteration_exponent=top.get("iteration_exponent", int),
+            extendable=top.get("extendable", bool),
+            identifier=top.get("identifier", int),
+            passphrase=top.get("passphrase", bool),
+            fingerprint=top.get("fingerprint", str),
+            commitment=top.get("commitment", str),
+            shares=tuple(
+                top.item("shares", i, entry).build(ShareEntry)
+                for i, entry in enumerate(top.array("shares"))
+            ),
+            timelock=timelock,
+            recover_py_sha256=top.get("recover_py_sha256", str, ""),
+            transcript_head=top.get("transcript_head", str, ""),
+            roles=_roles(top),
+            **{name: top.get(name, str, "") for name in _OPTIONAL_TEXT},
+            lineage=_lineage(top),
+        )
         record.check_shape()
         return record
+
+    def _hidden_text(self) -> list[str]:
+        """Names a person reads: a writer of ours never puts a control, bidi or zero-width
+        character in them (plans refuse them), so one here means the record was edited."""
+        found = _hidden_in("ceremony_name", self.ceremony_name)
+        for number, entry in enumerate(self.shares, start=1):
+            for name in ("holder", "group", "contact", "bag_serial"):
+                found += _hidden_in(f"shares[{number}].{name}", getattr(entry, name))
+        return found
 
     def check_shape(self) -> None:
         """The record's own consistency: formats of its identifiers, and shares matching groups."""
@@ -258,6 +265,7 @@ class Record:
                 problems.append(f"the commitment of {entry.holder}'s share is malformed")
             elif entry.check_code != f"{entry.commitment[:4]}-{entry.commitment[4:8]}".upper():
                 problems.append(f"the check code of {entry.holder}'s share does not match")
+        problems.extend(self._hidden_text())
         counts = {g.name: 0 for g in self.groups}
         for entry in self.shares:
             if entry.group not in counts:
@@ -277,3 +285,66 @@ class Record:
                 "the record was edited or damaged; use the printed record to compare",
             )
         self.scheme()
+
+
+def _hidden_in(field_name: str, text: str) -> list[str]:
+    hidden = hidden_characters(text)
+    return (
+        [f"{field_name} contains an invisible or control character {hidden[0]}"] if hidden else []
+    )
+
+
+_OPTIONAL_TEXT = (
+    "entropy_source",
+    "preflight",
+    "consent_card_sha256",
+    "consent_bag_serial",
+    "paper_size",
+    "record_pdf_sha256",
+    "lock_sha256",
+    "python",
+)
+"""Text fields added after the first records: '' when an older record lacks them."""
+
+
+def _group(group: Fields) -> GroupSpec:
+    group.only({"name", "threshold", "count"})
+    return GroupSpec(group.get("name", str), group.get("threshold", int), group.get("count", int))
+
+
+def _kind(top: Fields) -> SecretKind:
+    text = top.get("kind", str)
+    try:
+        return SecretKind(text)
+    except ValueError:
+        raise top.error(
+            f"field kind must be one of {', '.join(k.value for k in SecretKind)}"
+        ) from None
+
+
+def _roles(top: Fields) -> dict[str, Any]:
+    """Names of the people present: each role a name, a list of names, or a table of names."""
+    if not top.has("roles"):
+        return {}
+    roles = top.sub("roles")
+    result: dict[str, Any] = {}
+    for role, value in roles.data.items():
+        path = roles.path(role)
+        if isinstance(value, list):
+            result[role] = [roles.check(v, str, f"{path}[{i}]") for i, v in enumerate(value)]
+        elif isinstance(value, dict):
+            result[role] = strict_json.strings(value, roles, path)
+        else:
+            result[role] = roles.check(value, str, path)
+    return result
+
+
+def _lineage(top: Fields) -> Lineage | None:
+    """A lifecycle ceremony's predecessor; absent (or null) for a first ceremony."""
+    if not top.has("lineage") or top.data["lineage"] is None:
+        return None
+    data = top.sub("lineage").data
+    try:
+        return Lineage.from_dict(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise top.error(f"field lineage is malformed ({type(exc).__name__})") from None

@@ -25,7 +25,9 @@ from ceremony.errors import BadInput, Interrupted
 from ceremony.model.passphrase import check_passphrase
 from ceremony.model.share import Share
 from ceremony.model.steps import Act, Step
+from ceremony.terminal_text import safe
 from ceremony.ui.console import say
+from ceremony.workflows.ceremony import bag_serial_problem
 from ceremony.workflows.preflight import Check
 
 KNOWN = {
@@ -52,33 +54,27 @@ class ScriptedOperator:
 
     @classmethod
     def from_file(cls, path: Path) -> ScriptedOperator:
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise BadInput(f"answers file {path} does not exist", "check the path") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise BadInput(
-                f"answers file {path} is not valid TOML: {exc}",
-                "fix the file; see `ceremony run --help` for its format",
-            ) from None
+        """Read an answers file strictly: known keys only, each of exactly its type and size."""
+        data = _load(path)
         unknown = sorted(set(data) - KNOWN)
         if unknown:
             raise BadInput(
-                f"answers file {path}: unknown key(s) {', '.join(unknown)}",
+                f"answers file {path}: unknown key(s) {', '.join(safe(k) for k in unknown)}",
                 f"known keys: {', '.join(sorted(KNOWN))}",
             )
-        if data.get("reentry", "issued") != "issued":
+        answers = _Answers(path, data)
+        if answers.text("reentry", "issued", limit=16) != "issued":
             raise BadInput(
                 f'answers file {path}: reentry must be "issued"',
                 "scripted re-entry can only replay the issued shares",
             )
         return cls(
-            confirm_all=bool(data.get("confirm", True)),
-            accept_preflight_failures=bool(data.get("accept_preflight_failures", False)),
-            dice=str(data.get("dice", "")),
-            passphrase=str(data.get("passphrase", "")),
-            bag_serials=[str(s) for s in data.get("bag_serials", [])],
-            bag_serial_prefix=str(data.get("bag_serial_prefix", "BAG-")),
+            confirm_all=answers.flag("confirm", True),
+            accept_preflight_failures=answers.flag("accept_preflight_failures", False),
+            dice=answers.text("dice", "", limit=MAX_DICE_CHARS),
+            passphrase=answers.text("passphrase", "", limit=MAX_PASSPHRASE_CHARS),
+            bag_serials=answers.serials(),
+            bag_serial_prefix=answers.prefix(),
         )
 
     def _say(self, text: str) -> None:
@@ -145,3 +141,87 @@ class ScriptedOperator:
             f"the answers file's bag serial for {holder} cannot be recorded: {problem}",
             "give every card its own serial in bag_serials",
         )
+
+
+MAX_ANSWERS_BYTES = 64 * 1024
+MAX_DICE_CHARS = 4096
+MAX_PASSPHRASE_CHARS = 1024
+MAX_SERIAL = 64
+MAX_SERIALS = 16 * 16
+MAX_PREFIX = 32
+
+
+def _load(path: Path) -> dict[str, object]:
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_ANSWERS_BYTES + 1)
+    except FileNotFoundError:
+        raise BadInput(f"answers file {path} does not exist", "check the path") from None
+    except OSError as exc:
+        raise BadInput(
+            f"cannot read the answers file {path}: {exc.strerror or exc}", "check the path"
+        ) from None
+    if len(raw) > MAX_ANSWERS_BYTES:
+        raise BadInput(
+            f"answers file {path} is larger than {MAX_ANSWERS_BYTES // 1024} KiB",
+            "an answers file is a few lines of TOML; check that this is the right file",
+        )
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        reason = "it nests too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise BadInput(
+            f"answers file {path} is not valid TOML: {reason}",
+            "fix the file; see `ceremony run --help` for its format",
+        ) from None
+
+
+@dataclass(frozen=True)
+class _Answers:
+    """The keys of one answers file, each checked for its exact type: "false" is not false."""
+
+    path: Path
+    data: dict[str, object]
+
+    def fail(self, key: str, problem: str, example: str) -> BadInput:
+        return BadInput(f"answers file {self.path}: {key} {problem}", f"write it as: {example}")
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(key, "must be true or false (without quotes)", f"{key} = true")
+        return value
+
+    def text(self, key: str, default: str, *, limit: int) -> str:
+        value = self.data.get(key, default)
+        if not isinstance(value, str):
+            raise self.fail(key, "must be text in double quotes", f'{key} = "..."')
+        if len(value) > limit:
+            raise self.fail(key, f"is longer than {limit} characters", f'{key} = "..."')
+        return value
+
+    def prefix(self) -> str:
+        prefix = self.text("bag_serial_prefix", "BAG-", limit=MAX_PREFIX)
+        problem = bag_serial_problem(prefix + "001") if prefix else None
+        if problem:
+            raise self.fail(
+                "bag_serial_prefix",
+                f"does not make a serial: {problem}",
+                'bag_serial_prefix = "BAG-"',
+            )
+        return prefix
+
+    def serials(self) -> list[str]:
+        value = self.data.get("bag_serials", [])
+        example = 'bag_serials = ["BAG-001", "BAG-002"]'
+        if not isinstance(value, list):
+            raise self.fail("bag_serials", "must be a list of serials", example)
+        if len(value) > MAX_SERIALS:
+            raise self.fail("bag_serials", f"lists more than {MAX_SERIALS} serials", example)
+        for number, serial in enumerate(value, start=1):
+            if not isinstance(serial, str):
+                raise self.fail(f"bag_serials[{number}]", "must be text in quotes", example)
+            problem = bag_serial_problem(serial)
+            if problem:
+                raise self.fail(f"bag_serials[{number}]", problem, example)
+        return [str(serial) for serial in value]

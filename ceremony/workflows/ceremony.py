@@ -26,6 +26,7 @@ from ceremony.model.record import Record, TimeLockInfo, serial_key
 from ceremony.model.share import Share
 from ceremony.model.steps import Act, Step, applicable, warning
 from ceremony.process import deferred_interrupts, interruption_name
+from ceremony.terminal_text import hidden_characters
 from ceremony.workflows import kit as kits
 from ceremony.workflows.attest import write_message
 from ceremony.workflows.audit.kit_checks import closing_record_sha256
@@ -591,7 +592,7 @@ MAX_SERIAL = 64
 def bag_serial_problem(serial: str) -> str | None:
     if not serial:
         return "the bag serial is empty"
-    if len(serial) > MAX_SERIAL or not serial.isprintable():
+    if len(serial) > MAX_SERIAL or not serial.isprintable() or hidden_characters(serial):
         return f"a bag serial is 1 to {MAX_SERIAL} printable characters"
     return None
 

@@ -20,11 +20,13 @@ from typing import TYPE_CHECKING
 
 from ceremony import __version__
 from ceremony.build_info import lock_sha256, python_version
+from ceremony.errors import BadInput, CeremonyError, Refused
 from ceremony.files import staged_directory, write_atomic
 from ceremony.model.hashwords import hash_words
 from ceremony.model.record import Record, ShareEntry, TimeLockInfo
 from ceremony.model.scheme import SecretKind
 from ceremony.paper.content import HolderKit, PaperSize, RecordSheet, ShareCard, ShareRow
+from ceremony.terminal_text import hidden_characters
 from ceremony.workflows.split import SplitResult
 
 if TYPE_CHECKING:  # the sealed lock's module loads gmpy2, which only time-lock commands need
@@ -363,3 +365,78 @@ def write_consent(
 
     pdf = render_consent_card(record, consent.reveal(), options.paper_size)
     write_atomic(folder / "consent-card.pdf", pdf, secret=True)
+
+
+SPLIT_KIT_ENTRIES = {
+    "record.json": "file",
+    "record.pdf": "file",
+    "recover.py": "file",
+    "holders": "dir",
+    "consent": "dir",
+    "runbooks": "dir",
+}
+"""What `split --kit` writes (and `runbook render` adds beside it): all that `--force` may replace."""
+
+
+def check_replaceable(directory: Path) -> None:
+    """Refuse `--force` unless `directory` is a kit that `split --kit` wrote, and nothing more.
+
+    How it knows: the path itself is a real directory (not a symlink); its record.json reads as a
+    ceremony record (strictly) made from the command line (`plan_source` "command-line"); it holds
+    only the entries split writes (record.json, record.pdf, recover.py, holders/, consent/, and
+    runbooks/ rendered beside them), regular files and folders only, no symlink anywhere and no
+    recovery session. A kit of `ceremony run` (it has a transcript) is finished work: never replaced.
+    """
+    hint = "choose a new --kit directory; --force replaces only a kit that `split --kit` wrote"
+    if directory.is_symlink() or not directory.is_dir():
+        raise Refused(f"{directory} is not a kit directory (a symlink or not a directory)", hint)
+    names = {entry.name for entry in directory.iterdir()}
+    if "transcript.jsonl" in names or "recovery" in names:
+        raise Refused(
+            f"{directory} is a ceremony kit with a transcript or recovery sessions: finished work",
+            hint,
+        )
+    unknown = sorted(names - set(SPLIT_KIT_ENTRIES))
+    if unknown or "record.json" not in names:
+        what = f"it holds {unknown[0]!r}" if unknown else "it has no record.json"
+        raise Refused(f"{directory} is not a kit written by split ({what})", hint)
+    for name in names:
+        _check_entry(directory / name, SPLIT_KIT_ENTRIES[name], hint)
+    try:
+        record = Record.from_json((directory / "record.json").read_bytes(), str(directory))
+    except CeremonyError:
+        raise Refused(f"{directory}/record.json is not a readable ceremony record", hint) from None
+    if record.plan_source != "command-line":
+        raise Refused(f"{directory} is the kit of a planned ceremony, not of split", hint)
+
+
+def _check_entry(path: Path, kind: str, hint: str) -> None:
+    if path.is_symlink():
+        raise Refused(f"{path} is a symlink: --force never follows one", hint)
+    if kind == "file":
+        if not path.is_file():
+            raise Refused(f"{path} is not a regular file", hint)
+        return
+    if not path.is_dir():
+        raise Refused(f"{path} is not a folder", hint)
+    for inner in path.rglob("*"):
+        if inner.is_symlink() or not (inner.is_file() or inner.is_dir()):
+            raise Refused(
+                f"{inner} is a symlink or a special file: --force never follows one", hint
+            )
+
+
+MAX_CEREMONY_NAME = 100
+"""As long as a plan's names may be (`ceremony.model.plan.MAX_NAME`): it is printed on every page."""
+
+
+def check_ceremony_name(name: str) -> None:
+    """`split --name`: one line of visible text that fits on the printed pages."""
+    hidden = hidden_characters(name)
+    if not name.strip() or len(name) > MAX_CEREMONY_NAME or hidden:
+        why = f"contains {hidden[0]}" if hidden else f"must be 1 to {MAX_CEREMONY_NAME} characters"
+        raise BadInput(
+            f"the ceremony name {why}",
+            "give --name a short line of visible text; control, bidi and zero-width characters "
+            "could disguise what is printed",
+        )

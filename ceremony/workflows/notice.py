@@ -18,8 +18,10 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
 from ceremony.errors import BadInput, NotVerified
+from ceremony.model import strict_json
 from ceremony.model.hashwords import hash_words
 from ceremony.model.record import Record
+from ceremony.terminal_text import hidden_characters
 
 FORMAT = "ceremony-recovery-notice/v1"
 MODES = ("evidenced", "sealed")
@@ -86,7 +88,7 @@ class RecoveryNotice:
                 problems.append(f"its {name} is not a decimal with three places")
         for name in ("requester", "reason"):
             value = getattr(self, name)
-            if len(value) > MAX_TEXT or any(ord(c) < 32 for c in value):
+            if len(value) > MAX_TEXT or hidden_characters(value):
                 problems.append(f"its {name} is longer than {MAX_TEXT} characters or not one line")
         if problems:
             raise BadInput("the recovery notice is not well formed: " + "; ".join(problems), _HINT)
@@ -111,10 +113,11 @@ class RecoveryNotice:
                 f"with the record's ({record.fingerprint})",
             )
         for name, value in (("requester", requester), ("reason", reason)):
-            if len(value) > MAX_TEXT or any(ord(c) < 32 for c in value):
+            if len(value) > MAX_TEXT or hidden_characters(value):
                 raise BadInput(
-                    f"the {name} must be one line of at most {MAX_TEXT} characters",
-                    f"shorten the --{name} text; the notice is printed",
+                    f"the {name} must be one line of at most {MAX_TEXT} visible characters",
+                    f"shorten the --{name} text, without control, bidi or zero-width "
+                    "characters; the notice is printed",
                 )
         nonce = rng(NONCE_BYTES).hex()
         return cls(
@@ -157,10 +160,7 @@ class RecoveryNotice:
     @classmethod
     def from_bytes(cls, data: bytes) -> RecoveryNotice:
         """Read notice.json, insisting on its canonical bytes (so its hash is the one recorded)."""
-        try:
-            value = json.loads(data)
-        except (ValueError, UnicodeDecodeError):
-            raise BadInput("the recovery notice is not valid JSON", _HINT) from None
+        value = strict_json.loads(data, "the recovery notice", _HINT)
         if not isinstance(value, dict) or value.get("format") != FORMAT:
             raise BadInput(f"this is not a recovery notice ({FORMAT})", _HINT)
         names = {field.name for field in fields(cls)}

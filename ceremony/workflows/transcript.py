@@ -40,6 +40,7 @@ from ceremony import __version__
 from ceremony.build_info import lock_sha256, python_version
 from ceremony.errors import BadInput, NotVerified, OutputFailed, Refused
 from ceremony.faults import crash_now, crash_point, reached
+from ceremony.model import strict_json
 from ceremony.process import deferred_interrupts
 
 GENESIS = "0" * 64
@@ -481,9 +482,9 @@ def _parse_entry(line: bytes, seq: int) -> TranscriptEntry:
     if len(line) > MAX_LINE:
         raise broken("is too long")
     try:
-        value = json.loads(line, parse_constant=_no_constant)
-    except (ValueError, UnicodeDecodeError):
-        raise broken("is not valid JSON") from None
+        value = strict_json.loads(line, "it", _HINT)
+    except BadInput as exc:
+        raise broken(exc.message.removeprefix("it ")) from None
     if not isinstance(value, dict) or set(value) != FIELDS:
         raise broken("does not have the transcript's fields")
     try:
@@ -504,10 +505,6 @@ def _parse_entry(line: bytes, seq: int) -> TranscriptEntry:
     if entry.to_line() != line:
         raise broken("is not in canonical form (it was edited)")
     return entry
-
-
-def _no_constant(name: str) -> object:
-    raise ValueError(f"{name} is not allowed")
 
 
 def _typed(value: object, kind: type[_T]) -> _T:
