@@ -23,7 +23,8 @@ PROMPTS = [
     r"word (\d+) of (\d+): ",  # 2
     r"Bag serial for ([^:\r\n]+):",  # 3
     r"word (\d+) again: ",  # 4
-    pexpect.EOF,  # 5
+    r"Is this exactly the serial on the bag\? \[y = record it, n = type it again\]",  # 5
+    pexpect.EOF,  # 6
 ]
 
 
@@ -48,6 +49,10 @@ def test_interactive_ceremony(tmp_path: Path) -> None:
     cards: list[list[str]] = []
     typed_wrong = False
     corrections = 0
+    # the witness mistypes the first serial (and says no when shown it), then types the first
+    # serial again for the second card (refused: one bag per card)
+    serials = iter(["SEAL-l", "SEAL-1", "SEAL-1", "SEAL-2"])
+    confirms = iter(["n", "y", "y"])
     while True:
         index = child.expect(PROMPTS)
         if index == 0:
@@ -68,11 +73,13 @@ def test_interactive_ceremony(tmp_path: Path) -> None:
                 child.sendline(word[:4])  # the first four letters are enough
             assert total == len(cards[holder])
         elif index == 3:
-            child.sendline(f"SEAL-{holder}")
+            child.sendline(next(serials))
         elif index == 4:
             corrections += 1
             position = int(child.match.group(1))
             child.sendline(cards[holder][position - 1])  # read again from the card
+        elif index == 5:
+            child.sendline(next(confirms))
         else:
             break
     child.close()
@@ -86,9 +93,12 @@ def test_interactive_ceremony(tmp_path: Path) -> None:
     for step in ("Step 1.1", "Step 2.2", "Step 4.2", "Step 6.1", "Step 7.1", "Step 8.1"):
         assert step in text
     assert "head words:" in text
+    assert "typed: SEAL-l   (one by one: S E A L - l)" in text
+    assert "bag serial SEAL-1 is already recorded for Zoë's card" in text
     # nothing typed was echoed: no run of share words on the screen
     assert_no_secret(text, cards)
     record = Record.from_json((kit / "record.json").read_text())
+    assert [e.bag_serial for e in record.shares] == ["SEAL-1", "SEAL-2"]
     assert verify_transcript(kit / "transcript.jsonl", expected_head=record.transcript_head).closed
     methods = [
         line

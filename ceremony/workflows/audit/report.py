@@ -42,6 +42,8 @@ CHECKS: dict[str, str] = {
     "record_sha256 the transcript holds",
     "files.holders/<file>": "a holder PDF still in the kit has the SHA-256 the record lists",
     "files.recover.py": "recover.py has the SHA-256 the record lists",
+    "files.record.pdf": "record.pdf, re-rendered from record.json, is byte for byte the file and "
+    "has the SHA-256 the record lists",
     "share-file.line-<n>": "a share the auditor is shown is word for word one issued at this "
     "ceremony (its commitment), without rebuilding anything",
     "session.<id>.transcript": "the session transcript's hash chain",
@@ -53,6 +55,8 @@ CHECKS: dict[str, str] = {
     "claims the delay done",
     "session.<id>.states": "the session's state transitions come in a legal order",
     "session.<id>.outcome": "a recovery gave the record's fingerprint and commitment",
+    "session.<id>.notice-pdf": "notice.pdf, re-rendered from notice.json, is byte for byte the file "
+    "and has the SHA-256 the session transcript lists",
     "record-transcript.closing": "the record hashes to the closing entry's record hash and holds "
     "the transcript's head: neither was edited alone (says which one changed)",
     "recovery.<name>": "a folder under recovery/ that is not a session (nothing is skipped for "
