@@ -116,14 +116,7 @@ def documents(size: PaperSize) -> Iterator[tuple[str, bytes, tuple[str, ...]]]:
     """(name, PDF, headings it may have) for every document of the stress plan."""
     record = stress_record()
     roles = record.roles
-    options = kits.KitOptions(
-        ceremony_name=record.ceremony_name,
-        paper_size=size,
-        administrator=roles["administrator"],
-        witnesses=tuple(roles["witnesses"]),
-        auditor=roles["auditor"],
-    )
-    yield "record", render_record(kits.record_sheet(record, options), size), ()
+    yield "record", render_record(kits.record_sheet(record), size), ()
     for item in render_all(facts_from_record(record), record_meta(record), size):
         yield item.name, item.pdf, tuple(section.title for section in item.runbook.sections)
     yield "recover.py appendix", render_recover_appendix(size, demo=True), ()
