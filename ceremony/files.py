@@ -4,15 +4,22 @@ for anything secret, never over an existing file unless asked, nothing left behi
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import re
 import secrets
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
 from ceremony.errors import OutputFailed, Refused
+from ceremony.faults import crash_point
+from ceremony.process import deferred_interrupts
 
 SECRET_MODE = 0o600
 PUBLIC_MODE = 0o644
+PARTIAL = ".partial"
+_PARTIAL_NAME = re.compile(r"\.(?P<name>.+?)(?:\.(?P<pid>\d{1,10}))?\.[0-9a-f]{12}\.partial")
 
 
 def write_atomic(path: Path, data: bytes, *, secret: bool, overwrite: bool = False) -> None:
@@ -21,30 +28,125 @@ def write_atomic(path: Path, data: bytes, *, secret: bool, overwrite: bool = Fal
     The temporary file is created with its final mode from the start, so a secret is never
     readable by others, even for a moment.
     """
+    with staged_file(path, secret=secret, overwrite=overwrite) as pending:
+        pending.write(data)
+
+
+class PendingFile:
+    """A temporary copy beside the target, written and flushed to disk; `staged_file` renames it
+    into place when its block ends without an error."""
+
+    def __init__(self, target: Path, temporary: Path, fd: int) -> None:
+        self.target = target
+        self.temporary = temporary
+        self._fd = fd
+
+    def write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._fd, view) :]
+        os.fsync(self._fd)
+        crash_point("write.written")
+
+
+@contextlib.contextmanager
+def staged_file(path: Path, *, secret: bool, overwrite: bool = False) -> Iterator[PendingFile]:
+    """The steps of `write_atomic`, so a caller can act between "written" and "in place".
+
+    For example the release of a recovered secret: the transcript records it while the secret is
+    still a temporary file, so a crash can leave a recorded release without a file, never a secret
+    file without its record. On every error and interruption the temporary copy is removed; one
+    left by a crash (`.NAME.PID.HEX.partial`, its process gone) is removed by the next write to
+    the same path.
+    """
     path = Path(path)
     directory = _writable_target(path, overwrite, "choose another path")
-    tmp = directory / f".{path.name}.{secrets.token_hex(6)}.partial"
+    remove_stale_partials(directory, path.name)
+    tmp = directory / f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}{PARTIAL}"
     mode = SECRET_MODE if secret else PUBLIC_MODE
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
     except OSError as exc:
+        raise _failed(path, exc) from None
+    try:
+        try:
+            os.fchmod(fd, mode)
+            pending = PendingFile(path, tmp, fd)
+            yield pending
+        finally:
+            os.close(fd)
+        with deferred_interrupts():
+            _check_replaceable(path, overwrite)
+            os.replace(tmp, path)
+            _fsync_directory(directory)
+            crash_point("write.renamed")
+    except OSError as exc:
+        _unlink_quietly(tmp)
+        raise _failed(path, exc) from None
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+
+
+def _failed(path: Path, exc: OSError) -> OutputFailed:
+    return OutputFailed(
+        f"cannot write {path}: {exc.strerror or exc}",
+        "check that the output location exists, is writable and has free space",
+    )
+
+
+def _unlink_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _fsync_directory(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def stale_partials(directory: Path, name: str | None = None) -> list[Path]:
+    """Temporary copies in `directory` (of `name`, or of any file) whose writer is gone: what a
+    crash (kill -9, a power cut) in the middle of a write leaves. They may hold a secret."""
+    found = []
+    try:
+        children = list(Path(directory).iterdir())
+    except OSError:
+        return []
+    for child in children:
+        match = _PARTIAL_NAME.fullmatch(child.name)
+        if match is None or (name is not None and match.group("name") != name):
+            continue
+        pid = match.group("pid")
+        if pid is None or not _pid_alive(int(pid)):
+            found.append(child)
+    return found
+
+
+def remove_stale_partials(directory: Path, name: str | None = None) -> list[Path]:
+    """Remove what `stale_partials` finds (files and staged directories); return what went."""
+    removed = []
+    for path in stale_partials(directory, name):
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise OutputFailed(
-            f"cannot write {path}: {exc.strerror or exc}",
-            "check that the output location exists, is writable and has free space",
-        ) from None
+            remove_tree(path)
+            removed.append(path)
+    return removed
 
 
 def write_text_atomic(path: Path, text: str, *, secret: bool, overwrite: bool = False) -> None:
@@ -59,8 +161,9 @@ def staged_directory(final: Path, *, overwrite: bool = False) -> Iterator[Path]:
     no secret file of a failed run, is left behind.
     """
     final = Path(final)
-    parent = _writable_target(final, overwrite, "choose a new directory")
-    staging = parent / f".{final.name}.{secrets.token_hex(6)}.partial"
+    parent = _writable_target(final, overwrite, "choose a new directory", folder=True)
+    remove_stale_partials(parent, final.name)
+    staging = parent / f".{final.name}.{os.getpid()}.{secrets.token_hex(6)}{PARTIAL}"
     try:
         os.mkdir(staging, 0o700)
     except OSError as exc:
@@ -70,18 +173,22 @@ def staged_directory(final: Path, *, overwrite: bool = False) -> Iterator[Path]:
         ) from None
     try:
         yield staging
-        if final.exists():
-            remove_tree(final)
-        os.replace(staging, final)
+        with deferred_interrupts():
+            if final.exists():
+                remove_tree(final)
+            os.replace(staging, final)
+            _fsync_directory(parent)
     except BaseException:
         remove_tree(staging)
         raise
 
 
-def _writable_target(path: Path, overwrite: bool, alternative: str) -> Path:
-    """The directory `path` goes into; refuses an existing `path` unless overwriting."""
-    if path.exists() and not overwrite:
-        raise Refused(f"{path} already exists", f"{alternative}, or pass --force to replace it")
+def _writable_target(
+    path: Path, overwrite: bool, alternative: str, *, folder: bool = False
+) -> Path:
+    """The directory `path` goes into; refuses an existing `path` unless overwriting, and never
+    replaces what is not a regular file (or, for a directory output, a real directory)."""
+    _check_replaceable(path, overwrite, alternative, folder=folder)
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise OutputFailed(
@@ -89,6 +196,50 @@ def _writable_target(path: Path, overwrite: bool, alternative: str) -> Path:
             "create the directory first, or choose another location",
         )
     return parent
+
+
+def check_output_target(path: Path, overwrite: bool) -> None:
+    """Refuse, before any work, an output path that exists (without --force) or that is not a
+    regular file (ever): a device such as /dev/null, a directory, a symlink, a FIFO."""
+    _writable_target(Path(path), overwrite, "choose another path")
+
+
+def _check_replaceable(
+    path: Path, overwrite: bool, alternative: str = "choose another path", *, folder: bool = False
+) -> None:
+    """An output goes to a new path, or replaces (with --force) a regular file or, for a directory
+    output, a directory: never a symlink, a device node (/dev/null), a FIFO or a socket."""
+    try:
+        found = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise _failed(path, exc) from None
+    kind = found.st_mode
+    fits = stat.S_ISDIR(kind) if folder else stat.S_ISREG(kind)
+    if not fits:
+        what = _kind_name(kind)
+        raise Refused(
+            f"{path} is {what}: an output replaces only a "
+            + ("directory" if folder else "regular file"),
+            f"{alternative}; --force never replaces {what}",
+        )
+    if not overwrite:
+        raise Refused(f"{path} already exists", f"{alternative}, or pass --force to replace it")
+
+
+def _kind_name(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a regular file"
 
 
 def remove_tree(path: Path) -> None:
@@ -102,3 +253,70 @@ def remove_tree(path: Path) -> None:
     for child in path.iterdir():
         remove_tree(child)
     path.rmdir()
+
+
+_held: dict[tuple[int, int], int] = {}
+"""Directories this process has locked, by (device, inode), with how deeply: the lock is re-entrant
+within one process (a command that locks a session may call a workflow that locks it too)."""
+
+
+@contextlib.contextmanager
+def exclusive_directory(directory: Path, what: str, busy: Refused | None = None) -> Iterator[None]:
+    """Hold an exclusive advisory lock (`fcntl.flock`) on `directory` itself while the block runs.
+
+    One command at a time changes a kit or a recovery session: a second one is refused at once,
+    with a hint, instead of racing the first (two unlocks writing the secret twice, two waits
+    corrupting a session). The lock is on the directory's own inode, so no lock file is added to
+    the kit, none is left behind by a crash, and the kernel releases it however the process ends.
+    `busy` is the error to raise when another process holds it.
+    """
+    try:
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise OutputFailed(
+            f"cannot open {what} {directory}: {exc.strerror or exc}",
+            "check the path and that the directory is readable",
+        ) from None
+    key = _inode(fd)
+    try:
+        if key not in _held:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise busy or Refused(
+                    f"another ceremony command is working on {what} {directory}",
+                    "let it finish (or stop it with Ctrl-C), then run this command again",
+                ) from None
+        _held[key] = _held.get(key, 0) + 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+            if not _held[key]:
+                del _held[key]
+    finally:
+        os.close(fd)
+
+
+def is_locked(directory: Path) -> bool:
+    """Whether another process holds `exclusive_directory` on `directory` (a live run)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
+    try:
+        if _inode(fd) in _held:
+            return True
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def _inode(fd: int) -> tuple[int, int]:
+    found = os.fstat(fd)
+    return found.st_dev, found.st_ino

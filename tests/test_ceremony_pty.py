@@ -15,6 +15,7 @@ import pytest
 from ceremony.model.record import Record
 from ceremony.workflows.transcript import verify_transcript
 from tests.ceremony_helpers import SMALL_PLAN, assert_no_secret, card_words
+from tests.child import default_signals
 
 CEREMONY = str(Path(sys.executable).with_name("ceremony"))
 PROMPTS = [
@@ -118,6 +119,7 @@ def test_ctrl_c_in_a_terminal(tmp_path: Path) -> None:
         encoding="utf-8",
         timeout=60,
         env={"PATH": "/usr/bin:/bin"},
+        preexec_fn=default_signals,  # Ctrl-C reaches the child even when pytest ignores it
     )
     while True:
         index = child.expect(PROMPTS)

@@ -15,6 +15,7 @@ import pytest
 from ceremony.model.steps import warning
 from ceremony.workflows.transcript import verify_transcript
 from tests.ceremony_helpers import SMALL_PLAN
+from tests.child import default_signals
 
 CEREMONY = str(Path(sys.executable).with_name("ceremony"))
 GOOD_50 = "54641156335562145362222351541144126563134436642623"
@@ -50,6 +51,7 @@ def spawn(args: list[str], screen: io.StringIO) -> pexpect.spawn:
         timeout=60,
         dimensions=(50, 160),
         env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "TERM": "xterm"},
+        preexec_fn=default_signals,  # Ctrl-C reaches the child even when pytest ignores it
     )
     child.logfile_read = screen
     return child

@@ -8,6 +8,8 @@ import hashlib
 import json
 import os
 import stat
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -559,10 +561,29 @@ def test_session_files_hold_no_secret_mode_bits(kit: Kit) -> None:
 
 
 def test_one_long_computation_per_session(kit: Kit) -> None:
+    """Another process holds the session's lock: this one is refused, then free again."""
     session = start(kit)
     plan = rec.plan_wait(session, segment_iterations=1000)
-    with rec.exclusive(session), pytest.raises(Refused, match="another wait or unlock"):
-        rec.run_wait(session, plan)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom ceremony.files import exclusive_directory\n"
+            "with exclusive_directory(sys.argv[1], 'session'):\n"
+            "    print('held', flush=True)\n    time.sleep(60)\n",
+            str(session.path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "held\n"
+        with pytest.raises(Refused, match="another wait, unlock or cancel"):
+            rec.run_wait(session, plan)
+    finally:
+        holder.kill()
+        holder.wait()
     finish_wait(session)  # free again once the other one has finished
 
 

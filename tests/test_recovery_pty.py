@@ -20,6 +20,7 @@ from ceremony.core.vdf import Chain, Segment, verify_chain
 from ceremony.workflows import recovery as rec
 from ceremony.workflows.transcript import verify_transcript
 from tests.ceremony_helpers import assert_no_secret
+from tests.child import default_signals
 from tests.test_recovery import finish_wait, make_kit, start
 
 CEREMONY = str(Path(sys.executable).with_name("ceremony"))
@@ -135,6 +136,7 @@ def test_ctrl_c_during_wait_then_resume(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         env=ENV,
+        preexec_fn=default_signals,  # Ctrl-C reaches the child even when pytest ignores it
     )
     deadline = time.monotonic() + 60
     while not first.exists() and time.monotonic() < deadline and process.poll() is None:

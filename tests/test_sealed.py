@@ -119,14 +119,14 @@ def test_resume_from_a_checkpoint_gives_the_same_passphrase(
     )
     with pytest.raises(KeyboardInterrupt):
         solver.solve()
-    assert [c.done for c in saved] == [1000, 2000]
+    assert [c.done for c in saved] == [1000, 2000, 2200]  # and one at the interruption
 
     on_disk = PuzzleCheckpoint.from_json(saved[-1].to_json())
     finished: list[PuzzleCheckpoint] = []
     progress = Recorder()
     resumed = PuzzleSolver(lock, M0, chunk=100, on_checkpoint=finished.append, progress=progress)
     assert resumed.solve(on_disk) == passphrase
-    assert progress.calls[0] == (2000, T)
+    assert progress.calls[0] == (2200, T)
     assert [c.done for c in finished] == [T]
     assert resumed.solve(finished[-1]) == passphrase  # a finished checkpoint opens at once
 

@@ -11,6 +11,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from ceremony.cli.base import app
 from ceremony.errors import CeremonyError, ExitCode
+from ceremony.process import harden, quiet_streams
 
 # Where each command is defined, in the order `ceremony --help` lists them, with the first sentence
 # of its help: all that the listing shows (a sub-application's help is in `cli/base.py`). A command
@@ -107,14 +108,24 @@ def command_for(args: list[str]) -> TyperGroup:
 
 
 def report(message: str, hint: str | None) -> None:
-    """Print an error as `error: ...` and `hint: ...` on stderr, without markup interpretation."""
-    sys.stderr.write(f"error: {message}\n")
-    if hint:
-        sys.stderr.write(f"hint: {hint}\n")
-    sys.stderr.flush()
+    """Print an error as `error: ...` and `hint: ...` on stderr, without markup interpretation.
+
+    When the terminal has gone (SIGHUP) the message cannot be shown: the streams are pointed at
+    /dev/null so that the exit status, not a failed write, is what the process leaves."""
+    try:
+        sys.stderr.write(f"error: {message}\n")
+        if hint:
+            sys.stderr.write(f"hint: {hint}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        quiet_streams()
+
+
+INTERRUPTED_HINT = "nothing was kept from the interrupted step; run the command again"
 
 
 def main(argv: list[str] | None = None) -> None:
+    harden()  # no core dumps; SIGTERM and SIGHUP take the Ctrl-C path (ceremony.process)
     command = command_for(sys.argv[1:] if argv is None else list(argv))
     try:
         result = command.main(args=argv, prog_name="ceremony", standalone_mode=False)
@@ -123,11 +134,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(int(exc.exit_code))
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
-        report("interrupted", "nothing was kept from the interrupted step; run the command again")
-        sys.exit(int(ExitCode.INTERRUPTED))
-    except KeyboardInterrupt:
-        report("interrupted", "nothing was kept from the interrupted step; run the command again")
+    except (typer.Abort, KeyboardInterrupt):
+        report("interrupted", INTERRUPTED_HINT)
         sys.exit(int(ExitCode.INTERRUPTED))
     except typer.TyperException as exc:
         show = getattr(exc, "show", None)
@@ -138,10 +146,15 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write("hint: run the command with --help to see its options and examples\n")
         sys.exit(int(ExitCode.USAGE))
     except Exception as exc:
+        if isinstance(exc, OSError) and isinstance(exc.__context__, KeyboardInterrupt):
+            report("interrupted", INTERRUPTED_HINT)  # the terminal went away while stopping
+            sys.exit(int(ExitCode.INTERRUPTED))
         report(
             f"internal error ({type(exc).__name__})",
             "this is a bug in ceremony; no secret was printed. Please report the command you ran "
             "(without any share or passphrase)",
         )
         sys.exit(int(ExitCode.INTERNAL))
+    if result == int(ExitCode.INTERRUPTED):  # typer turns an uncaught Ctrl-C into Exit(130)
+        report("interrupted", INTERRUPTED_HINT)
     sys.exit(result if isinstance(result, int) else 0)

@@ -234,10 +234,8 @@ def status_command(session_dir: SessionDir, as_json: Json = False) -> None:
 
 @recover_app.command("wait", help=WAIT_HELP)
 def wait_command(session_dir: SessionDir) -> None:
-    from ceremony.errors import Interrupted
     from ceremony.ui.console import say
-    from ceremony.ui.progress import ProgressBar
-    from ceremony.workflows.recovery import Session, chain_sha256, plan_wait, run_wait, saved_chain
+    from ceremony.workflows.recovery import Session, exclusive
 
     session = Session.open(session_dir)
     if session.sealed:
@@ -247,6 +245,16 @@ def wait_command(session_dir: SessionDir) -> None:
         )
         say(_next_step(session, "unlock"))
         return
+    with exclusive(session):
+        _wait(Session.open(session_dir), session_dir)
+
+
+def _wait(session: "Session", session_dir: Path) -> None:
+    from ceremony.errors import Interrupted
+    from ceremony.ui.console import say
+    from ceremony.ui.progress import ProgressBar
+    from ceremony.workflows.recovery import Session, chain_sha256, plan_wait, run_wait, saved_chain
+
     plan = plan_wait(session)
     saved = plan.saved
     if saved.damaged is not None:
@@ -315,12 +323,44 @@ def unlock_command(
     passphrase_file: PassphraseFile = None,
     reveal: Reveal = False,
 ) -> None:
+    from ceremony.files import check_output_target, remove_stale_partials
+    from ceremony.workflows import recovery as rec
+
+    if output is not None:  # a copy of the secret left by a crashed write to this path goes first
+        remove_stale_partials(output.parent, output.name)
+        check_output_target(output, force)
+    with rec.exclusive(rec.Session.open(session_dir)):
+        _unlock(
+            rec.Session.open(session_dir),
+            session_dir,
+            record,
+            output=output,
+            force=force,
+            shares_file=shares_file,
+            consent_file=consent_file,
+            passphrase_file=passphrase_file,
+            reveal=reveal,
+        )
+
+
+def _unlock(
+    session: "Session",
+    session_dir: Path,
+    record: Path | None,
+    *,
+    output: Path | None,
+    force: bool,
+    shares_file: str | None,
+    consent_file: Path | None,
+    passphrase_file: Path | None,
+    reveal: bool,
+) -> None:
+    """The whole unlock, under the session's lock: no second unlock, wait or cancel meanwhile."""
     from ceremony.errors import Interrupted, Refused
     from ceremony.ui.console import out, say
     from ceremony.ui.progress import ProgressBar
     from ceremony.workflows import recovery as rec
 
-    session = rec.Session.open(session_dir)
     rec.refuse_finished(session, "unlock")
     found = rec.session_record(session, record)
     the_record = found.record
@@ -364,9 +404,12 @@ def unlock_command(
                 events = rec.SolveEvents(on_resume=_say_resume, progress=bar)
                 result = rec.rebuild(session, the_record, shares, solve=events)
         except KeyboardInterrupt:
+            saved = rec.checkpoint_progress(session) or 0
             raise Interrupted(
-                "the time lock was interrupted; the squarings up to the last checkpoint are saved",
-                f"run `ceremony recover unlock {session_dir}` again with the shares to resume",
+                f"the time lock was interrupted: {saved:,} of {lock.iterations:,} squarings "
+                f"({100 * saved // lock.iterations}%) are saved in the checkpoint",
+                f"run `ceremony recover unlock {session_dir}` again with the shares to resume "
+                "from there (the shares are needed again: the checkpoint is useless without them)",
             ) from None
     else:
         result = rec.rebuild(
@@ -378,8 +421,7 @@ def unlock_command(
     )
     session = rec.record_unlock(session, result, refused_shares=collection.refused)
     if output is not None:
-        rec.write_release(output, result, force=force)
-        session = rec.record_release(session, result, "file")
+        session = rec.release_to_file(session, result, output, force=force)
         say(f"the {result.release_form} was written to {output} (mode 0600)")
         _say_closed(session)
         return

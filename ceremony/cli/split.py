@@ -176,11 +176,20 @@ def split_command(
     sealed = None
     if timelock is not None:
         from ceremony.workflows.split import split_sealed
-        from ceremony.workflows.timelock_policy import SEALED, calibrate, with_lock
+        from ceremony.workflows.timelock_policy import (
+            SEALED,
+            busy_warning,
+            calibrate,
+            measure_rates,
+            with_lock,
+        )
 
-        say("measuring this machine's squaring rate for the time lock ...")
+        say("measuring this machine's squaring rate for the time lock (a few seconds) ...")
         assert delay_seconds is not None
-        info = calibrate(SEALED, delay_seconds, speedup)
+        samples = measure_rates(SEALED)
+        if samples.busy():
+            say(f"warning: {busy_warning(samples)}")
+        info = calibrate(SEALED, delay_seconds, speedup, samples=samples)
         sealed = split_sealed(scheme, secret.reveal(), info.iterations)
         result = sealed.result
         info = with_lock(info, sealed.lock, consent_card=kit is not None)

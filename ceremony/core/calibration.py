@@ -23,7 +23,15 @@ from ceremony.core import vdf
 from ceremony.errors import BadInput
 
 DEFAULT_SPEEDUP = 10.0
-"""The attacker's advantage k when the plan does not say: mid-range of published FPGA/ASIC results."""
+"""The attacker's advantage k when the plan does not say; the README ("The attacker speed-up k")
+gives the published figures it rests on."""
+
+SAMPLE_SECONDS = 3.0
+"""Calibration keeps sampling the rate for about this long (at least `MIN_SAMPLES` samples)."""
+MIN_SAMPLES = 3
+MAX_SAMPLES = 12
+MAX_SPREAD = 0.10
+"""Samples that differ by more than this (slowest against fastest) mean a busy machine: warn, ask."""
 
 _CALIBRATION_CHALLENGE = hashlib.sha256(b"ceremony/v1/calibration").digest()
 
@@ -87,6 +95,58 @@ def measure_squaring_rate(
         value = gmpy2.powmod(value, exponent, modulus)
         best = max(best, squarings / max(clock() - started, 1e-9))
     return best
+
+
+@dataclass(frozen=True)
+class RateSamples:
+    """Several measurements of one rate. The delay is computed from the FASTEST: a slow sample only
+    means the machine was busy then, and using it would make T, and so the delay on an idle
+    machine, shorter than planned."""
+
+    rates: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        if not self.rates or not all(rate > 0 for rate in self.rates):
+            raise BadInput("calibration measured no positive rate", "measure the rate again")
+
+    @property
+    def fastest(self) -> float:
+        return max(self.rates)
+
+    @property
+    def spread(self) -> float:
+        """(fastest - slowest) / fastest: 0 on a quiet machine, 0.5 if one sample ran at half speed."""
+        return (self.fastest - min(self.rates)) / self.fastest
+
+    def busy(self, limit: float = MAX_SPREAD) -> bool:
+        return self.spread > limit
+
+    @property
+    def text(self) -> str:
+        """E.g. "the fastest of 5 samples; they spread 3.2%"."""
+        return f"the fastest of {len(self.rates)} samples; they spread {100 * self.spread:.1f}%"
+
+    def to_transcript(self) -> dict[str, object]:
+        return {
+            "samples": [f"{rate:.3f}" for rate in self.rates],
+            "spread": f"{self.spread:.4f}",
+        }
+
+
+def sample_rates(
+    measure: Callable[[], float],
+    *,
+    seconds: float = SAMPLE_SECONDS,
+    min_samples: int = MIN_SAMPLES,
+    max_samples: int = MAX_SAMPLES,
+    clock: Callable[[], float] = time.monotonic,
+) -> RateSamples:
+    """Measure again and again for about `seconds` (at least `min_samples` times)."""
+    rates: list[float] = []
+    started = clock()
+    while len(rates) < max_samples and (len(rates) < min_samples or clock() - started < seconds):
+        rates.append(measure())
+    return RateSamples(tuple(rates))
 
 
 @dataclass(frozen=True)

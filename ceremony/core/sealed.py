@@ -23,6 +23,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from ceremony.core import slip39
 from ceremony.errors import BadInput, NotVerified
 from ceremony.model.secret import Secret
+from ceremony.process import deferred_interrupts
 
 if TYPE_CHECKING:
     from ceremony.core.vdf import Progress
@@ -49,8 +51,10 @@ _SELF_CHECK_SQUARINGS = 2 * MODULUS_BITS  # past the size of p - 1, so the short
 DEFAULT_CHUNK = 1 << 17
 """Squarings per gmpy2 call (~0.13 s here): progress and Ctrl-C granularity, at under 1% cost."""
 
-DEFAULT_CHECKPOINT_EVERY = 1 << 25
-"""Squarings between checkpoints (~35 s here): the most work a crash can cost."""
+DEFAULT_CHECKPOINT_SECONDS = 30.0
+"""About how often a checkpoint is written while solving, by the clock (whatever this machine's
+speed): the most work a crash or a power cut can cost. Ctrl-C, SIGTERM and SIGHUP write one at once
+and lose nothing."""
 
 Rng = Callable[[int], bytes]
 Mpz = Any  # gmpy2 ships no type information
@@ -356,10 +360,12 @@ class PuzzleSolver:
     """SECRET HANDLING. Computes y = x^(2^T) mod N by T sequential squarings (gmpy2, in chunks),
     for a quorum that has M0 and no consent card.
 
-    After every `checkpoint_every` squarings, and at the end, it calls `on_checkpoint(checkpoint)`:
-    the caller writes it atomically with mode 0600 (see `PuzzleCheckpoint`: it is secret). After every
-    chunk it calls `progress.advanced(done, T)`. Ctrl-C lands between chunks (KeyboardInterrupt
-    propagates); the work since the last checkpoint is lost.
+    It calls `on_checkpoint(checkpoint)` about every `checkpoint_seconds` by `clock` (and after
+    `checkpoint_every` squarings, when given), at the end, and when interrupted (Ctrl-C, SIGTERM,
+    SIGHUP: KeyboardInterrupt), before the interruption goes on: the caller writes it atomically
+    with mode 0600 (see `PuzzleCheckpoint`: it is secret). After every chunk it calls
+    `progress.advanced(done, T)`. The squarings done and their value change in one assignment, so
+    an interruption can never save one without the other.
     """
 
     def __init__(
@@ -370,10 +376,14 @@ class PuzzleSolver:
         on_checkpoint: Callable[[PuzzleCheckpoint], None] | None = None,
         progress: Progress | None = None,
         chunk: int = DEFAULT_CHUNK,
-        checkpoint_every: int = DEFAULT_CHECKPOINT_EVERY,
+        checkpoint_every: int | None = None,
+        checkpoint_seconds: float = DEFAULT_CHECKPOINT_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if chunk < 1 or checkpoint_every < 1:
+        if chunk < 1 or (checkpoint_every is not None and checkpoint_every < 1):
             raise BadInput("chunk and checkpoint sizes must be positive", "pass positive counts")
+        if not checkpoint_seconds > 0:
+            raise BadInput("the checkpoint interval must be positive", "pass a positive time")
         self.lock = lock
         self._x = derive_x(lock.modulus, m0)
         self._key = hashlib.sha256(_CHECKPOINT_DOMAIN + lock.modulus_bytes + m0).digest()
@@ -381,6 +391,10 @@ class PuzzleSolver:
         self._progress = progress
         self._chunk = chunk
         self._checkpoint_every = checkpoint_every
+        self._checkpoint_seconds = checkpoint_seconds
+        self._clock = clock
+        self._state: tuple[int, Mpz] = (0, 0)
+        self._saved = 0
 
     def _tag(self, done: int, value: int) -> str:
         message = (
@@ -412,30 +426,48 @@ class PuzzleSolver:
     def solve(self, resume_from: PuzzleCheckpoint | None = None) -> Passphrase:
         """Finish the squarings (from `resume_from`, checked first) and return P."""
         gmpy2 = _gmpy2()
-        modulus = gmpy2.mpz(self.lock.modulus)
         total = self.lock.squarings
         if resume_from is None:
-            done, value = 0, gmpy2.mpz(self._x)
+            self._state = (0, gmpy2.mpz(self._x))
         else:
             self.check(resume_from)
-            done, value = resume_from.done, gmpy2.mpz(resume_from.value)
-        self._report(done, total)
-        full_chunk = gmpy2.mpz(1) << self._chunk
-        since_checkpoint = 0
-        while done < total:
-            step = min(self._chunk, total - done)
-            exponent = full_chunk if step == self._chunk else gmpy2.mpz(1) << step
-            value = gmpy2.powmod(value, exponent, modulus)
-            done += step
-            since_checkpoint += step
-            if since_checkpoint >= self._checkpoint_every and done < total:
-                self._save(done, int(value))
-                since_checkpoint = 0
-            self._report(done, total)
-        y = int(value)
-        if resume_from is None or resume_from.done < total:
+            self._state = (resume_from.done, gmpy2.mpz(resume_from.value))
+        self._saved = self._state[0]
+        try:
+            self._grind()
+        except KeyboardInterrupt:
+            done, value = self._state
+            if done > self._saved:
+                with deferred_interrupts():  # a second Ctrl-C cannot lose this checkpoint
+                    self._save(done, int(value))
+            raise
+        y = int(self._state[1])
+        if self._saved < total:
             self._save(total, y)
         return derive_passphrase(y, self.lock.modulus)
+
+    def _grind(self) -> None:
+        """Square until T. `_state` (done, value) changes in one assignment per chunk, so an
+        interruption always finds the two in step."""
+        gmpy2 = _gmpy2()
+        modulus = gmpy2.mpz(self.lock.modulus)
+        total = self.lock.squarings
+        full_chunk = gmpy2.mpz(1) << self._chunk
+        self._report(self._state[0], total)
+        last = self._clock()
+        while self._state[0] < total:
+            done, value = self._state
+            step = min(self._chunk, total - done)
+            exponent = full_chunk if step == self._chunk else gmpy2.mpz(1) << step
+            self._state = (done + step, gmpy2.powmod(value, exponent, modulus))
+            if done + step < total and self._due(done + step - self._saved, last):
+                self._save(done + step, int(self._state[1]))
+                self._saved, last = done + step, self._clock()
+            self._report(done + step, total)
+
+    def _due(self, since: int, last: float) -> bool:
+        by_count = self._checkpoint_every is not None and since >= self._checkpoint_every
+        return by_count or self._clock() - last >= self._checkpoint_seconds
 
     def _save(self, done: int, value: int) -> None:
         if self._on_checkpoint is not None:

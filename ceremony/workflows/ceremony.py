@@ -20,17 +20,19 @@ from ceremony.core.dice import DiceRolls
 from ceremony.core.entropy import make_master_secret
 from ceremony.core.sealed import Passphrase
 from ceremony.errors import CeremonyError, Interrupted, NotVerified, OutputFailed, Refused
-from ceremony.files import remove_tree
+from ceremony.files import exclusive_directory, is_locked, remove_tree
 from ceremony.model.plan import EntropySource, PassphrasePolicy, Plan, RecoveryMode
 from ceremony.model.record import Record, TimeLockInfo, serial_key
 from ceremony.model.share import Share
 from ceremony.model.steps import Act, Step, applicable, warning
+from ceremony.process import deferred_interrupts, interruption_name
 from ceremony.workflows import kit as kits
 from ceremony.workflows.attest import write_message
 from ceremony.workflows.audit.kit_checks import closing_record_sha256
+from ceremony.workflows.leftovers import transcript_state
 from ceremony.workflows.preflight import Check, run_preflight
 from ceremony.workflows.split import SplitResult, split_sealed, split_secret
-from ceremony.workflows.timelock_policy import calibrate, with_lock
+from ceremony.workflows.timelock_policy import busy_warning, calibrate, measure_rates, with_lock
 from ceremony.workflows.transcript import Clock, Transcript, utc_now
 
 Rng = Callable[[int], bytes]
@@ -97,8 +99,13 @@ def conditions(plan: Plan) -> set[str]:
 def prepare_directory(directory: Path) -> None:
     """A new kit directory; an earlier aborted run there is moved aside, never reused."""
     if directory.exists():
+        if is_locked(directory):
+            raise Refused(
+                f"another ceremony is running in {directory}",
+                "let it finish or stop it first; one ceremony at a time writes a kit",
+            )
         transcript = directory / TRANSCRIPT
-        if transcript.exists() and not (directory / "record.json").exists():
+        if transcript.exists() and transcript_state(transcript) != "closed":
             number = 1
             while directory.with_name(f"{directory.name}.aborted-{number}").exists():
                 number += 1
@@ -158,6 +165,10 @@ class Ceremony:
 
         check_printable(self.plan)  # before anything is written: no card may print a box
         prepare_directory(self.directory)
+        with exclusive_directory(self.directory, "the ceremony kit"):  # one run per kit
+            return self._run_in_directory()
+
+    def _run_in_directory(self) -> Outcome:
         self.transcript = Transcript.create(
             self.directory / TRANSCRIPT,
             role="administrator",
@@ -173,9 +184,10 @@ class Ceremony:
             return self._acts()
         except BaseException as exc:
             reason = _reason(exc)
-            if not self.transcript.finished:
-                self.transcript.abort(reason, step=self.current.id if self.current else None)
-            remove_secret_outputs(self.directory)
+            with deferred_interrupts():  # a second Ctrl-C or SIGTERM cannot stop the clean-up
+                if not self.transcript.finished:
+                    self.transcript.abort(reason, step=self.current.id if self.current else None)
+                remove_secret_outputs(self.directory)
             if isinstance(exc, KeyboardInterrupt):
                 raise Interrupted(
                     f"the ceremony was interrupted at step {self._step_id()}",
@@ -536,7 +548,16 @@ class Ceremony:
 
     def _calibrate(self, step: Step) -> TimeLockInfo:
         recovery = self.plan.recovery
-        info = calibrate(recovery.mode.value, recovery.delay_seconds, recovery.attacker_speedup)
+        samples = measure_rates(recovery.mode.value)
+        if samples.busy():
+            self.operator.warn(busy_warning(samples))
+            self.operator.confirm(step, "Continue with the fastest sample?")
+        info = calibrate(
+            recovery.mode.value,
+            recovery.delay_seconds,
+            recovery.attacker_speedup,
+            samples=samples,
+        )
         self.operator.show_facts(
             "Time lock",
             [
@@ -556,6 +577,7 @@ class Ceremony:
                 "attacker_speedup": f"{info.attacker_speedup:g}",
                 "expected_seconds": f"{info.expected_seconds:.3f}",
                 "minimum_seconds": f"{info.minimum_seconds:.3f}",
+                **samples.to_transcript(),
             },
         )
         return info
@@ -609,7 +631,7 @@ def _sha(path: Path) -> str:
 
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, KeyboardInterrupt):
-        return "interrupted (Ctrl-C)"
+        return f"interrupted ({interruption_name(exc)})"
     if isinstance(exc, CeremonyError):
         return exc.message
     return f"internal error ({type(exc).__name__})"

@@ -140,6 +140,7 @@ def run_preflight(
     ]
     if output_dir is not None:
         checks.append(check_output_directory(output_dir, m.proc_root, m.sys_root))
+        checks += check_leftovers(output_dir)
     checks.append(check_random(m.random_bytes))
     checks.append(check_packages(m.dependencies, m.version_of, m.lock))
     return tuple(checks)
@@ -414,6 +415,17 @@ def check_core_dumps(core_limit: Callable[[], int], proc_root: Path) -> Check:
             "kernel.core_pattern=core for the ceremony",
         )
     return Check(name, Status.PASS, "disabled (core size limit 0)")
+
+
+def check_leftovers(output_dir: Path) -> list[Check]:
+    """A failed check when a killed run left secret files there; nothing otherwise."""
+    from ceremony.workflows.leftovers import check_text, find_leftovers, with_secrets
+
+    found = with_secrets(find_leftovers(output_dir))
+    if not found:
+        return []
+    detail, hint = check_text(found)
+    return [Check("unfinished runs", Status.FAIL, detail, hint)]
 
 
 def check_terminal(is_terminal: Callable[[], bool]) -> Check:

@@ -7,9 +7,12 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ceremony.core.calibration import (
+    MAX_SPREAD,
     DelayBounds,
+    RateSamples,
     measure_squaring_rate,
     measure_vdf_rate,
+    sample_rates,
     work_for,
 )
 from ceremony.core.sealed import SEALED_VERSION, SealedLock
@@ -20,19 +23,48 @@ SEALED = "sealed"
 EVIDENCED_VERSION = "ceremony/v1/vdf-chain"
 
 Measure = Callable[[], float]
+VDF_SAMPLE_ITERATIONS = 200_000
+"""Per calibration sample (about a second here, proof included, as in a real wait)."""
+SQUARING_SAMPLE = 1 << 19
+"""Per calibration sample (about half a second here)."""
 
 
-def default_rate(mode: str) -> float:
+def one_sample(mode: str) -> Measure:
+    """One measurement of this machine's rate for `mode`."""
     if mode == EVIDENCED:
-        return measure_vdf_rate(repeats=1)
-    return measure_squaring_rate(repeats=1)
+        return lambda: measure_vdf_rate(iterations=VDF_SAMPLE_ITERATIONS, repeats=1)
+    return lambda: measure_squaring_rate(squarings=SQUARING_SAMPLE, repeats=1)
+
+
+def measure_rates(mode: str, *, measure: Measure | None = None) -> RateSamples:
+    """Several samples over a few seconds (`calibration.sample_rates`)."""
+    return sample_rates(measure or one_sample(mode))
+
+
+def busy_warning(samples: RateSamples) -> str:
+    """What to tell the people when the speed samples differ too much (a busy machine)."""
+    return (
+        f"The speed samples differ by {100 * samples.spread:.0f}% (more than "
+        f"{100 * MAX_SPREAD:.0f}%): something else is using this machine. The time lock is set "
+        "from the fastest sample, so the delay on this machine is at least what the plan says; "
+        "stop the other work and measure again if the fastest sample may be slow too."
+    )
 
 
 def calibrate(
-    mode: str, delay_seconds: int, speedup: float, *, measure: Measure | None = None
+    mode: str,
+    delay_seconds: int,
+    speedup: float,
+    *,
+    measure: Measure | None = None,
+    samples: RateSamples | None = None,
 ) -> TimeLockInfo:
-    """The work T for `delay_seconds` at this machine's measured rate, and both bounds."""
-    rate = measure() if measure is not None else default_rate(mode)
+    """The work T for `delay_seconds` at this machine's FASTEST measured rate, and both bounds.
+
+    `samples` are the measurements (taken now by `measure_rates` when not given); `measure`
+    replaces one measurement (tests)."""
+    found = samples or measure_rates(mode, measure=measure)
+    rate = found.fastest
     work = work_for(delay_seconds, rate)
     bounds = DelayBounds(work=work, rate=rate, speedup=float(speedup))
     unit = "VDF iterations" if mode == EVIDENCED else "sequential squarings"
@@ -48,7 +80,7 @@ def calibrate(
         attacker_speedup=float(speedup),
         expected_seconds=round(bounds.expected_seconds, 3),
         minimum_seconds=round(bounds.minimum_seconds, 3),
-        description=f"{what} {work:,} {unit}: {bounds.text}.",
+        description=f"{what} {work:,} {unit}: {bounds.text} (rate {rate:,.0f}/s, {found.text}).",
         version=EVIDENCED_VERSION if mode == EVIDENCED else SEALED_VERSION,
     )
 

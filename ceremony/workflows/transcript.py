@@ -39,6 +39,8 @@ from typing import Self, TypeAlias, TypeVar
 from ceremony import __version__
 from ceremony.build_info import lock_sha256, python_version
 from ceremony.errors import BadInput, NotVerified, OutputFailed, Refused
+from ceremony.faults import crash_now, crash_point, reached
+from ceremony.process import deferred_interrupts
 
 GENESIS = "0" * 64
 FORMAT = "ceremony-transcript/v1"
@@ -188,12 +190,17 @@ class Transcript:
         *,
         clock: Clock = utc_now,
         tool: str = f"ceremony {__version__}",
+        drop_torn_tail: bool = False,
     ) -> Self:
         """Reopen an existing transcript for more entries, after checking its whole chain.
 
         For transcripts that span several runs (a recovery session: start, wait, unlock). The file
         is opened first and its bytes are read through that same handle, so the chain that was
         checked is the one that is continued. A closed or aborted transcript is never reopened.
+
+        With `drop_torn_tail`, a last line cut short by a crash during its append (no final
+        newline: the append never returned, so that entry was never written) is removed first,
+        and the transcript continues after the last whole entry.
         """
         path = Path(path)
         try:
@@ -209,7 +216,12 @@ class Transcript:
                 "check that the file is writable",
             ) from None
         try:
-            summary = verify_lines(_read_all(fd))
+            raw = _read_all(fd)
+            if drop_torn_tail and raw and not raw.endswith(b"\n"):
+                raw = raw[: raw.rfind(b"\n") + 1]
+                os.ftruncate(fd, len(raw))
+                os.fsync(fd)
+            summary = verify_lines(raw)
             if summary.closed or summary.aborted:
                 raise Refused(
                     f"the transcript {path} has ended (its last entry is "
@@ -254,7 +266,12 @@ class Transcript:
         step: str | None = None,
         data: Mapping[str, Json] | None = None,
     ) -> TranscriptEntry:
-        """Write one entry and force it to disk before returning."""
+        """Write one entry and force it to disk before returning.
+
+        Whole or absent: Ctrl-C, SIGTERM and SIGHUP are held back from the write until the
+        entry is on disk and counted (so an abort entry written next follows it, never reuses its
+        number); a crash in the middle leaves a line without its newline, which `verify_lines`
+        reports and `resume(drop_torn_tail=True)` removes."""
         if self._fd is None:
             raise Refused(
                 f"the transcript {self.path} is already closed",
@@ -281,10 +298,13 @@ class Transcript:
         line = entry.to_line()
         if len(line) > MAX_LINE:
             raise ValueError(f"transcript entry of {len(line)} bytes; record digests, not payloads")
-        _write_all(self._fd, line)
-        os.fsync(self._fd)
-        self._seq = entry.seq
-        self._head = line_hash(line)
+        with deferred_interrupts():
+            crash_point("transcript.append.before")
+            _write_all(self._fd, line, torn="transcript.append.torn")
+            os.fsync(self._fd)
+            self._seq = entry.seq
+            self._head = line_hash(line)
+            crash_point("transcript.append.after")
         return entry
 
     def close(self, *, role: str | None = None, data: Mapping[str, Json] | None = None) -> str:
@@ -511,8 +531,11 @@ def _read_all(fd: int) -> bytes:
         offset += len(chunk)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes, *, torn: str = "") -> None:
     view = memoryview(data)
+    if torn and reached(torn):
+        os.write(fd, view[: len(view) // 2])
+        crash_now()
     while view:
         written = os.write(fd, view)
         view = view[written:]

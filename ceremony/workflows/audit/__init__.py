@@ -107,7 +107,19 @@ KIT_CHECKS: tuple[KitCheck, ...] = (
     lambda c: conduct_checks(c.kit),
     lambda c: [record_pdf_check(c.kit)],
     lambda c: _share_checks(c.kit, c.share_text) if c.share_text is not None else [],
+    lambda c: _leftover_checks(c.kit.directory),
 )
+
+
+def _leftover_checks(kit: Path) -> list[AuditCheck]:
+    """`kit.leftovers`, only when a killed run left secret files in or beside the kit."""
+    from ceremony.workflows.leftovers import check_text, find_leftovers, with_secrets
+
+    found = with_secrets(find_leftovers(kit))
+    if not found:
+        return []
+    detail, hint = check_text(found)
+    return [AuditCheck("kit.leftovers", Status.FAIL, f"{detail}; {hint}")]
 
 
 def audit_kit(

@@ -44,6 +44,8 @@ CHECKS: dict[str, str] = {
     "files.recover.py": "recover.py has the SHA-256 the record lists",
     "files.record.pdf": "record.pdf, re-rendered from record.json, is byte for byte the file and "
     "has the SHA-256 the record lists",
+    "kit.leftovers": "shown only when it fails: secret files of an unfinished (killed) run are "
+    "in or beside the kit, with how to destroy them",
     "share-file.line-<n>": "a share the auditor is shown is word for word one issued at this "
     "ceremony (its commitment), without rebuilding anything",
     "session.<id>.transcript": "the session transcript's hash chain",

@@ -61,6 +61,7 @@ from ceremony.workflows.recovery.unlock import (
     record_attempt,
     record_release,
     record_unlock,
+    release_to_file,
     sealed_lock,
     write_release,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "record_release",
     "record_unlock",
     "refuse_finished",
+    "release_to_file",
     "run_recovery",
     "run_wait",
     "saved_chain",

@@ -13,7 +13,7 @@ from ceremony.paper.content import PaperSize
 from ceremony.workflows.notice import Clock, Rng, utc_now
 from ceremony.workflows.recovery.consent import Consent
 from ceremony.workflows.recovery.delay import check_delay, plan_wait, run_wait
-from ceremony.workflows.recovery.session import Session, read_record, start
+from ceremony.workflows.recovery.session import Session, exclusive, read_record, start
 from ceremony.workflows.recovery.shares import collect
 from ceremony.workflows.recovery.unlock import (
     Reconstruction,
@@ -22,7 +22,7 @@ from ceremony.workflows.recovery.unlock import (
     record_attempt,
     record_release,
     record_unlock,
-    write_release,
+    release_to_file,
 )
 
 
@@ -71,26 +71,27 @@ def run_recovery(
         clock=clock,
         rng=rng,
     )
-    chain = None
-    if not session.sealed:
-        plan = plan_wait(session, segment_iterations=segment_iterations)
-        run_wait(session, plan, progress=progress)
-        session = Session.open(session.path)
-        chain = check_delay(session)
-    session = record_attempt(session)
-    reconstruction = rebuild(
-        session,
-        found.record,
-        collection.shares,
-        passphrase=passphrase,
-        consent=consent,
-        chain=chain,
-        solve=SolveEvents(progress=progress),
-    )
-    session = record_unlock(session, reconstruction, refused_shares=collection.refused)
-    if output is not None:
-        write_release(output, reconstruction)
-        released_to = "file"
-    if released_to is not None:
-        session = record_release(session, reconstruction, released_to)
+    with exclusive(session):  # nobody else waits, unlocks or cancels meanwhile
+        chain = None
+        if not session.sealed:
+            plan = plan_wait(session, segment_iterations=segment_iterations)
+            run_wait(session, plan, progress=progress)
+            session = Session.open(session.path)
+            chain = check_delay(session)
+        session = record_attempt(session)
+        reconstruction = rebuild(
+            session,
+            found.record,
+            collection.shares,
+            passphrase=passphrase,
+            consent=consent,
+            chain=chain,
+            solve=SolveEvents(progress=progress),
+        )
+        session = record_unlock(session, reconstruction, refused_shares=collection.refused)
+        if output is not None:
+            session = release_to_file(session, reconstruction, output)
+            released_to = "file"
+        elif released_to is not None:
+            session = record_release(session, reconstruction, released_to)
     return Outcome(session, chain, reconstruction, released_to)

@@ -9,7 +9,6 @@ session instead of being trusted.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import secrets
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ceremony.core.calibration import duration_text
 from ceremony.errors import BadInput, NotVerified, OutputFailed, Refused
-from ceremony.files import staged_directory, write_atomic
+from ceremony.files import exclusive_directory, staged_directory, write_atomic
 from ceremony.model.record import Record
 from ceremony.paper.content import PaperSize
 from ceremony.workflows.check_share import RECORD_FILE
@@ -242,20 +241,15 @@ def refuse_finished(session: Session, action: str) -> None:
 
 @contextlib.contextmanager
 def exclusive(session: Session) -> Iterator[None]:
-    """One long computation (a wait, or solving a sealed lock) per session at a time: an advisory
-    lock on the transcript, released when the process ends, however it ends."""
-    fd = os.open(session.transcript_path, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise Refused(
-                f"another wait or unlock is working on session {session.notice.notice_id}",
-                "let it finish, or stop it with Ctrl-C, then run this again",
-            ) from None
+    """One command at a time changes a session (wait, unlock, cancel): an advisory lock on the
+    session directory, re-entrant within the process, released when the process ends, however it
+    ends. A second command is refused at once with a hint."""
+    busy = Refused(
+        f"another wait, unlock or cancel is working on session {session.notice.notice_id}",
+        "let it finish, or stop it with Ctrl-C, then run this again",
+    )
+    with exclusive_directory(session.path, "recovery session", busy):
         yield
-    finally:
-        os.close(fd)
 
 
 # -- start and cancel ---------------------------------------------------------------------------
@@ -323,9 +317,12 @@ def start(
 
 
 def cancel(session: Session, reason: str = "") -> Session:
-    """End the session for good: `cancelled`, then `closed`."""
-    refuse_finished(session, "be cancelled")
-    return session.append(CANCELLED, {"reason": reason}, close=True)
+    """End the session for good: `cancelled`, then `closed` (under the session's lock, checked
+    again once it is held)."""
+    with exclusive(session):
+        session = Session.open(session.path)
+        refuse_finished(session, "be cancelled")
+        return session.append(CANCELLED, {"reason": reason}, close=True)
 
 
 # -- the notice on paper ------------------------------------------------------------------------

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from ceremony.core import fingerprint, slip39
 from ceremony.core.sealed import (
+    DEFAULT_CHECKPOINT_SECONDS,
+    DEFAULT_CHUNK,
     SEALED_VERSION,
     Passphrase,
     PuzzleCheckpoint,
@@ -25,7 +27,8 @@ from ceremony.core.sealed import (
 from ceremony.core.vdf import Chain, Progress
 from ceremony.core.verify import verify_shares
 from ceremony.errors import BadInput, CeremonyError, NotVerified, Refused
-from ceremony.files import write_atomic
+from ceremony.faults import crash_point
+from ceremony.files import staged_file, write_atomic
 from ceremony.model.record import Record
 from ceremony.model.scheme import SecretKind
 from ceremony.model.secret import Secret
@@ -148,6 +151,7 @@ class SolveEvents:
     progress: Progress | None = None
     chunk: int | None = None
     checkpoint_every: int | None = None
+    checkpoint_seconds: float = DEFAULT_CHECKPOINT_SECONDS
 
 
 def rebuild(
@@ -267,17 +271,14 @@ def _solve(
         extendable=ems.extendable,
         iteration_exponent=ems.iteration_exponent,
     )
-    options: dict[str, int] = {}
-    if events.chunk is not None:
-        options["chunk"] = events.chunk
-    if events.checkpoint_every is not None:
-        options["checkpoint_every"] = events.checkpoint_every
     solver = PuzzleSolver(
         lock,
         m0,
         on_checkpoint=lambda checkpoint: _save_checkpoint(session, checkpoint),
         progress=events.progress,
-        **options,
+        chunk=events.chunk or DEFAULT_CHUNK,
+        checkpoint_every=events.checkpoint_every,
+        checkpoint_seconds=events.checkpoint_seconds,
     )
     with exclusive(session):
         resume = _load_checkpoint(session, solver)
@@ -332,7 +333,22 @@ def record_release(session: Session, reconstruction: Reconstruction, released_to
 
 
 def write_release(path: Path, reconstruction: Reconstruction, *, force: bool = False) -> None:
-    """The secret into a new file, mode 0600, atomically."""
+    """The secret into a new file, mode 0600, atomically (nothing recorded: see
+    `release_to_file`)."""
     write_atomic(
         path, (reconstruction.release_text() + "\n").encode(), secret=True, overwrite=force
     )
+
+
+def release_to_file(
+    session: Session, reconstruction: Reconstruction, path: Path, *, force: bool = False
+) -> Session:
+    """The secret into a new file, mode 0600, recorded first: the transcript's `recovered` entry
+    is written while the secret is still a temporary copy, and the copy is renamed into place only
+    after it. A crash in between leaves a recorded release without a file (the temporary copy is
+    removed by the next write to that path), never a secret file whose release is unrecorded."""
+    with staged_file(path, secret=True, overwrite=force) as pending:
+        pending.write((reconstruction.release_text() + "\n").encode())
+        closed = record_release(session, reconstruction, "file")
+        crash_point("release.recorded")
+    return closed
