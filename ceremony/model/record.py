@@ -77,6 +77,8 @@ class Record:
     recover_py_sha256: str = ""
     transcript_head: str = ""
     roles: dict[str, Any] = field(default_factory=dict)
+    read_back: dict[str, Any] = field(default_factory=dict)
+    """What the read-back proof recovered from the written kit, and by which paths."""
 
     def scheme(self) -> Scheme:
         return Scheme(
@@ -149,6 +151,7 @@ class Record:
                 recover_py_sha256=str(data.get("recover_py_sha256", "")),
                 transcript_head=str(data.get("transcript_head", "")),
                 roles=dict(data.get("roles", {})),
+                read_back=dict(data.get("read_back", {})),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise BadInput(
