@@ -6,9 +6,9 @@ RIPEMD-160 digests from the algorithm's published test values (Bosselaers' RIPEM
 
 from __future__ import annotations
 
-import io
 import ast
 import hashlib
+import io
 import json
 import runpy
 import shutil
@@ -392,8 +392,7 @@ def test_recover_py_runs_on_old_python(version: str, program: Path, tmp_path: Pa
     runs = [
         str(c)
         for c in candidates
-        if subprocess.run([str(c), "-c", "pass"], capture_output=True, check=False).returncode
-        == 0
+        if subprocess.run([str(c), "-c", "pass"], capture_output=True, check=False).returncode == 0
     ]
     if not runs:
         pytest.skip(f"no working python{version} on this machine")

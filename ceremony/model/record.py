@@ -50,6 +50,12 @@ class TimeLockInfo:
     """Sealed mode only: the RSA modulus N; its factors were destroyed at the ceremony."""
     version: str = ""
     consent_card: bool = False
+    consent_check_code: str = ""
+    standalone_seconds: float = 0.0
+    """Sealed mode: how long the kit's recover.py (standard-library Python, no gmpy2) needs for
+    the T squarings on the ceremony machine, measured there; 0 when not measured."""
+    """Sealed mode with a consent card: the card's check code (start of SHA-256(P)), so a
+    mistyped P is refused before anything is decrypted."""
 
 
 @dataclass(frozen=True)

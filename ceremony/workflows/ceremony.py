@@ -189,11 +189,11 @@ class Ceremony:
         assert self.transcript is not None
         path = self.directory / TRANSCRIPT
         if transcript_closed(path):
-            if isinstance(exc, KeyboardInterrupt):
+            if isinstance(exc, KeyboardInterrupt | Interrupted):
                 return Interrupted(
-                    f"interrupted after the transcript was closed (step {self._step_id()})",
+                    f"stopped at step {self._step_id()}, after the transcript was closed",
                     f"the ceremony is complete and nothing was removed: the kit in "
-                    f"{self.directory} is final",
+                    f"{self.directory} is final (its transcript ends with 'closed')",
                 )
             if isinstance(exc, CeremonyError):
                 exc.hint = (

@@ -22,6 +22,7 @@ from ceremony.core.sealed import Passphrase
 from ceremony.errors import NotVerified
 from ceremony.files import staged_directory, write_atomic
 from ceremony.model.hashwords import hash_words
+from ceremony.model.passphrase import CONSENT_FORMAT, consent_check_code
 from ceremony.model.record import Record, ShareEntry, TimeLockInfo
 from ceremony.paper.content import HolderKit, PaperSize, RecordSheet, ShareCard, ShareRow
 from ceremony.workflows.readback import KitProof
@@ -365,12 +366,14 @@ def write_split_kit(
     return record, proof
 
 
-CONSENT_FORMAT = "ceremony-consent/v1"
-
-
 def consent_text(record: Record, consent: Passphrase) -> str:
-    """The consent file that `ceremony recover unlock --consent-file` reads. SECRET."""
-    return f"{CONSENT_FORMAT}\nceremony_id: {record.ceremony_id}\npassphrase: {consent.reveal()}\n"
+    """The consent file that `ceremony recover unlock --consent-file` and `recover.py
+    --passphrase-file` read: the form printed on the card, with its check code. SECRET."""
+    p = consent.reveal()
+    return (
+        f"{CONSENT_FORMAT}\nceremony_id: {record.ceremony_id}\npassphrase: {p}\n"
+        f"check_code: {consent_check_code(p)}\n"
+    )
 
 
 def write_consent(

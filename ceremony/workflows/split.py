@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ceremony.core import fingerprint, slip39
 from ceremony.core.sealed import Passphrase, SealedLock, seal_ems
 from ceremony.core.verify import verify_shares
 from ceremony.errors import BadInput, NotVerified
+from ceremony.model.passphrase import consent_check_code
 from ceremony.model.record import TimeLockInfo
 from ceremony.model.scheme import Scheme
 from ceremony.model.secret import Secret
@@ -186,4 +187,7 @@ def make_split(
             "a sealed time lock makes its own passphrase; leave the passphrase out",
         )
     sealed = split_sealed(scheme, secret.reveal(), timelock.iterations, rng=rng)
-    return Sealed(sealed, with_lock(timelock, sealed.lock, consent_card), consent_card)
+    info = with_lock(timelock, sealed.lock, consent_card)
+    if consent_card:
+        info = replace(info, consent_check_code=consent_check_code(sealed.consent.reveal()))
+    return Sealed(sealed, info, consent_card)

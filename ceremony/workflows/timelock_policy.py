@@ -8,6 +8,8 @@ from dataclasses import replace
 
 from ceremony.core.calibration import (
     DelayBounds,
+    duration_text,
+    measure_python_squaring_rate,
     measure_squaring_rate,
     measure_vdf_rate,
     work_for,
@@ -29,9 +31,15 @@ def default_rate(mode: str) -> float:
 
 
 def calibrate(
-    mode: str, delay_seconds: int, speedup: float, *, measure: Measure | None = None
+    mode: str,
+    delay_seconds: int,
+    speedup: float,
+    *,
+    measure: Measure | None = None,
+    measure_standalone: Measure = measure_python_squaring_rate,
 ) -> TimeLockInfo:
-    """The work T for `delay_seconds` at this machine's measured rate, and both bounds."""
+    """The work T for `delay_seconds` at this machine's measured rate, and both bounds; for a
+    sealed lock also how long the standalone recover.py (pure Python) needs for T here."""
     rate = measure() if measure is not None else default_rate(mode)
     work = work_for(delay_seconds, rate)
     bounds = DelayBounds(work=work, rate=rate, speedup=float(speedup))
@@ -41,6 +49,14 @@ def calibrate(
         if mode == EVIDENCED
         else "after a quorum has gathered, recovery needs"
     )
+    standalone = 0.0
+    note = ""
+    if mode == SEALED:
+        standalone = round(work / measure_standalone(), 3)
+        note = (
+            f" The kit's recover.py with the standard library alone (no gmpy2) needs about "
+            f"{duration_text(standalone)} on this machine."
+        )
     return TimeLockInfo(
         mode=mode,
         iterations=work,
@@ -48,7 +64,8 @@ def calibrate(
         attacker_speedup=float(speedup),
         expected_seconds=round(bounds.expected_seconds, 3),
         minimum_seconds=round(bounds.minimum_seconds, 3),
-        description=f"{what} {work} {unit}: {bounds.text}.",
+        description=f"{what} {work} {unit}: {bounds.text}.{note}",
+        standalone_seconds=standalone,
         version=EVIDENCED_VERSION if mode == EVIDENCED else SEALED_VERSION,
     )
 

@@ -614,6 +614,7 @@ def _as_written(record: Record, events: _Events) -> AuditCheck:
         record,
         shares=tuple(replace(share, bag_serial="") for share in record.shares),
         transcript_head="",
+        read_back={},
     )
     digest = _sha256(before.to_json().encode())
     if written.data.get("record_sha256") != digest:
@@ -622,7 +623,7 @@ def _as_written(record: Record, events: _Events) -> AuditCheck:
             note = f" (the record was written by {record.tool}; this is ceremony {__version__})"
         return _fail(
             name,
-            f"the record, without the bag serials and transcript head that closing adds, hashes "
+            f"the record, without the bag serials, read-back proof and transcript head added later, hashes "
             f"to {digest[:16]}...; transcript entry {written.seq} (kit_written) holds "
             f"{_show(written.data.get('record_sha256'))}: a field of record.json was changed"
             + note,
