@@ -1,33 +1,56 @@
-# The two commands: `make demo` and `make test`. Each creates .venv itself.
-# Offline machines: wheels in $(WHEELHOUSE) are used first (fill it with `make wheelhouse`
-# on a machine that has a package index); otherwise pip uses its configured index.
+# The two commands: `make demo` and `make test`. Each creates .venv itself and installs only what
+# the hashed lock files in locks/ name (pip --require-hashes), then ceremony itself (--no-deps).
+# `make lock` refreshes the locks after a change to the dependencies in pyproject.toml (uv; needs
+# the package index). Offline machines: wheels in $(WHEELHOUSE) are used first (fill it with
+# `make wheelhouse` on a machine that has a package index); otherwise pip uses its configured index.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+TOOLS := .tools
 WHEELHOUSE ?= $(HOME)/.cache/ceremony/wheels
+BUNDLE ?= dist/bundle
 UNSHARE := $(shell unshare -n true 2>/dev/null && echo "unshare -n")
+COMPILE := $(TOOLS)/bin/uv pip compile --quiet --universal --python-version 3.11 \
+  --generate-hashes --custom-compile-command "make lock"
 
-.PHONY: demo test lint typecheck pytest bench wheelhouse clean
+.PHONY: demo test lint typecheck pytest bench wheelhouse lock lock-upgrade lock-check bundle clean
+
+# Install hashed requirements: the local wheelhouse first, then the configured index.
+define locked-install
+$(1)/bin/pip install -q --require-hashes --no-index --find-links $(WHEELHOUSE) $(2) 2>/dev/null \
+  || $(1)/bin/pip install -q --require-hashes $(2)
+endef
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed-%: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q --no-index --find-links $(WHEELHOUSE) -e ".[$*]" 2>/dev/null \
-	  || $(BIN)/pip install -q -e ".[$*]"
+lock-check:
+	$(PYTHON) tools/lock_inputs.py check
+
+$(VENV)/.installed-test: pyproject.toml locks/test.txt | $(BIN)/python
+	$(PYTHON) tools/lock_inputs.py check
+	$(call locked-install,$(VENV),-r locks/test.txt)
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q --no-index --find-links $(WHEELHOUSE) -e . 2>/dev/null \
-	  || $(BIN)/pip install -q -e .
+$(VENV)/.installed-run: pyproject.toml locks/run.txt locks/build.txt | $(BIN)/python
+	$(PYTHON) tools/lock_inputs.py check
+	$(call locked-install,$(VENV),-r locks/run.txt -r locks/build.txt)
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	touch $@
+
+$(TOOLS)/.installed: locks/tools.txt
+	$(PYTHON) -m venv $(TOOLS)
+	$(call locked-install,$(TOOLS),-r locks/tools.txt)
 	touch $@
 
 demo: $(VENV)/.installed-run
 	$(BIN)/ceremony demo
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check ceremony tests bench
-	$(BIN)/ruff format --check ceremony tests bench
+	$(PYTHON) tools/lock_inputs.py check
+	$(BIN)/ruff check ceremony tests bench tools
+	$(BIN)/ruff format --check ceremony tests bench tools
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
@@ -40,10 +63,23 @@ test: lint typecheck pytest
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
 
+# Refresh the locks after editing the dependencies in pyproject.toml; keeps the existing pins
+# where they still fit (lock-upgrade moves everything to the newest releases). Commit locks/.
+lock: $(TOOLS)/.installed
+	$(COMPILE) pyproject.toml $(UPGRADE) -o locks/run.txt
+	$(COMPILE) locks/build.in $(UPGRADE) -c locks/run.txt -o locks/build.txt
+	$(COMPILE) pyproject.toml locks/build.in --extra test $(UPGRADE) -c locks/run.txt -o locks/test.txt
+	$(COMPILE) locks/tools.in $(UPGRADE) -o locks/tools.txt
+	$(PYTHON) tools/lock_inputs.py stamp
+
+lock-upgrade:
+	$(MAKE) lock UPGRADE=--upgrade
+
 wheelhouse:
+	$(PYTHON) tools/lock_inputs.py check
 	mkdir -p $(WHEELHOUSE)
-	$(PYTHON) -m pip download -q -d $(WHEELHOUSE) hatchling editables pip
-	$(PYTHON) -m pip download -q -d $(WHEELHOUSE) ".[test]"
+	$(PYTHON) -m pip download -q --require-hashes --no-deps -d $(WHEELHOUSE) -r locks/test.txt
+	$(PYTHON) -m pip download -q --require-hashes --no-deps -d $(WHEELHOUSE) -r locks/tools.txt
 
 clean:
-	rm -rf $(VENV) build dist
+	rm -rf $(VENV) $(TOOLS) build dist

@@ -1,6 +1,7 @@
 """A whole guided ceremony in a real pseudo-terminal, typed as a person would: confirmations,
 accepting the sandbox's preflight failures as exceptions, each holder re-typing their share from
-the printed card (one with a wrong word that is caught and corrected), bag serials."""
+the printed card (one with a wrong word that is caught, named by its number only, and read again
+from the card), bag serials."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ PROMPTS = [
     r"Type ACCEPT",  # 1
     r"word (\d+) of (\d+): ",  # 2
     r"Bag serial for ([^:\r\n]+):",  # 3
-    r"Use this correction\? \[y/N\]",  # 4
+    r"word (\d+) again: ",  # 4
     pexpect.EOF,  # 5
 ]
 
@@ -70,14 +71,17 @@ def test_interactive_ceremony(tmp_path: Path) -> None:
             child.sendline(f"SEAL-{holder}")
         elif index == 4:
             corrections += 1
-            child.sendline("y")
+            position = int(child.match.group(1))
+            child.sendline(cards[holder][position - 1])  # read again from the card
         else:
             break
     child.close()
     text = screen.getvalue()
     assert child.exitstatus == 0, text[-2000:]
     assert corrections == 1
-    assert "word 7 looks wrong" in text
+    assert "word 7 looks wrong: read word 7 again from the card and type it" in text
+    assert "word 7 as read again fits the checksum" in text
+    assert "starting" not in text  # no letter of the corrected word is shown
     assert "card confirmed" in text
     for step in (
         "Step 1.1",

@@ -30,7 +30,6 @@ from tests.test_share_entry import Script, own_wording
 
 CEREMONY = ROOT / ".venv" / "bin" / "ceremony"
 SCHEME = ["-t", "2", "-g", "treasury=2of3", "-g", "family=2of3", "-g", "lawyer=1of1"]
-SUGGESTION = re.compile(r"the word starting '([a-z]{4})'")
 PREFIX = re.compile(r"'((?:[a-z]+ ){4})\.\.\.'")
 """A share's first four words, quoted in an error: public metadata (`ceremony.errors.share_prefix`)."""
 
@@ -98,16 +97,15 @@ def check(kit: Kit, text: str, *extra: str) -> Result:
 
 
 def shown_words(screen: str) -> set[str]:
-    return set(re.findall(r"[a-z]+", PREFIX.sub("", SUGGESTION.sub("", screen)).lower()))
+    return set(re.findall(r"[a-z]+", PREFIX.sub("", screen).lower()))
 
 
 def assert_no_share_shown(
-    screen: str, kit: Kit, shares: list[str], typed: tuple[str, ...] = (), suggested: int = 0
+    screen: str, kit: Kit, shares: list[str], typed: tuple[str, ...] = ()
 ) -> None:
     """No word of the shares, nor its first four letters, nor a typo appears on the screen, except
-    the four letters of each suggested correction and a quoted share prefix (its first four words). Words the tool says by itself (its wording,
+    a quoted share prefix (its first four words). Words the tool says by itself (its wording,
     the names in the record) may coincide with SLIP-39 words and are left out of the comparison."""
-    assert len(SUGGESTION.findall(screen)) == suggested
     heads = {" ".join(share.split()[:4]) + " " for share in shares}
     assert set(PREFIX.findall(screen)) <= heads
     own = own_wording(
@@ -326,13 +324,13 @@ class Screen:
 def test_a_wrong_word_at_the_prompt_is_offered_and_confirmed(kit: Kit) -> None:
     issued = kit.share("treasury", 3)
     wrong = a_wrong_word(issued.mnemonic, 8)
-    screen = Screen([wrong], ["y"])
+    screen = Screen([wrong, issued.mnemonic.split()[8]])
     typed = share_source.type_share(screen.terminal)
     assert typed == TypedShare(parse_share(issued.mnemonic), (8,))
-    prefix = issued.mnemonic.split()[8][:4]
-    assert f"word 9 looks wrong; it should probably be the word starting '{prefix}'." in screen.text
-    assert screen.answers.prompts == ["Use this correction? [y/N] "]
-    assert_no_share_shown(screen.text, kit, [issued.mnemonic, wrong], suggested=1)
+    assert "word 9 looks wrong: read word 9 again from the card and type it" in screen.text
+    assert screen.hidden.prompts[-1] == "word 9 again: "
+    assert screen.answers.prompts == []
+    assert_no_share_shown(screen.text, kit, [issued.mnemonic, wrong])
 
 
 def test_shares_are_read_until_an_empty_line(kit: Kit) -> None:
@@ -358,7 +356,8 @@ def test_input_ending_before_the_first_share_is_an_interruption() -> None:
 
 def test_a_declined_correction_is_never_applied(kit: Kit) -> None:
     wrong = a_wrong_word(kit.share("lawyer", 1).mnemonic, 20)
-    screen = Screen([wrong, wrong, wrong], ["n", "n", "n"])
+    again = wrong.split()[20]
+    screen = Screen([wrong, again, wrong, again, wrong, again])
     with pytest.raises(BadInput, match="could not be read after 3 attempts"):
         share_source.type_share(screen.terminal)
 
@@ -433,22 +432,20 @@ def test_check_share_at_a_terminal_offers_a_correction(kit: Kit, terminal: Any) 
     child.sendline(" ".join(words[:4]) + " qqqzz " + " ".join(words[5:8]))
     child.expect_exact("word 5: ")
     child.sendline(" ".join(wrong[4:]))
-    child.expect_exact("Use this correction? [y/N] ")
-    child.sendline("y")
+    child.expect_exact("word 16 again: ")
+    child.sendline(words[15])
     screen = session.finish()
     assert child.exitstatus == 0, screen
     assert "word 5: not a SLIP-39 word, type it again" in screen
-    prefix = words[15][:4]
-    assert f"word 16 looks wrong; it should probably be the word starting '{prefix}'." in screen
+    assert "word 16 looks wrong: read word 16 again from the card and type it" in screen
+    assert "starting" not in screen
     assert "corrected as you confirmed: word 16; if the card reads differently" in screen
     assert (
         f"this is share 2 of 3 of group treasury, issued to {kit.holder(issued)}; "
         "it matches the record"
     ) in screen
     assert f"check code {issued.check_code}" in screen
-    assert_no_share_shown(
-        screen, kit, [issued.mnemonic, " ".join(wrong)], typed=("qqqzz",), suggested=1
-    )
+    assert_no_share_shown(screen, kit, [issued.mnemonic, " ".join(wrong)], typed=("qqqzz",))
 
 
 def test_verify_shares_at_a_terminal_prompts_and_offers_a_correction(
@@ -460,17 +457,17 @@ def test_verify_shares_at_a_terminal_prompts_and_offers_a_correction(
     child = session.child
     child.expect_exact("word 1: ")
     child.sendline(wrong)
-    child.expect_exact("Use this correction? [y/N] ")
-    child.sendline("y")
+    child.expect_exact("word 31 again: ")
+    child.sendline(first.mnemonic.split()[30])
     child.expect_exact("share 2, word 1 (or Enter when all shares are in): ")
     child.sendline(second.mnemonic)
     child.expect_exact("share 3, word 1 (or Enter when all shares are in): ")
     child.sendline("")
     screen = session.finish()
     assert child.exitstatus == 0, screen
-    prefix = first.mnemonic.split()[30][:4]
-    assert f"word 31 looks wrong; it should probably be the word starting '{prefix}'." in screen
+    assert "word 31 looks wrong: read word 31 again from the card and type it" in screen
+    assert "starting" not in screen
     assert f"share 1: group 1, member 1, check code {first.check_code}" in screen
     assert f"2 shares of set {kit.record['identifier']}: all well-formed and consistent" in screen
     assert "treasury" not in screen  # verify-shares knows no record: groups by number
-    assert_no_share_shown(screen, kit, [first.mnemonic, wrong, second.mnemonic], suggested=1)
+    assert_no_share_shown(screen, kit, [first.mnemonic, wrong, second.mnemonic])

@@ -28,7 +28,8 @@ def test_dice_only_gives_the_same_fingerprint_twice(tmp_path: Path) -> None:
     a, b = json.loads(first.out), json.loads(second.out)  # type: ignore[attr-defined]
     assert a["fingerprint"] == b["fingerprint"]
     assert a["commitment"] == b["commitment"]
-    assert "only as good as the dice" in first.err  # type: ignore[attr-defined]
+    assert "The dice alone make the secret" in first.err  # type: ignore[attr-defined]
+    assert "--dice-only was given, which confirms this" in first.err  # type: ignore[attr-defined]
 
 
 def test_mixed_dice_differ_between_runs(tmp_path: Path) -> None:

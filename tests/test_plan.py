@@ -470,3 +470,59 @@ def test_any_edit_gives_a_plan_or_a_bad_input(start: int, length: int, insert: s
     else:
         hint = "valid"
     assert hint
+
+
+# --- contacts ------------------------------------------------------------------------------------
+
+
+def test_roles_may_carry_contact_details() -> None:
+    text = MINIMAL.replace(
+        'administrator = "Olivia"\nwitnesses = ["Wendy"]',
+        'administrator = { name = "Olivia", contact = "+44 20 7946 0000" }\n'
+        'witnesses = [{ name = "Wendy", contact = "wendy@example.org" }, "Walter"]\n'
+        'auditor = { name = "Ursula" }',
+    )
+    plan = parse(text)
+    assert plan.roles.administrator == "Olivia"
+    assert plan.roles.witnesses == ("Wendy", "Walter")
+    assert plan.roles.auditor == "Ursula"
+    assert plan.roles.contact("Olivia") == "+44 20 7946 0000"
+    assert plan.roles.contact("Wendy") == "wendy@example.org"
+    assert plan.roles.contact("Walter") == ""
+    assert plan.roles.contact("Ursula") == ""
+
+
+@pytest.mark.parametrize(
+    ("contact", "problem"),
+    [
+        ("alice@example", "is not an e-mail address"),
+        ("alice@@example.org", "is not an e-mail address"),
+        ("+1 555", "has 4 digits, not a telephone number"),
+        ("+1 555 0100 0100 0100 0100", "has 20 digits"),
+    ],
+)
+def test_a_mistyped_contact_is_refused(contact: str, problem: str) -> None:
+    text = MINIMAL.replace('contact = "alice@example.org"', f'contact = "{contact}"')
+    error = error_of(text)
+    assert problem in error.message
+    assert "groups[1].holders[1].contact" in error.message
+    assert f"line {line_of(text, contact)}" in error.message
+    role = MINIMAL.replace(
+        'administrator = "Olivia"', f'administrator = {{ name = "Olivia", contact = "{contact}" }}'
+    )
+    assert "roles.administrator.contact" in error_of(role).message
+
+
+@pytest.mark.parametrize(
+    "contact", ["alice@example.org", "+1 555 0100", "(020) 7946-0000", "via the law firm, desk 4"]
+)
+def test_ordinary_contacts_are_accepted(contact: str) -> None:
+    plan = parse(MINIMAL.replace('contact = "alice@example.org"', f'contact = "{contact}"'))
+    assert plan.groups[0].holders[0].contact == contact
+
+
+def test_a_role_table_takes_only_name_and_contact() -> None:
+    text = MINIMAL.replace(
+        'administrator = "Olivia"', 'administrator = { name = "Olivia", phone = "1" }'
+    )
+    assert "unknown key 'roles.administrator.phone'" in error_of(text).message

@@ -273,7 +273,9 @@ def test_command_from_the_plan_before_the_ceremony(tmp_path: Path) -> None:
         page.extract_text() for page in pypdf.PdfReader(out / "ceremony-script.pdf").pages
     )
     assert "Alice Example" in text
-    assert squeeze("Roll the dice and type the rolls as they fall.") in squeeze(text)
+    assert squeeze(
+        "Roll the dice and type the rolls as they fall; the screen shows counts"
+    ) in squeeze(text)
     both = run_cli(["runbook", "render", "--plan", str(plan), "--record", "r.json"])
     assert both.code == 3
 

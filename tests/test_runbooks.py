@@ -544,3 +544,14 @@ def test_parser_reads_every_block_kind() -> None:
         "Rolled well.",
     )
     assert (second.id, second.text) == ("1.2", "Next.")
+
+
+def test_public_runbooks_print_names_never_contact_details() -> None:
+    record = demo_record()
+    shares = tuple(
+        replace(e, contact=f"{e.holder.split()[0].lower()}@example.org") for e in record.shares
+    )
+    record = replace(record, shares=shares)
+    for name in RUNBOOKS:
+        text = fill(name, facts_from_record(record))
+        assert "@example.org" not in text, name

@@ -42,7 +42,6 @@ def own_wording(*modules: object) -> set[str]:
 
 # Some SLIP-39 words ("type", "again", "check", ...) are also words of the prompt's own wording.
 OWN_WORDS = own_wording(share_entry, repair_module, words_module)
-SUGGESTION = re.compile(r"the word starting '([a-z]{4})'")
 
 
 class Script:
@@ -71,13 +70,9 @@ def lines_of(indices: list[int], per_line: int = 5) -> list[str]:
     return [" ".join(text[i : i + per_line]) for i in range(0, len(text), per_line)]
 
 
-def assert_nothing_shown(
-    output: str, share: list[int], typed: tuple[str, ...] = (), allowed: tuple[str, ...] = ()
-) -> None:
-    """No word of the share (nor its four letters, nor a typo) appears, except suggestions."""
-    suggested = SUGGESTION.findall(output)
-    assert sorted(suggested) == sorted(allowed)
-    tokens = set(re.findall(r"[a-z]+", SUGGESTION.sub("", output).lower()))
+def assert_nothing_shown(output: str, share: list[int], typed: tuple[str, ...] = ()) -> None:
+    """No word of the share (nor its four letters, nor a typo) appears."""
+    tokens = set(re.findall(r"[a-z]+", output.lower()))
     secret = {wordlist()[i] for i in share} | {wordlist()[i][:4] for i in share} | set(typed)
     assert not (secret - OWN_WORDS) & tokens
 
@@ -125,52 +120,82 @@ def with_wrong_word(position: int) -> list[int]:
     return wrong
 
 
-def test_a_wrong_word_is_offered_for_correction_and_accepted() -> None:
+def test_a_wrong_word_is_read_again_from_the_card_and_accepted() -> None:
     wrong = with_wrong_word(6)
-    prompt, script, out = entry([*lines_of(wrong), "", "y"])
+    prompt, script, out = entry([*lines_of(wrong), "", wordlist()[SHARE[6]][:4]])
     result = prompt.read()
     assert result.words == tuple(SHARE)
     assert result.corrected == (6,)
     text = out.getvalue()
-    prefix = wordlist()[SHARE[6]][:4]
-    assert f"word 7 looks wrong; it should probably be the word starting '{prefix}'." in text
+    assert "word 7 looks wrong: read word 7 again from the card and type it" in text
+    assert "word 7 as read again fits the checksum" in text
     assert script.prompts[-2] == "word 21 (or Enter if the share has 20 words): "
-    assert script.prompts[-1] == "Use this correction? [y/N] "
-    assert_nothing_shown(text, SHARE + wrong, allowed=(prefix,))
+    assert script.prompts[-1] == "word 7 again: "
+    assert_nothing_shown(text + "".join(script.prompts), SHARE + wrong)
 
 
-def test_a_declined_correction_is_not_applied() -> None:
+def test_no_letter_of_a_corrected_word_is_shown() -> None:
+    """The old hint ("the word starting 'lend'") identified the word: nothing like it is left."""
+    for position in (0, 6, 19):
+        wrong = with_wrong_word(position)
+        prompt, script, out = entry([*lines_of(wrong), "", wordlist()[SHARE[position]]])
+        assert prompt.read().words == tuple(SHARE)
+        text = out.getvalue() + "".join(script.prompts)
+        assert "starting" not in text
+        assert_nothing_shown(text, SHARE + wrong)
+
+
+def test_a_reading_that_does_not_fit_is_not_applied() -> None:
     wrong = with_wrong_word(11)
-    prompt, _, out = entry([*lines_of(wrong), "", "n", *lines_of(SHARE)])
+    prompt, _, out = entry([*lines_of(wrong), "", wordlist()[wrong[11]], *lines_of(SHARE)])
     result = prompt.read()
     assert result == EnteredShare(tuple(SHARE), ())
     text = out.getvalue()
+    assert "word 12 as read again does not fit this correction" in text
     assert "no correction was applied" in text
     assert "type the share again, from the first word" in text
-    assert_nothing_shown(text, SHARE + wrong, allowed=(wordlist()[SHARE[11]][:4],))
+    assert_nothing_shown(text, SHARE + wrong)
+
+
+def test_not_a_word_when_read_again_is_not_applied() -> None:
+    wrong = with_wrong_word(4)
+    prompt, _, out = entry([*lines_of(wrong), "", "qqqzz", *lines_of(SHARE)])
+    assert prompt.read() == EnteredShare(tuple(SHARE), ())
+    assert "word 5: not a SLIP-39 word" in out.getvalue()
+    assert_nothing_shown(out.getvalue(), SHARE + wrong, typed=("qqqzz",))
 
 
 def test_declining_every_time_gives_up_with_a_hint() -> None:
     wrong = with_wrong_word(2)
-    prompt, _, _ = entry([*lines_of(wrong), "", "no", *lines_of(wrong), "", ""], attempts=2)
+    lines = [*lines_of(wrong), "", wordlist()[wrong[2]], *lines_of(wrong), "", ""]
+    prompt, _, _ = entry(lines, attempts=2)
     with pytest.raises(BadInput, match="after 2 attempts") as caught:
         prompt.read()
-    assert "paper" in caught.value.hint
+    assert "card" in caught.value.hint
 
 
-def test_an_unreadable_word_is_restored_after_confirmation() -> None:
+def test_an_unreadable_word_is_restored_after_confirmation_and_not_shown() -> None:
     typed = lines_of(SHARE)
     parts = typed[0].split()
     parts[2] = "?"
     typed[0] = " ".join(parts)
-    prompt, _, out = entry([*typed, "", "yes"])
+    prompt, script, out = entry([*typed, "", "yes"])
     result = prompt.read()
     assert result == EnteredShare(tuple(SHARE), (2,))
     text = out.getvalue()
     assert "word 3: marked unreadable" in text
-    prefix = wordlist()[SHARE[2]][:4]
-    assert f"word 3 was unreadable; it should probably be the word starting '{prefix}'." in text
-    assert_nothing_shown(text, SHARE, allowed=(prefix,))
+    assert "unreadable word 3 can be restored from the checksum (not shown here)" in text
+    assert script.prompts[-1] == "Use this correction? [y/N] "
+    assert_nothing_shown(text, SHARE)
+
+
+def test_a_declined_restoration_is_not_applied() -> None:
+    typed = [wordlist()[i] for i in SHARE]
+    typed[8] = "?"
+    prompt, _, out = entry([" ".join(typed), "n"], expected_words=20, attempts=1)
+    with pytest.raises(BadInput, match="after 1 attempts"):
+        prompt.read()
+    assert "no correction was applied" in out.getvalue()
 
 
 def test_three_unreadable_words_warn_that_no_check_is_left() -> None:
@@ -182,16 +207,38 @@ def test_three_unreadable_words_warn_that_no_check_is_left() -> None:
     assert "used all three check words" in out.getvalue()
 
 
-def test_a_share_that_differs_from_the_issued_one() -> None:
+def other_share() -> list[int]:
+    """A well-formed share that differs from SHARE in word 6 (and the checksum words)."""
     data = list(SHARE[:-3])
     data[5] = (data[5] + 1) % 1024
-    other = data + list(rs1024.create_checksum(data, rs1024.is_extendable(data)))
-    prompt, _, out = entry(lines_of(other), expected=SHARE, attempts=1)
-    with pytest.raises(NotVerified, match="differs from the issued share"):
+    return data + list(rs1024.create_checksum(data, rs1024.is_extendable(data)))
+
+
+def test_a_share_that_differs_from_the_issued_one() -> None:
+    other = other_share()
+    prompt, script, out = entry(
+        [*lines_of(other), wordlist()[other[5]]], expected=SHARE, attempts=1
+    )
+    with pytest.raises(NotVerified, match="word 6 still differs from the issued share"):
         prompt.read()
     text = out.getvalue()
-    assert "word 6 differs from the issued share" in text
+    assert "word 6 differs from the issued share: read word 6 again from the card" in text
     assert "word 5 differs" not in text
+    assert script.prompts[-1] == "word 6 again: "
+    assert_nothing_shown(text + "".join(script.prompts), SHARE + other)
+
+
+def test_a_differing_word_read_again_correctly_is_taken() -> None:
+    other = other_share()
+    differing = [p for p in range(20) if other[p] != SHARE[p]]
+    again = [wordlist()[SHARE[p]] for p in differing]
+    prompt, _, out = entry([*lines_of(other), *again], expected=SHARE)
+    result = prompt.read()
+    assert result.words == tuple(SHARE)
+    assert result.corrected == tuple(differing)
+    text = out.getvalue()
+    assert "word 6: now matches the issued share" in text
+    assert "the share matches the issued share" in text
     assert_nothing_shown(text, SHARE + other)
 
 

@@ -108,6 +108,7 @@ def split_command(
     reveal: Reveal = False,
     as_json: Json = False,
 ) -> None:
+    from ceremony.ui.confirm import confirm_dice_only
     from ceremony.ui.console import out, say
     from ceremony.workflows.splitting import SplitRequest, run_split, split_output
 
@@ -132,5 +133,5 @@ def split_command(
         force=force,
         reveal=reveal,
     )
-    outcome = run_split(request, say)
+    outcome = run_split(request, say, confirm_dice_only=confirm_dice_only)
     out(split_output(outcome, reveal=reveal, as_json=as_json))

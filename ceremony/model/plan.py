@@ -90,6 +90,12 @@ class Holder:
 
     name: str
     contact: str = ""
+    transliteration: str = ""
+    """How the paper prints the name when the kit's fonts cannot print it as written."""
+
+    @property
+    def printed_name(self) -> str:
+        return self.transliteration or self.name
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,12 @@ class Roles:
     administrator: str
     witnesses: tuple[str, ...]
     auditor: str | None
+    contacts: tuple[tuple[str, str], ...] = ()
+    """(name, how to reach them) for each role given as `{ name = ..., contact = ... }`."""
+
+    def contact(self, name: str) -> str:
+        """How to reach this person, as the plan says; empty when it does not."""
+        return dict(self.contacts).get(name, "")
 
 
 @dataclass(frozen=True)
@@ -724,19 +736,49 @@ class _Reader:
             self.wrong_type(
                 path, value, "a table", '{ name = "Alice", contact = "alice@example.org" }'
             )
-        self.keys(value, path, ("name", "contact"), ("name",))
+        self.keys(value, path, ("name", "contact", "transliteration"), ("name",))
         return Holder(
             name=self.string(value, path, "name", what="the holder's name"),
-            contact=self.string(
+            contact=self.contact(value, path),
+            transliteration=self.string(
                 value,
                 path,
-                "contact",
-                what="how to reach the holder",
+                "transliteration",
+                what="the name in Latin letters",
                 default="",
-                limit=MAX_CONTACT,
                 empty_ok=True,
             ),
         )
+
+    def contact(self, table: dict[str, object], path: Key) -> str:
+        """Optional contact details: free text, but an e-mail address or a telephone number
+        written alone must look like one, so that a typo is caught before it is printed."""
+        text = self.string(
+            table,
+            path,
+            "contact",
+            what="how to reach them",
+            default="",
+            limit=MAX_CONTACT,
+            empty_ok=True,
+        )
+        problem = contact_problem(text)
+        if problem:
+            self.fail(
+                (*path, "contact"),
+                f"{_field((*path, 'contact'))} {text!r} {problem}",
+                "write an e-mail address (name@example.org), a telephone number with its "
+                'country code ("+44 20 7946 0000"), or a short note ("via the law firm")',
+            )
+        return text
+
+    def person(self, value: object, path: Key, *, what: str) -> tuple[str, str]:
+        """A role: a name in quotes, or `{ name = "...", contact = "..." }`."""
+        if isinstance(value, dict):
+            self.keys(value, path, ("name", "contact"), ("name",))
+            name = self.string(value, path, "name", what=what)
+            return name, self.contact(value, path)
+        return self.text_value(value, path, what=what), ""
 
     def unique_holders(self, groups: Iterable[Group]) -> None:
         seen: dict[str, Key] = {}
@@ -828,12 +870,20 @@ class _Reader:
         path: Key = ("roles",)
         table = self.table(document["roles"], path)
         self.keys(table, path, ("administrator", "witnesses", "auditor"), ("administrator",))
-        administrator = self.string(
-            table, path, "administrator", what="the name of who runs the ceremony"
+        contacts: list[tuple[str, str]] = []
+        administrator, reach = self.person(
+            table["administrator"],
+            (*path, "administrator"),
+            what="the name of who runs the ceremony",
         )
-        witnesses = self.names(table, path, "witnesses", what="a witness's name")
+        contacts.append((administrator, reach))
+        raw = self.get(table, path, "witnesses", [])
+        if not isinstance(raw, list):
+            self.wrong_type((*path, "witnesses"), raw, "a list", 'witnesses = ["Name One"]')
+        witnesses: list[str] = []
         seen: set[str] = set()
-        for i, witness in enumerate(witnesses):
+        for i, item in enumerate(raw):
+            witness, reach = self.person(item, (*path, "witnesses", i), what="a witness's name")
             if _norm(witness) in seen:
                 self.fail(
                     (*path, "witnesses", i),
@@ -841,13 +891,43 @@ class _Reader:
                     "name each witness once",
                 )
             seen.add(_norm(witness))
+            witnesses.append(witness)
+            contacts.append((witness, reach))
         auditor = None
         if "auditor" in table:
-            auditor = (
-                self.string(table, path, "auditor", what="the auditor's name", empty_ok=True)
-                or None
-            )
-        return Roles(administrator=administrator, witnesses=tuple(witnesses), auditor=auditor)
+            value = table["auditor"]
+            if isinstance(value, dict):
+                auditor, reach = self.person(value, (*path, "auditor"), what="the auditor's name")
+                contacts.append((auditor, reach))
+            else:
+                auditor = (
+                    self.string(table, path, "auditor", what="the auditor's name", empty_ok=True)
+                    or None
+                )
+        return Roles(
+            administrator=administrator,
+            witnesses=tuple(witnesses),
+            auditor=auditor,
+            contacts=tuple((name, reach) for name, reach in contacts if reach),
+        )
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+_PHONE_CHARS = re.compile(r"^[+\d][\d ().-]*$")
+
+
+def contact_problem(text: str) -> str | None:
+    """Why contact details cannot be right, or None: an address alone must be an e-mail address,
+    digits alone a telephone number of 6 to 15 digits (E.164 allows 15)."""
+    if not text:
+        return None
+    if "@" in text and " " not in text and not _EMAIL.match(text):
+        return "is not an e-mail address"
+    if _PHONE_CHARS.match(text):
+        digits = sum(char.isdigit() for char in text)
+        if not 6 <= digits <= 15:
+            return f"has {digits} digits, not a telephone number (6 to 15 digits)"
+    return None
 
 
 # --- where a key is in the text --------------------------------------------------------------------

@@ -54,6 +54,7 @@ BLANK = "______________"
 
 CONDITIONS = {
     "dice": "only if dice are rolled",
+    "dice-only": "only if the dice alone make the secret",
     "timelock": "only with a time lock",
     "no-timelock": "only without a time lock",
     "evidenced": "only with an evidenced delay",
@@ -101,6 +102,7 @@ PLACEHOLDERS = frozenset(
         "administrator",
         "witnesses",
         "auditor",
+        "dice_only_warning",
     }
 )
 """Every `{name}` a runbook may use."""

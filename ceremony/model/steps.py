@@ -9,6 +9,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from ceremony.templates import read_template
 
@@ -30,8 +31,13 @@ class Act:
 
 
 @cache
+def _steps_file() -> dict[str, Any]:
+    return tomllib.loads(read_template("ceremony-steps.toml"))
+
+
+@cache
 def ceremony_script() -> tuple[Act, ...]:
-    data = tomllib.loads(read_template("ceremony-steps.toml"))
+    data = _steps_file()
     return tuple(
         Act(
             number=int(act["number"]),
@@ -50,6 +56,14 @@ def applicable(conditions: set[str]) -> tuple[Act, ...]:
         )
         for act in ceremony_script()
     )
+
+
+def warning(name: str) -> str:
+    """A warning the screen shows and the people confirm (`[warnings]` of the steps file)."""
+    text = _steps_file().get("warnings", {}).get(name)
+    if not isinstance(text, str):
+        raise KeyError(name)
+    return " ".join(text.split())
 
 
 def step(step_id: str) -> Step:

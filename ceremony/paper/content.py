@@ -27,6 +27,9 @@ HEX = re.compile(r"^[0-9a-f]+$")
 Contact = tuple[str, str, str]
 """Whom a holder may contact: (role, name, how to reach them)."""
 
+RuleGroup = tuple[str, int, int]
+"""One group of the recovery rule: (name, shares needed, shares issued)."""
+
 
 class PaperSize(StrEnum):
     """The two paper sizes the kits are printed on."""
@@ -112,14 +115,29 @@ class HolderKit:
     fingerprint: str
     """BIP-32 master fingerprint (8 hex digits) that a correct recovery must show."""
     contacts: tuple[Contact, ...] = ()
+    """Printed with a line to write on where how to reach someone is not known."""
     time_lock: str | None = None
     """One or two sentences on the recovery delay, or None when recovery is not time-locked."""
+    rule: tuple[RuleGroup, ...] = ()
+    """Every group with its threshold and count, for the recovery rule; empty leaves it out."""
+    passphrase: bool = False
+    """The shares need a passphrase (never printed) besides the words."""
+    bip39: bool = False
+    """The secret is used as a BIP-39 phrase, not as the SLIP-39 wallet seed."""
+    sealed: bool = False
+    """A sealed time lock: the shares alone open a different, empty wallet."""
+    consent_card: bool = False
+    administrator: str = ""
+    """Who ran the ceremony: the card tells a finder to return it to them."""
 
     def __post_init__(self) -> None:
         _check_hex("the fingerprint", self.fingerprint, 8)
         for contact in self.contacts:
             if len(contact) != 3:
                 raise _bad("a contact is (role, name, how to reach them)")
+        for name, threshold, count in self.rule:
+            if not name or not 1 <= threshold <= count <= 16:
+                raise _bad("a recovery rule names each group with 1 <= threshold <= count <= 16")
 
     @property
     def demo(self) -> bool:

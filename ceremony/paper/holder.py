@@ -54,6 +54,7 @@ STYLES = (
     CardStyle(word=17, number=12, row=25, gap=8, name=16),
     CardStyle(word=16, number=11.5, row=23, gap=6, name=15),
     CardStyle(word=15, number=11, row=21, gap=5, name=14),
+    CardStyle(word=15, number=11, row=19.5, gap=4, name=13),
 )
 """Tried in order: the largest that fits on one page wins (words never below 15 pt)."""
 
@@ -121,7 +122,29 @@ def template_values(kit: HolderKit, wording: Wording) -> dict[str, object]:
         values["time_lock"] = wording.text("time_lock.locked", {"summary": summary})
     else:
         values["time_lock"] = wording.text("time_lock.unlocked")
+    values["administrator"] = kit.administrator
+    values["recovery_rule"] = "\n".join(
+        "- "
+        + wording.text(
+            "rule_line" if count > 1 else "rule_line_one",
+            {"group": name, "member_threshold": needed, "member_count": count},
+        )
+        for name, needed, count in kit.rule
+    ) or wording.text("rule_unknown")
+    values["secret_notes"] = "\n\n".join(secret_notes(kit, wording))
     return values
+
+
+def secret_notes(kit: HolderKit, wording: Wording) -> list[str]:
+    """What the shares alone do not say: a passphrase, a BIP-39 phrase, a sealed lock."""
+    notes = [wording.text("notes.passphrase" if kit.passphrase else "notes.no_passphrase")]
+    if kit.bip39:
+        notes.append(wording.text("notes.bip39"))
+    if kit.sealed:
+        notes.append(wording.text("notes.sealed"))
+        if kit.consent_card:
+            notes.append(wording.text("notes.sealed_consent"))
+    return notes
 
 
 def _card_values(card: ShareCard) -> dict[str, object]:
@@ -211,6 +234,13 @@ def _card(
     warnings.add(Run(wording.text("card.warnings"), fonts.sans_bold, 10.5), leading=15)
     for line in wording.texts("card.warning_lines", values):
         warnings.wrapped(line, fonts.sans, 9, leading=12, x=4 * MM, bullet="•")
+    warnings.space(4)
+    warnings.add(Run(wording.text("card.finder"), fonts.sans_bold, 10.5), leading=15)
+    key = (
+        "card.finder_lines" if values.get("administrator") else "card.finder_lines_no_administrator"
+    )
+    for line in wording.texts(key, values):
+        warnings.wrapped(line, fonts.sans, 9, leading=12)
     place_block(flow, warnings, pad=3 * MM, stroke=INK, line_width=1.2)
 
 
@@ -313,15 +343,16 @@ def _instructions(
         _heading(flow, section.text("heading", values), fonts)
         prose(flow, section.text("body", values), style)
         flow.gap(2 * MM)
+    rows = _contact_rows(kit, fonts, wording, width)
+    flow.need(18 + 4 * 14 + sum(row[3] for row in rows))  # heading, intro and table together
     _heading(flow, wording.text("instructions.contacts", values), fonts)
     if kit.contacts:
         prose(flow, wording.text("instructions.contacts_intro", values), style)
-        _contacts(flow, kit, fonts, wording)
+        if not all(reach.strip() for _, _, reach in kit.contacts):
+            prose(flow, wording.text("instructions.contacts_write_in", values), style)
     else:
         prose(flow, wording.text("instructions.contacts_none", values), style)
-        for _ in range(4):
-            top = flow.place(9 * MM)
-            flow.rule(flow.geometry.left, flow.geometry.right, top - 9 * MM)
+    _contacts(flow, rows)
 
 
 def _heading(flow: Flow, text: str, fonts: Fonts) -> None:
@@ -332,30 +363,53 @@ def _heading(flow: Flow, text: str, fonts: Fonts) -> None:
     place_block(flow, block)
 
 
-def _contacts(flow: Flow, kit: HolderKit, fonts: Fonts, wording: Wording) -> None:
-    """Contacts as a table: role, name, how to reach them; each row kept whole."""
-    width = flow.geometry.content_width
-    shares = (0.28, 0.30, 0.42)
-    columns = [width * share for share in shares]
+WRITE_IN = 10 * MM
+"""Height of a row with a blank to write in by hand."""
+SPARE_ROWS = 2
+"""Empty contact rows after those the plan names, for people added later."""
+
+
+ContactRow = tuple[list[list[str]], str, float, float]
+"""Wrapped cells, font, grey and height of one row of the contacts table."""
+
+
+def _contact_rows(kit: HolderKit, fonts: Fonts, wording: Wording, width: float) -> list[ContactRow]:
     headers = (
         wording.text("instructions.contact_role"),
         wording.text("instructions.contact_name"),
         wording.text("instructions.contact_reach"),
     )
-    rows: list[tuple[tuple[str, str, str], str, float]] = [(headers, fonts.sans_bold, SOFT_INK)]
-    rows.extend((contact, fonts.sans, INK) for contact in kit.contacts)
-    for cells, font, gray in rows:
+    cells: list[tuple[tuple[str, str, str], str, float]] = [(headers, fonts.sans_bold, SOFT_INK)]
+    cells.extend((contact, fonts.sans, INK) for contact in kit.contacts)
+    spare = SPARE_ROWS + 4 * (not kit.contacts)
+    cells.extend((("", "", ""), fonts.sans, INK) for _ in range(spare))
+    rows: list[ContactRow] = []
+    for index, (texts, font, gray) in enumerate(cells):
         wrapped = [
-            wrap(cell, font, 10, column - 2 * MM)
-            for cell, column in zip(cells, columns, strict=True)
+            wrap(text, font, 10, width * share - 2 * MM)
+            for text, share in zip(texts, COLUMNS, strict=True)
         ]
         height = max(len(lines) for lines in wrapped) * 13.5 + 2 * MM
+        if index > 0 and not texts[2].strip():
+            height = max(height, WRITE_IN)
+        rows.append((wrapped, font, gray, height))
+    return rows
+
+
+COLUMNS = (0.28, 0.30, 0.42)
+"""Shares of the width: role, name, how to reach them."""
+
+
+def _contacts(flow: Flow, rows: list[ContactRow]) -> None:
+    """Contacts as a table, each row kept whole; details the plan does not give, and a few spare
+    rows, are ruled lines to write on."""
+    width = flow.geometry.content_width
+    for wrapped, font, gray, height in rows:
         top = flow.place(height)
         x = flow.geometry.left
-        for lines, column in zip(wrapped, columns, strict=True):
-            for index, line in enumerate(lines):
-                baseline = top - 1 * MM - (index + 1) * 13.5 + 3.6
-                run = (Run(line, font, 10, gray),)
-                flow.text(x, baseline, run)
-            x += column
+        for lines, share in zip(wrapped, COLUMNS, strict=True):
+            for line_index, line in enumerate(lines):
+                baseline = top - 1 * MM - (line_index + 1) * 13.5 + 3.6
+                flow.text(x, baseline, (Run(line, font, 10, gray),))
+            x += width * share
         flow.rule(flow.geometry.left, flow.geometry.right, top - height, width=0.5)

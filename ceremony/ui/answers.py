@@ -102,6 +102,9 @@ class ScriptedOperator:
         for name, value in facts:
             self._say(f"   {title.lower()}: {name}: {value}")
 
+    def warn(self, text: str) -> None:
+        self._say(f"   warning: {text}")
+
     def show_checks(self, checks: Sequence[Check]) -> None:
         for check in checks:
             self._say(f"   preflight: {check.status.value:<4} {check.name}: {check.detail}")

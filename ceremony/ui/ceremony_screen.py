@@ -1,5 +1,6 @@
 """The guided ceremony on a terminal: act and step banners numbered as in the printed script,
-confirmations, hidden entry of passphrases and shares, and tables of facts to read aloud.
+confirmations, hidden entry of dice rolls, passphrases and shares, and tables of facts to read
+aloud.
 
 Names from the plan are untrusted text and are printed with markup off.
 """
@@ -10,6 +11,7 @@ import getpass
 from collections.abc import Sequence
 
 from rich.console import Console
+from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
@@ -30,6 +32,11 @@ def _hidden(prompt: str) -> str:
         return getpass.getpass(prompt)
     except EOFError:
         raise Interrupted("input ended", "run the ceremony again at a terminal") from None
+
+
+def _hidden_line(prompt: str) -> str:
+    """A line typed without echo; EOFError passes through for the caller to explain."""
+    return getpass.getpass(prompt)
 
 
 class ScreenOperator:
@@ -92,8 +99,13 @@ class ScreenOperator:
         )
         return answer.strip() == "ACCEPT"
 
+    def warn(self, text: str) -> None:
+        self.console.print(Panel(Text(text), title="Warning", style="bold yellow"))
+
     def read_dice(self, sides: int, strength_bits: int) -> DiceRolls:
-        return enter_dice(self._ask, self.console, strength_bits=strength_bits, sides=sides)
+        """Rolls typed a line at a time at a hidden prompt: in dice-only mode they are the secret."""
+        self.console.print(Text("The rolls are hidden as they are typed.", style="bold"))
+        return enter_dice(_hidden_line, self.console, strength_bits=strength_bits, sides=sides)
 
     def read_passphrase(self) -> bytes:
         while True:

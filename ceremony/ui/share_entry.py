@@ -5,9 +5,13 @@ Rules it keeps:
   feedback names positions only ("word 7: ok");
 - each word is checked against the SLIP-39 list as it is typed, and accepted by its first four
   letters;
-- the checksum is checked at the end; a repair (one wrong word, up to three '?' words) is offered
-  with the four letters of the suggested word and applied only when the person says yes;
-- with an issued share to compare against, differences are reported by position only.
+- the checksum is checked at the end; a repair (one wrong word, up to three '?' words) is named by
+  positions only: a word that looks wrong is read again from the card and typed (hidden), and the
+  correction is taken when the new reading fits; an unreadable word is restored, unseen, only when
+  the person says yes. No letter of a corrected word is ever shown (`ceremony repair` shows them,
+  because there the person asks);
+- with an issued share to compare against, a differing word is named by its position and read
+  again from the card.
 
 The I/O is injected, so tests drive it with scripted lines and a console writing to a buffer.
 """
@@ -21,7 +25,7 @@ from rich.console import Console
 
 from ceremony.core import rs1024
 from ceremony.core.repair import Repair, RepairCandidate, repair, valid_length
-from ceremony.core.words import UNREADABLE, UnknownWord, mnemonic, word_index, word_prefix
+from ceremony.core.words import UNREADABLE, UnknownWord, mnemonic, word_index
 from ceremony.errors import BadInput, Interrupted, NotVerified
 
 ReadLine = Callable[[str], str]
@@ -188,56 +192,121 @@ class ShareEntry:
             chosen = self._offer(words, result)
         else:
             self._say("checksum: ok")
-            chosen = result.candidates[0]
+            chosen = RepairCandidate(tuple(w for w in words if w is not None), (), False)
         if self._expected is not None:
-            differing = [
-                position
-                for position, (typed, issued) in enumerate(
-                    zip(chosen.words, self._expected, strict=True)
-                )
-                if typed != issued
-            ]
-            if differing:
-                for position in differing:
-                    self._say(f"word {position + 1} differs from the issued share")
-                raise NotVerified(
-                    "the typed share differs from the issued share",
-                    "compare those words on the paper with the screen of the person who issued "
-                    "it, or have the share printed again",
-                )
-            self._say("the share matches the issued share")
+            chosen = self._compare(chosen)
         return EnteredShare(chosen.words, chosen.changed)
 
-    def _offer(self, words: list[int | None], result: Repair) -> RepairCandidate:
-        count = len(result.candidates)
-        if count > 1:
+    def _compare(self, chosen: RepairCandidate) -> RepairCandidate:
+        """Against the issued share: each differing word is read again from the card, by number."""
+        assert self._expected is not None
+        settled = list(chosen.words)
+        for position, (typed, issued) in enumerate(zip(chosen.words, self._expected, strict=True)):
+            if typed == issued:
+                continue
             self._say(
-                f"{count} different corrections fit; at most one is your share: compare each "
-                "with the paper"
+                f"word {position + 1} differs from the issued share: read word {position + 1} "
+                "again from the card and type it"
             )
+            again = self._read_again(position)
+            if again != issued:
+                raise NotVerified(
+                    f"word {position + 1} still differs from the issued share",
+                    f"read word {position + 1} on the card letter by letter; if the card itself "
+                    "differs, it is misprinted: record an exception and have it printed again",
+                )
+            self._say(f"word {position + 1}: now matches the issued share")
+            settled[position] = again
+        self._say("the share matches the issued share")
+        changed = tuple(p for p in range(len(settled)) if settled[p] != chosen.words[p])
+        return RepairCandidate(tuple(settled), tuple(sorted({*chosen.changed, *changed})), False)
+
+    def _offer(self, words: list[int | None], result: Repair) -> RepairCandidate:
+        """Confirm a correction without showing it: a doubtful word is read again from the card.
+
+        The checksum names positions only. A word that looks wrong is typed again (hidden); the
+        correction is taken when the new reading is the word that fits. An unreadable word is
+        restored only after a yes, and is not shown (`ceremony repair` shows it, when asked).
+        """
+        count = len(result.candidates)
+        self._say(
+            "the checksum does not fit: "
+            + (
+                f"{count} different corrections fit; reading the words again picks the right one"
+                if count > 1
+                else "one correction fits"
+            )
+        )
         if any(position < 2 for position in result.erased):
             self._say("the first two words are the same on every share of this set")
+        readings: dict[int, int | None] = {}
         for number, candidate in enumerate(result.candidates, start=1):
             if count > 1:
                 self._say(f"correction {number} of {count}:")
-            for position in candidate.changed:
-                was = "was unreadable" if words[position] is None else "looks wrong"
-                self._say(
-                    f"word {position + 1} {was}; it should probably be the word starting "
-                    f"'{word_prefix(candidate.words[position])}'."
-                )
-            if result.redundancy_left == 0:
-                self._say(
-                    "this correction used all three check words, so a mistake in another word "
-                    "would not be noticed: check every word against the paper"
-                )
-            if _yes(self._answer("Use this correction? [y/N] ")):
+            exhausted = result.redundancy_left == 0
+            if self._confirmed(words, candidate, readings, alone=count == 1, exhausted=exhausted):
                 return candidate
         raise BadInput(
             "no correction was applied",
-            "compare the share with the paper and type it again; type '?' for a word you "
+            "read the share again from the card and type it again; type '?' for a word you "
             "cannot read",
         )
+
+    def _confirmed(
+        self,
+        words: list[int | None],
+        candidate: RepairCandidate,
+        readings: dict[int, int | None],
+        *,
+        alone: bool,
+        exhausted: bool,
+    ) -> bool:
+        restored = [p for p in candidate.changed if words[p] is None]
+        for position in candidate.changed:
+            if words[position] is None:
+                continue
+            if position not in readings:
+                self._say(
+                    f"word {position + 1} looks wrong: read word {position + 1} again from the "
+                    "card and type it"
+                )
+                readings[position] = self._read_again(position)
+            if readings[position] != candidate.words[position]:
+                self._say(f"word {position + 1} as read again does not fit this correction")
+                return False
+            self._say(f"word {position + 1} as read again fits the checksum")
+        if not restored:
+            return True
+        if not alone and len(restored) == len(candidate.changed):
+            self._say(
+                "these corrections differ only in unreadable words, which are not shown here: "
+                "use `ceremony repair`, which shows them"
+            )
+            return False
+        listed = ", ".join(str(p + 1) for p in restored)
+        self._say(
+            f"unreadable word {listed} can be restored from the checksum (not shown here)"
+            if len(restored) == 1
+            else f"unreadable words {listed} can be restored from the checksum (not shown here)"
+        )
+        if exhausted:
+            self._say(
+                "this correction used all three check words, so a mistake in another word "
+                "would not be noticed: check every word against the paper"
+            )
+        return _yes(self._answer("Use this correction? [y/N] "))
+
+    def _read_again(self, position: int) -> int | None:
+        """One word typed again at the hidden prompt; None when it is not a SLIP-39 word."""
+        tokens = self._line(f"word {position + 1} again: ").split()
+        if len(tokens) != 1:
+            self._say(f"word {position + 1}: type exactly one word")
+            return None
+        try:
+            return word_index(tokens[0], position + 1)
+        except UnknownWord:
+            self._say(f"word {position + 1}: not a SLIP-39 word")
+            return None
 
     def _answer(self, prompt: str) -> str:
         try:

@@ -24,7 +24,7 @@ from ceremony.files import remove_tree
 from ceremony.model.plan import EntropySource, PassphrasePolicy, Plan, RecoveryMode
 from ceremony.model.record import Record, TimeLockInfo
 from ceremony.model.share import Share
-from ceremony.model.steps import Act, Step, applicable
+from ceremony.model.steps import Act, Step, applicable, warning
 from ceremony.workflows import kit as kits
 from ceremony.workflows.preflight import Check, run_preflight
 from ceremony.workflows.readback import KitProof, prove_kit
@@ -47,6 +47,9 @@ class Operator(Protocol):
         """Return once the people confirm; raise Interrupted if they stop the ceremony."""
 
     def show_facts(self, title: str, facts: Sequence[tuple[str, str]]) -> None: ...
+
+    def warn(self, text: str) -> None:
+        """A warning the people must read before they confirm the step."""
 
     def show_checks(self, checks: Sequence[Check]) -> None: ...
 
@@ -290,6 +293,12 @@ class Ceremony:
         dice = None
         if plan.entropy.source.uses_dice:
             step = self._begin("2.1")
+            if plan.entropy.source is EntropySource.DICE_ONLY:
+                self.operator.warn(warning("dice-only"))
+                self.operator.confirm(
+                    step, "Has everyone read this, and are the dice out of sight of any camera?"
+                )
+                self._log("dice_only_warning_confirmed", step, {})
             dice = self.operator.read_dice(plan.entropy.dice_sides, plan.secret.strength_bits)
         step = self._begin("2.2")
         secret, report = make_master_secret(
@@ -500,9 +509,11 @@ class Ceremony:
 
     def _options(self, timelock: TimeLockInfo | None) -> kits.KitOptions:
         plan = self.plan
+        roles = plan.roles
         contacts: tuple[tuple[str, str, str], ...] = (
-            ("administrator", plan.roles.administrator, ""),
-            *(("witness", w, "") for w in plan.roles.witnesses),
+            ("administrator", roles.administrator, roles.contact(roles.administrator)),
+            *(("witness", w, roles.contact(w)) for w in roles.witnesses),
+            *((("auditor", roles.auditor, roles.contact(roles.auditor)),) if roles.auditor else ()),
         )
         from ceremony.paper.content import PaperSize
 

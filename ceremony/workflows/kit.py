@@ -24,6 +24,7 @@ from ceremony.files import staged_directory, write_atomic
 from ceremony.model.hashwords import hash_words
 from ceremony.model.passphrase import CONSENT_FORMAT, consent_check_code
 from ceremony.model.record import Record, ShareEntry, TimeLockInfo
+from ceremony.model.scheme import SecretKind
 from ceremony.paper.content import HolderKit, PaperSize, RecordSheet, ShareCard, ShareRow
 from ceremony.workflows.readback import KitProof
 from ceremony.workflows.split import KitSplit, Sealed, SplitResult, Unsealed
@@ -216,6 +217,8 @@ def render_holder_pdfs(
 
     plan_words = hash_words(bytes.fromhex(record.plan_sha256))
     shares = split.all_shares()
+    rule = tuple((g.name, g.threshold, g.count) for g in record.groups)
+    sealed = record.timelock is not None and record.timelock.mode == "sealed"
     rendered = []
     for entry, share in zip(record.shares, shares, strict=True):
         group = record.groups[entry.group_number - 1]
@@ -239,6 +242,12 @@ def render_holder_pdfs(
             fingerprint=record.fingerprint,
             contacts=options.contacts,
             time_lock=options.time_lock_text,
+            rule=rule,
+            passphrase=record.passphrase,
+            bip39=record.kind is SecretKind.BIP39,
+            sealed=sealed,
+            consent_card=sealed and record.timelock is not None and record.timelock.consent_card,
+            administrator=options.administrator,
         )
         rendered.append((entry, render_holder_kit(kit, options.paper_size)))
     return rendered

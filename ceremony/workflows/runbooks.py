@@ -17,10 +17,11 @@ from ceremony.core.calibration import duration_text
 from ceremony.errors import BadInput, NotVerified, Refused
 from ceremony.files import write_atomic
 from ceremony.model.hashwords import hash_words
-from ceremony.model.plan import PassphrasePolicy, Plan, RecoveryMode
+from ceremony.model.plan import EntropySource, PassphrasePolicy, Plan, RecoveryMode
 from ceremony.model.record import Record, TimeLockInfo
 from ceremony.model.runbook import RUNBOOKS, Facts, HolderRow, Runbook, fill, parse
 from ceremony.model.scheme import SecretKind
+from ceremony.model.steps import warning
 from ceremony.paper.content import PaperSize
 from ceremony.paper.listing import render_listing
 from ceremony.paper.runbook import RunbookMeta, render_runbook
@@ -67,6 +68,7 @@ def facts_from_record(record: Record) -> Facts:
         "administrator": str(roles.get("administrator", "")),
         "witnesses": ", ".join(witnesses),
         "auditor": str(roles.get("auditor", "")),
+        "dice_only_warning": warning("dice-only"),
     }
     if lock is None:
         values["delay_mode"] = "no time lock"
@@ -95,8 +97,7 @@ def facts_from_record(record: Record) -> Facts:
             member_count=record.groups[entry.group_number - 1].count,
             check_code=entry.check_code,
             bag_serial=entry.bag_serial,
-            contact=entry.contact,
-        )
+        )  # no contact: runbooks are public, names only (how to reach them is written in)
         for entry in record.shares
     )
     signers = {
@@ -110,7 +111,7 @@ def facts_from_record(record: Record) -> Facts:
         values=values,
         holders=holders,
         conditions=frozenset(_conditions(record)),
-        unknown=frozenset() if _dice(record) is not None else frozenset({"dice"}),
+        unknown=frozenset() if _dice(record) is not None else frozenset({"dice", "dice-only"}),
         signers=signers,
         demo=record.demo,
         facts_rows=_facts_rows(record, values),
@@ -143,12 +144,15 @@ def facts_from_plan(plan: Plan) -> Facts:
         "administrator": plan.roles.administrator,
         "witnesses": ", ".join(witnesses),
         "auditor": plan.roles.auditor or "",
+        "dice_only_warning": warning("dice-only"),
         "delay_mode": "no time lock",
         "delay_summary": delay_summary(None),
     }
     conditions = {kind.value, "passphrase" if passphrase else "no-passphrase"}
     if plan.entropy.source.uses_dice:
         conditions.add("dice")
+    if plan.entropy.source is EntropySource.DICE_ONLY:
+        conditions.add("dice-only")
     if recovery.mode is RecoveryMode.NONE:
         conditions.add("no-timelock")
     else:
@@ -180,7 +184,7 @@ def facts_from_plan(plan: Plan) -> Facts:
         command.append('--timelock-n "$(cat modulus.txt)" --timelock-t T')
     values["recover_command"] = " ".join([*command, "shares.txt"])
     holders = tuple(
-        HolderRow(holder.name, group.name, number, group.count, "", contact=holder.contact)
+        HolderRow(holder.name, group.name, number, group.count, "")
         for group in plan.groups
         for number, holder in enumerate(group.holders, start=1)
     )
@@ -273,6 +277,8 @@ def _conditions(record: Record) -> set[str]:
             found.add("consent")
     if _dice(record):
         found.add("dice")
+    if record.roles.get("entropy") == EntropySource.DICE_ONLY.value:
+        found.add("dice-only")
     return found
 
 
