@@ -55,12 +55,15 @@ class SplitOutcome:
     """The kit's record, when a kit was written (and proved from its files)."""
 
 
-def run_split(request: SplitRequest, notes: Notes) -> SplitOutcome:
+def run_split(
+    request: SplitRequest, notes: Notes, *, confirm_dice_only: Callable[[], None]
+) -> SplitOutcome:
+    """`confirm_dice_only` shows the dice-only warning and raises unless the person goes on."""
     from ceremony.workflows.inputs import read_passphrase_file
 
     paper, delay_seconds = check_request(request)
     passphrase = read_passphrase_file(request.passphrase_file)
-    scheme, secret = make_secret(request, notes)
+    scheme, secret = make_secret(request, notes, confirm_dice_only)
     notes(f"splitting a {scheme.strength_bits}-bit {scheme.kind.value} secret: {scheme.summary()}")
     timelock = None
     if delay_seconds is not None:
@@ -132,7 +135,9 @@ def check_request(request: SplitRequest) -> tuple[PaperSize | None, int | None]:
     return paper, delay_seconds
 
 
-def make_secret(request: SplitRequest, notes: Notes) -> tuple[Scheme, Secret]:
+def make_secret(
+    request: SplitRequest, notes: Notes, confirm_dice_only: Callable[[], None]
+) -> tuple[Scheme, Secret]:
     from ceremony.workflows.inputs import read_secret_file
 
     groups = tuple(GroupSpec.from_text(text) for text in request.groups)
@@ -161,11 +166,11 @@ def make_secret(request: SplitRequest, notes: Notes) -> tuple[Scheme, Secret]:
         dice = None
         if request.dice_file is not None:
             dice = read_dice_file(request.dice_file, request.sides)
+        if request.dice_only:
+            confirm_dice_only()
         secret, entropy = make_master_secret(
             scheme.strength_bits, dice=dice, dice_only=request.dice_only, kind=request.kind
         )
-        if entropy.warning:
-            notes(f"warning: {entropy.warning}")
         notes(entropy.summary())
     return scheme, secret
 
