@@ -250,13 +250,16 @@ def test_holder_pdfs_taken_away_are_skipped_not_failed(small_kit: Path, tmp_path
     kit = tmp_path / "kit"
     shutil.copytree(small_kit, kit)
     shutil.rmtree(kit / "holders")
-    (kit / "recover.py").unlink()
     report = audit_kit(kit)
     assert report.passed, problems(report)
     pdf = report.check("files.holders/01-01-zoe.pdf")
     assert pdf.status is Status.SKIPPED
     assert pdf.detail.startswith("not present")
+    # but a kit without its standalone recovery program cannot be recovered by an heir: it fails
+    (kit / "recover.py").unlink()
+    report = audit_kit(kit)
     assert report.check("files.recover.py").detail == "not present"
+    assert report.check("kit.recover-py").status is Status.FAIL
 
 
 def test_a_session_in_progress_passes_without_claiming_the_delay(

@@ -153,7 +153,7 @@ def show_table(report: AuditReport) -> None:
     console.print(table)
     counts = (
         f"{report.count(Status.PASS)} passed, {report.count(Status.FAIL)} failed, "
-        f"{report.count(Status.SKIPPED)} skipped"
+        f"{report.skipped_text()}"
     )
     verdict = "all checks passed" if report.passed else "AUDIT FAILED"
     console.print(Text(f"{verdict}: {counts}", style="bold" if report.passed else "bold red"))

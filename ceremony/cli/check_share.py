@@ -25,16 +25,18 @@ without asking. Nothing is written and the share is never shown.
 
 \b
 Examples:
+  ceremony check-share
   ceremony check-share --record kit/record.json
   ceremony check-share --record kit share.txt
   ceremony check-share --record record.json --json - < share.txt
 """
 
 RecordPath = Annotated[
-    Path,
+    Path | None,
     typer.Option(
         "--record",
-        help="The ceremony's record.json (public), or the kit directory that holds it.",
+        help="The ceremony's record.json (public), or the kit directory that holds it. Without "
+        "it: record.json in the current directory, or in the one kit directory below it.",
         show_default=False,
     ),
 ]
@@ -51,7 +53,7 @@ ShareFile = Annotated[
 
 @app.command("check-share", help=HELP)
 def check_share_command(
-    record_path: RecordPath,
+    record_path: RecordPath = None,
     source: ShareFile = None,
     as_json: Json = False,
 ) -> None:

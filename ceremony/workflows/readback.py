@@ -50,6 +50,7 @@ class KitProof:
     quorum: tuple[str, ...]
     paths: tuple[str, ...]
     consent_file: bool
+    sealed: bool = False
 
     def summary(self) -> str:
         files = f"{self.holder_pdfs} holder PDFs, record.json" + (
@@ -68,6 +69,7 @@ class KitProof:
             "quorum": list(self.quorum),
             "paths": list(self.paths),
             "consent_file": self.consent_file,
+            "sealed": self.sealed,
         }
 
 
@@ -110,6 +112,7 @@ def prove_kit(directory: Path, split: KitSplit, passphrase: bytes = b"") -> KitP
         quorum=tuple(entry.holder for entry, _ in quorum),
         paths=tuple(paths),
         consent_file=has_consent,
+        sealed=sealed,
     )
 
 

@@ -28,6 +28,7 @@ from ceremony.workflows.audit.kit_checks import (
     _share_checks,
     _transcript_checks,
 )
+from ceremony.workflows.audit.recoverable import _recoverable_checks
 from ceremony.workflows.audit.report import CHECKS, FORMAT, AuditCheck, AuditReport, Status
 from ceremony.workflows.audit.session_checks import _session_directories, _SessionAudit
 from ceremony.workflows.inputs import decode_text, read_bounded
@@ -73,6 +74,7 @@ def audit_kit(
     checks += _record_checks(state)
     checks += _record_transcript_checks(state)
     checks += _file_checks(state)
+    checks += _recoverable_checks(state)
     if share_text is not None:
         checks += _share_checks(state, share_text)
     labels: set[str] = set()
