@@ -10,6 +10,9 @@ TOOLS := .tools
 WHEELHOUSE ?= $(HOME)/.cache/ceremony/wheels
 BUNDLE ?= dist/bundle
 UNSHARE := $(shell unshare -n true 2>/dev/null && echo "unshare -n")
+# Test processes (pytest-xdist): the tests are isolated (each in its own tmp_path), so two run at
+# once on a 2-core machine. PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= 2
 COMPILE := $(TOOLS)/bin/uv pip compile --quiet --universal --python-version 3.11 \
   --generate-hashes --custom-compile-command "make lock"
 
@@ -56,7 +59,7 @@ typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 pytest: $(VENV)/.installed-test
-	$(UNSHARE) $(BIN)/pytest
+	$(UNSHARE) $(BIN)/pytest -n $(PYTEST_WORKERS)
 
 test: lint typecheck pytest
 

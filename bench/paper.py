@@ -1,142 +1,262 @@
-"""Benchmark: rendering holder kits and the public record.
+"""Benchmark: paper kits from a real split, against plain reportlab and against python-slip39.
 
-Measures seconds per holder kit (33-word share, A4 and Letter), seconds for a small record, and the
-largest scheme SLIP-39 allows (16 groups of 16: 256 holder kits plus a 256-row record) from start
-to finish, with page counts. Target for the largest scheme: under 20 s on a 2-core machine.
-The content is specimen content (fake words), rendered exactly as a ceremony renders it.
+- One holder kit (33-word share of a real 256-bit split, A4): `render_holder_kit` against plain
+  reportlab doing the same drawing. The baseline is recorded from the kit itself: every call the
+  layout makes on its reportlab canvas (each string with its font, size and place, each rule and
+  box) is replayed on a fresh canvas, with no layout logic; the replay must give the very same PDF
+  bytes, which proves it does the same work. Goal: at most 1.5x.
+- `ceremony split --kit` as a whole process for the largest scheme SLIP-39 allows (16 groups of 16,
+  256 holder kits, the record, recover.py, written atomically), against the same command for 16
+  holders (one group of 16). Goal: under 4 s; and the peak memory of the two must be alike (kits
+  are streamed to disk, so memory does not grow with the number of kits).
+- python-slip39, when installed in a side environment (see bench/README.md), run on the same
+  schemes as `ceremony split --kit` in alternating pairs: both make a fresh secret and write PDFs.
 
-Run: .venv/bin/python bench/paper.py   (results in bench/results/paper.json)
+Run: .venv/bin/python bench/paper.py [--quick]   (results in bench/results/paper.json)
 """
 
 from __future__ import annotations
 
-import hashlib
+import argparse
 import io
-import json
 import os
-import platform
-import statistics
-import time
+import shutil
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
-import pypdf
+from harness import BIN, ROOT, Command, Row, Sample, load_average, pairs, process_pairs, report
+from reportlab.pdfgen.canvas import Canvas
 
-from ceremony.core.slip39 import wordlist
-from ceremony.paper.content import PaperSize
-from ceremony.paper.fonts import register
-from ceremony.paper.holder import render_holder_kit
-from ceremony.paper.record import render_record
-from ceremony.paper.specimen import SpecimenGroup, specimen_kits, specimen_record
+from ceremony.model.scheme import GroupSpec, Scheme
+from ceremony.model.secret import Secret
+from ceremony.paper import holder, layout
+from ceremony.paper.content import HolderKit, PaperSize
+from ceremony.workflows import kit as kits
+from ceremony.workflows.split import split_secret
 
-RESULTS = Path(__file__).parent / "results"
-RUNS = 20
-TARGET_LARGEST_S = 20.0
-SMALL = (
-    SpecimenGroup("treasury", 3, 5),
-    SpecimenGroup("family", 2, 3),
-    SpecimenGroup("notary", 1, 1),
-)
-LARGEST = tuple(SpecimenGroup(f"group-{index:02d}", 9, 16) for index in range(16))
+SIDE_VENV = Path(os.environ.get("SLIP39_VENV", ROOT.parent / "i18-side-venv"))
+LARGEST = ["-t", "8", *[a for i in range(16) for a in ("-g", f"group-{i + 1:02d}=9of16")]]
+SIXTEEN = ["-t", "1", "-g", "solo=9of16"]
 
 
-def pages(pdf: bytes) -> int:
-    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+class TextRef:
+    """Stands for a text object in a recording; the replay swaps in its own."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
 
 
-def per_kit(size: PaperSize) -> tuple[float, int]:
-    kits = specimen_kits(wordlist(), SMALL, 2, words=33)
-    times = []
-    for run in range(RUNS):
-        kit = kits[run % len(kits)]
-        start = time.perf_counter()
-        pdf = render_holder_kit(kit, size)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), pages(pdf)
+class Recording:
+    """Every call made on a canvas (and its text objects), in order, to replay on a bare one."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[int | None, str, tuple[Any, ...], dict[str, Any]]] = []
+        self.texts = 0
+
+    def replay(self, size: PaperSize) -> bytes:
+        buffer = io.BytesIO()
+        args, kwargs = self.calls[0][2], self.calls[0][3]
+        canvas = Canvas(buffer, *args, **kwargs)
+        texts: dict[int, Any] = {}
+        for target, name, args, kwargs in self.calls[1:]:
+            args = tuple(texts[a.number] if isinstance(a, TextRef) else a for a in args)
+            if name == "beginText":
+                texts[target] = canvas.beginText(*args, **kwargs)
+            elif target is None:
+                getattr(canvas, name)(*args, **kwargs)
+            else:
+                getattr(texts[target], name)(*args, **kwargs)
+        return buffer.getvalue()
 
 
-def small_record(size: PaperSize) -> tuple[float, int]:
-    kits = specimen_kits(wordlist(), SMALL, 2, words=33)
-    hashes = [hashlib.sha256(kit.card.holder.encode()).hexdigest() for kit in kits]
-    sheet = specimen_record(kits, hashes, wordlist(), groups=SMALL)
-    times = []
-    for _ in range(RUNS // 4):
-        start = time.perf_counter()
-        pdf = render_record(sheet, size)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), pages(pdf)
+class _Proxy:
+    def __init__(self, real: Any, recording: Recording, target: int | None) -> None:
+        self._real, self._recording, self._target = real, recording, target
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._real, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            real_args = tuple(a._real if isinstance(a, _Proxy) else a for a in args)
+            if name == "beginText":
+                number = self._recording.texts = self._recording.texts + 1
+                self._recording.calls.append((number, name, args, kwargs))
+                return _Proxy(attr(*real_args, **kwargs), self._recording, number)
+            shown = tuple(TextRef(a._target) if isinstance(a, _Proxy) else a for a in args)
+            self._recording.calls.append((self._target, name, shown, kwargs))
+            return attr(*real_args, **kwargs)
+
+        return call
 
 
-def largest(size: PaperSize) -> dict[str, float | int]:
-    start = time.perf_counter()
-    kits = specimen_kits(wordlist(), LARGEST, 9, words=33)
-    pdfs = [render_holder_kit(kit, size) for kit in kits]
-    kits_done = time.perf_counter()
-    hashes = [hashlib.sha256(pdf).hexdigest() for pdf in pdfs]
-    sheet = specimen_record(kits, hashes, wordlist(), groups=LARGEST)
-    record = render_record(sheet, size)
-    done = time.perf_counter()
-    return {
-        "kits": len(pdfs),
-        "kits_s": kits_done - start,
-        "record_s": done - kits_done,
-        "total_s": done - start,
-        "kit_pages": pages(pdfs[0]),
-        "record_pages": pages(record),
-        "kit_bytes": len(pdfs[0]),
-        "record_bytes": len(record),
-    }
+def record(kit: HolderKit, size: PaperSize) -> tuple[Recording, bytes]:
+    recording = Recording()
+
+    def canvas(buffer: io.BytesIO, *args: Any, **kwargs: Any) -> _Proxy:
+        recording.calls.append((None, "__init__", args, kwargs))
+        return _Proxy(Canvas(buffer, *args, **kwargs), recording, None)
+
+    with mock.patch.object(layout, "Canvas", canvas):
+        pdf = holder.render_holder_kit(kit, size)
+    return recording, pdf
+
+
+def real_kit() -> HolderKit:
+    """The first holder kit of a real 256-bit split (2 of 3 groups), as `write_kit` builds it."""
+    scheme = Scheme(
+        group_threshold=2,
+        groups=tuple(
+            GroupSpec.from_text(t) for t in ("treasury=3of5", "family=2of3", "notary=1of1")
+        ),
+        strength_bits=256,
+    )
+    split = split_secret(scheme, Secret(os.urandom(32)), b"")
+    options = kits.KitOptions(ceremony_name="Bench treasury", paper_size=PaperSize.A4)
+    record_ = kits.build_record(
+        split,
+        ceremony_name="Bench treasury",
+        holders=kits.default_holders(split),
+        plan_sha256=kits.command_line_plan_hash(split, "Bench treasury"),
+        plan_source="command-line",
+        passphrase_used=False,
+        demo=False,
+    )
+    captured: list[HolderKit] = []
+    original = holder.render_holder_kit
+
+    def capture(kit: HolderKit, size: PaperSize) -> bytes:
+        captured.append(kit)
+        return original(kit, size)
+
+    with mock.patch.object(holder, "render_holder_kit", capture):
+        next(iter(kits.render_holder_pdfs(split, record_, options)))
+    return captured[0]
+
+
+def split_kit(args: list[str], base: Path, name: str) -> Command:
+    return Command(
+        [str(BIN / "ceremony"), "split", *args, "--kit", str(base / name), "--force"],
+    )
+
+
+def slip39_command(args: list[str], base: Path, name: str) -> Command | None:
+    """python-slip39's CLI on the same scheme, writing its PDFs into a directory of its own."""
+    python = SIDE_VENV / "bin" / "python"
+    if not python.exists():
+        return None
+    groups = [args[i + 1].replace("=", " ").replace("of", "/") for i in range(2, len(args), 2)]
+    threshold = args[1]
+    out = base / name
+    out.mkdir(exist_ok=True)
+    specs = []
+    for text in groups:
+        label, rule = text.split(" ")
+        need, have = rule.split("/")
+        specs += ["-g", f"{label}({need}/{have})"]
+    return Command(
+        [
+            str(python),
+            "-m",
+            "slip39",
+            "-q",
+            "-t",
+            threshold,
+            *specs,
+            "--bits",
+            "256",
+            "-o",
+            str(out / "slip39.pdf"),
+        ],
+        cwd=out,
+    )
+
+
+def rows(quick: bool) -> list[Row]:
+    out: list[Row] = []
+    kit = real_kit()
+    recording, pdf = record(kit, PaperSize.A4)
+    assert recording.replay(PaperSize.A4) == pdf, "the replay must give the same PDF bytes"
+    work: Callable[[], bytes] = lambda: holder.render_holder_kit(kit, PaperSize.A4)  # noqa: E731
+    value, baseline, ratios = pairs(
+        work, lambda: recording.replay(PaperSize.A4), 5 if quick else 15
+    )
+    out.append(
+        Row(
+            "paper",
+            f"one holder kit, 33 words, A4 ({len(pdf) // 1024} KiB)",
+            value,
+            f"plain reportlab: the same {len(recording.calls)} canvas calls replayed",
+            baseline,
+            ratios,
+            goal="<= 1.5x",
+            max_ratio=1.5,
+        )
+    )
+    times = 1 if quick else 3
+    with tempfile.TemporaryDirectory(prefix="bench-paper-") as tmp:
+        base = Path(tmp)
+        big, small, big_ratios = process_pairs(
+            split_kit(LARGEST, base, "largest"), split_kit(SIXTEEN, base, "sixteen"), times
+        )
+        holders = len(list((base / "largest" / "holders").iterdir()))
+        out.append(
+            Row(
+                "paper",
+                f"ceremony split --kit, {holders} holder kits (whole process)",
+                big,
+                "the same command, 16 holder kits",
+                small,
+                big_ratios,
+                goal="< 4 s",
+                max_seconds=4.0,
+            )
+        )
+        assert big.peak_mib is not None
+        assert small.peak_mib is not None
+        out.append(
+            Row(
+                "paper",
+                f"peak memory, {holders} kits",
+                Sample((big.peak_mib,)),
+                "peak memory, 16 kits",
+                Sample((small.peak_mib,)),
+                goal="<= 1.2x (streamed)",
+                max_ratio=1.2,
+                unit="MiB",
+            )
+        )
+        for label, args in (("16 holders", SIXTEEN), ("256 holders", LARGEST)):
+            peer = slip39_command(args, base, f"slip39-{label[:3].strip()}")
+            if peer is None:
+                print(f"python-slip39 is not installed in {SIDE_VENV}: see bench/README.md")
+                break
+            mine = split_kit(args, base, f"mine-{label[:3].strip()}")
+            value, baseline, ratios = process_pairs(mine, peer, times)
+            out.append(
+                Row(
+                    "paper",
+                    f"ceremony split --kit, {label} (whole process)",
+                    value,
+                    f"python-slip39, same scheme, PDFs ({label})",
+                    baseline,
+                    ratios,
+                )
+            )
+            shutil.rmtree(base / f"slip39-{label[:3].strip()}", ignore_errors=True)
+    return out
 
 
 def main() -> None:
-    start = time.perf_counter()
-    register()
-    fonts_s = time.perf_counter() - start
-    results: dict[str, object] = {
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        "runs": RUNS,
-        "share_words": 33,
-        "font_registration_s": fonts_s,
-        "target_largest_s": TARGET_LARGEST_S,
-    }
-    rows = [("font registration, once per process", fonts_s, "")]
-    for size in PaperSize:
-        kit_s, kit_pages = per_kit(size)
-        record_s, record_pages = small_record(size)
-        big = largest(size)
-        results[str(size)] = {
-            "holder_kit_s": kit_s,
-            "holder_kit_pages": kit_pages,
-            "record_9_rows_s": record_s,
-            "record_9_rows_pages": record_pages,
-            "largest": big,
-        }
-        rows.extend(
-            [
-                (f"{size}: one holder kit (median)", kit_s, f"{kit_pages} pages"),
-                (f"{size}: record, 9 shares (median)", record_s, f"{record_pages} pages"),
-                (
-                    f"{size}: 256 holder kits",
-                    float(big["kits_s"]),
-                    f"{big['kit_pages']} pages each",
-                ),
-                (
-                    f"{size}: record, 256 shares",
-                    float(big["record_s"]),
-                    f"{big['record_pages']} pages",
-                ),
-                (
-                    f"{size}: largest scheme, total",
-                    float(big["total_s"]),
-                    f"target < {TARGET_LARGEST_S:.0f} s",
-                ),
-            ]
-        )
-    print(f"{'what':<44} {'seconds':>10}  note")
-    for name, seconds, note in rows:
-        print(f"{name:<44} {seconds:>10.3f}  {note}")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "paper.json").write_text(json.dumps(results, indent=2) + "\n")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    args = parser.parse_args()
+    load = load_average()
+    report("paper", rows(args.quick), load)
 
 
 if __name__ == "__main__":

@@ -1,30 +1,93 @@
-"""Run every benchmark in this folder; each prints its table and writes bench/results/NAME.json.
+"""Run every benchmark here and print one table; write bench/results/run.json with every row.
 
-Ratios are measured against baselines in the same run; nothing here is a pass/fail test.
-Run: .venv/bin/python bench/run.py [NAME ...]   (NAME: verify, repair, paper, timelock, audit)
+Each benchmark runs in a process of its own (so that one's imports and caches cannot help
+another), prints its own table and writes bench/results/NAME.json; this script gathers them,
+with the machine's load average before and after each. Ratios are against baselines measured in
+the same run, in alternating pairs (harness.py); nothing here is a pass/fail test.
+
+Run: .venv/bin/python bench/run.py [--quick] [NAME ...]
+     (NAME: startup, proof, audit, paper, repair, timelock, suite)
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import subprocess
 import sys
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ORDER = ("verify", "repair", "paper", "timelock", "audit")
+from harness import HERE, RESULTS, Row, Sample, load_average, machine, table
+
+ORDER = ("startup", "proof", "audit", "paper", "repair", "timelock", "suite")
+QUICK = {"startup", "proof", "audit", "paper"}  # the ones that take --quick
 
 
-def main(names: list[str]) -> int:
-    chosen = names or [n for n in ORDER if (HERE / f"{n}.py").exists()]
-    failed = []
+def as_row(data: dict[str, object]) -> Row:
+    def sample(part: object) -> Sample | None:
+        if not isinstance(part, dict):
+            return None
+        return Sample(tuple(part["times"]), part.get("peak_mib"), part.get("memory", ""))
+
+    value = sample(data["value"])
+    assert value is not None
+    goal = str(data.get("goal", ""))
+    return Row(
+        str(data["bench"]),
+        str(data["name"]),
+        value,
+        str(data.get("baseline_name", "")),
+        sample(data.get("baseline")),
+        tuple(data.get("pair_ratios", ())),  # type: ignore[arg-type]
+        goal=goal,
+        unit=str(data.get("unit", "s")),
+        note=str(data.get("note", "")),
+        verdict=data.get("met"),  # type: ignore[arg-type]
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller cases")
+    parser.add_argument("names", nargs="*", metavar="NAME", help=", ".join(ORDER))
+    args = parser.parse_args()
+    unknown = set(args.names) - set(ORDER)
+    if unknown:
+        parser.error(f"no benchmark named {', '.join(sorted(unknown))}")
+    chosen = args.names or list(ORDER)
+    runs, rows, failed = [], [], []
     for name in chosen:
         print(f"\n=== bench/{name}.py ===", flush=True)
-        if subprocess.run([sys.executable, str(HERE / f"{name}.py")], check=False).returncode:
+        before = load_average()
+        command = [sys.executable, str(HERE / f"{name}.py")]
+        if args.quick and name in QUICK:
+            command.append("--quick")
+        code = subprocess.run(command, check=False).returncode
+        after = load_average()
+        result = RESULTS / f"{name}.json"
+        entry: dict[str, object] = {"bench": name, "load_before": before, "load_after": after}
+        if code or not result.exists():
             failed.append(name)
+            entry["failed"] = code
+        else:
+            data = json.loads(result.read_text())
+            if "rows" in data:
+                entry["rows"] = data["rows"]
+                rows.extend(as_row(row) for row in data["rows"])
+            else:  # repair and timelock keep their own tables (no baseline of this issue's kind)
+                entry["results"] = data
+        runs.append(entry)
+    print("\n=== every row ===")
+    print(table(rows))
+    end = load_average()
+    print(f"load average (1, 5, 15 min) at the end: {', '.join(f'{x:.2f}' for x in end)}")
+    RESULTS.mkdir(exist_ok=True)
+    summary = {"machine": machine(), "quick": args.quick, "benchmarks": runs, "load_end": end}
+    (RESULTS / "run.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    print(f"wrote {RESULTS / 'run.json'}")
     if failed:
-        print(f"\nfailed: {', '.join(failed)}")
+        print(f"failed: {', '.join(failed)}")
     return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -20,12 +20,13 @@ from pathlib import Path
 import pytest
 
 from ceremony.core.vdf import ChainProver, Segment
+from ceremony.model.hashwords import hash_words, sha256_words
 from ceremony.model.plan import load_plan
 from ceremony.model.record import Record
 from ceremony.model.share import Share
 from ceremony.templates import template_path
 from ceremony.ui.answers import ScriptedOperator
-from ceremony.workflows.audit import CHECKS, AuditReport, Status, audit_kit
+from ceremony.workflows.audit import CHECKS, Anchors, AuditReport, Status, Verdict, audit_kit
 from ceremony.workflows.ceremony import Ceremony
 from ceremony.workflows.notice import RecoveryNotice
 from ceremony.workflows.recovery.delay import chain_sha256
@@ -207,16 +208,45 @@ def problems(report: AuditReport) -> list[str]:
     return [f"{c.name}: {c.detail}" for c in report.failures]
 
 
+def paper_anchors(kit: Path) -> Anchors:
+    """The words people wrote down outside the kit, read from an untouched kit: the head words
+    initialled at closing, each notice's hash words and each closed session's head words."""
+    from ceremony.workflows.transcript import verify_transcript
+
+    record = read_record(kit)
+    notices, closes = [], []
+    folder = kit / "recovery"
+    for session in sorted(folder.iterdir()) if folder.is_dir() else ():
+        notices.append(sha256_words((session / "notice.json").read_bytes()))
+        summary = verify_transcript(session / "transcript.jsonl")
+        if summary.closed:
+            closes.append(summary.head_words)
+    return Anchors(
+        head_words=hash_words(bytes.fromhex(record.transcript_head)),
+        notice_words=tuple(notices),
+        session_words=tuple(closes),
+    )
+
+
 # -- untouched kits ------------------------------------------------------------------------------
 
 
 def test_an_untouched_small_kit_passes_every_check(small_kit: Path) -> None:
-    report = audit_kit(small_kit, plan_file=SMALL_PLAN)
+    report = audit_kit(small_kit, plan_file=SMALL_PLAN, anchors=paper_anchors(small_kit))
     assert report.passed, problems(report)
+    assert report.verdict is Verdict.ANCHORED
+    assert report.unanchored == ()
     skipped = {c.name: c.detail for c in report.checks if c.status is Status.SKIPPED}
     assert skipped == {"record.timelock": "the record has no time lock"}
     names = [c.name for c in report.checks]
-    assert names[:4] == ["record.read", "transcript.chain", "transcript.closed", "transcript.head"]
+    assert names[:5] == [
+        "record.read",
+        "transcript.chain",
+        "transcript.closed",
+        "transcript.head",
+        "anchor.head-words",
+    ]
+    assert report.check("record-transcript.closing").status is Status.PASS
     assert "files.holders/01-01-zoe.pdf" in names
     assert "files.holders/01-02-lukasz.pdf" in names
     assert report.ceremony_name == "Small test ceremony"
@@ -226,9 +256,12 @@ def test_an_untouched_demo_kit_and_its_session_pass_every_check(
     demo_made: tuple[Path, list[Share]],
 ) -> None:
     kit = demo_made[0]
-    report = audit_kit(kit, plan_file=DEMO_PLAN)
+    report = audit_kit(kit, plan_file=DEMO_PLAN, anchors=paper_anchors(kit))
     assert report.passed, problems(report)
+    assert report.verdict is Verdict.ANCHORED, report.unanchored
     assert not [c for c in report.checks if c.status is Status.SKIPPED]
+    assert report.check("anchor.notice-1").status is Status.PASS
+    assert report.check("anchor.session-1").status is Status.PASS
     assert report.demo
     session = session_of(kit).name
     for what in ("proofs", "total-work", "states", "outcome", "notice-hash", "work-required"):
@@ -236,6 +269,48 @@ def test_an_untouched_demo_kit_and_its_session_pass_every_check(
     assert "3 segments verify" in report.check(f"session.{session}.proofs").detail
     assert report.check("record.timelock").detail.startswith("evidenced: T = 3000 at 1000.000/s")
     assert report.head_words in report.check("transcript.head").detail
+
+
+def test_without_anchors_an_untouched_kit_is_consistent_but_unanchored(
+    demo_made: tuple[Path, list[Share]],
+) -> None:
+    report = audit_kit(demo_made[0], plan_file=DEMO_PLAN)
+    assert report.passed, problems(report)
+    assert report.verdict is Verdict.UNANCHORED
+    assert report.verdict.value == "consistent but unanchored"
+    session = session_of(demo_made[0]).name
+    assert report.unanchored == (
+        "the ceremony transcript's head",
+        f"recovery session {session}: its notice (give --notice-words, or a stakeholder's "
+        "signature)",
+        f"recovery session {session}: what happened after the notice (give the head words "
+        "shown at its close with --session-words)",
+    )
+    assert report.check("anchor.head-words").status is Status.SKIPPED
+    data = report.to_dict()
+    assert data["verdict"] == "consistent but unanchored"
+    assert data["anchored"] is False
+    assert data["unanchored"] == list(report.unanchored)
+    only_head = audit_kit(
+        demo_made[0], anchors=Anchors(head_words=paper_anchors(demo_made[0]).head_words)
+    )
+    assert only_head.verdict is Verdict.UNANCHORED
+    assert "the ceremony transcript's head" not in only_head.unanchored
+
+
+def test_head_words_are_read_as_people_type_them(small_kit: Path) -> None:
+    words = paper_anchors(small_kit).head_words
+    assert words is not None
+    typed = ", ".join(w[:4].upper() for w in words.split())
+    assert Anchors.from_text(typed).head_words == words
+    hex_head = read_record(small_kit).transcript_head
+    assert Anchors.from_text(hex_head).head_words == words
+    from ceremony.errors import BadInput
+
+    with pytest.raises(BadInput, match="11 words given, 12 expected"):
+        Anchors.from_text(" ".join(words.split()[:11]))
+    with pytest.raises(BadInput, match="word 2 'zzzz' is not on the BIP-39 word list"):
+        Anchors.from_text(words.split()[0] + " zzzz " + " ".join(words.split()[2:]))
 
 
 def test_without_a_plan_the_plan_checks_are_skipped(small_kit: Path) -> None:
@@ -255,11 +330,19 @@ def test_holder_pdfs_taken_away_are_skipped_not_failed(small_kit: Path, tmp_path
     pdf = report.check("files.holders/01-01-zoe.pdf")
     assert pdf.status is Status.SKIPPED
     assert pdf.detail.startswith("not present")
-    # but a kit without its standalone recovery program cannot be recovered by an heir: it fails
+    assert "holders/01-01-zoe.pdf (normal once Zoë took their kit)" in report.not_found
+
+
+def test_a_deleted_recover_py_fails_and_is_listed(small_kit: Path, tmp_path: Path) -> None:
+    kit = tmp_path / "kit"
+    shutil.copytree(small_kit, kit)
     (kit / "recover.py").unlink()
-    report = audit_kit(kit)
-    assert report.check("files.recover.py").detail == "not present"
-    assert report.check("kit.recover-py").status is Status.FAIL
+    report = audit_kit(kit, anchors=paper_anchors(small_kit))
+    check = report.check("files.recover.py")
+    assert check.status is Status.FAIL
+    assert check.detail.startswith("recover.py is missing: the record lists it")
+    assert "recover.py" in report.not_found
+    assert report.verdict is Verdict.FAILED
 
 
 def test_a_session_in_progress_passes_without_claiming_the_delay(
@@ -446,17 +529,26 @@ def test_a_kit_made_by_split_has_no_transcript_to_check(tmp_path: Path) -> None:
     kit = tmp_path / "kit"
     made = run_cli(["split", "-t", "1", "-g", "solo=2of3", "--strength", "128", "--kit", str(kit)])
     assert made.code == 0, made.err
-    report = audit_kit(kit)
+    by_record = audit_kit(kit)
+    assert by_record.check("transcript.chain").status is Status.FAIL
+    assert by_record.check("transcript.chain").detail.startswith(
+        "transcript.jsonl is missing from the kit"
+    )
+    report = audit_kit(kit, without_transcript=True)
     assert report.passed, problems(report)
+    assert report.verdict is Verdict.UNANCHORED
     assert report.check("transcript.chain").detail == (
-        "this kit was made by `ceremony split --kit`, which keeps no transcript"
+        "the auditor says this kit was made by `ceremony split --kit`, which keeps no "
+        "transcript (--without-transcript)"
     )
     assert report.check("record-transcript.shares").detail == "no transcript"
     (kit / "record.json").write_text("{}")
     broken = audit_kit(kit)
     assert broken.check("record.read").status is Status.FAIL
     assert broken.check("record.shape").detail == "record.json could not be read"
-    assert broken.check("transcript.chain").detail == "transcript.jsonl is missing from the kit"
+    assert broken.check("transcript.chain").detail.startswith(
+        "transcript.jsonl is missing from the kit"
+    )
 
 
 def test_two_sessions_with_one_folder_name_keep_their_checks_apart(

@@ -34,8 +34,48 @@ def test_an_untouched_kit_prints_a_table_and_exits_0(
     assert "DEMO Example Co treasury" in lines[0]
     assert any(line.split()[:2] == ["pass", "transcript.chain"] for line in lines)
     assert any(line.split()[:2] == ["pass", "files.holders/02-02-emile-zoe.pdf"] for line in lines)
-    assert lines[-1].startswith("all checks passed: ")
+    assert lines[-1].startswith("consistent but unanchored: ")
     assert "0 failed" in lines[-1]
+    assert lines[-1].endswith(
+        "nothing outside the files was compared: a forger who rewrites every public file "
+        "consistently passes too"
+    )
+    assert "unanchored: the ceremony transcript's head" in lines
+    assert not any("all checks passed" in line for line in lines)
+
+
+def test_the_paper_words_anchor_the_audit(demo_made: tuple[Path, list[Share]]) -> None:
+    anchors = kits.paper_anchors(demo_made[0])
+    assert anchors.head_words is not None
+    args = ["audit", str(demo_made[0]), "--head-words", anchors.head_words]
+    for words in anchors.notice_words:
+        args += ["--notice-words", words]
+    for words in anchors.session_words:
+        args += ["--session-words", words]
+    result = run_cli(args)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[-1].startswith("anchored: ")
+    assert not any(line.startswith("unanchored: ") for line in lines)
+    assert any(line.split()[:2] == ["pass", "anchor.head-words"] for line in lines)
+    data = json.loads(run_cli([*args, "--json"]).out)
+    assert data["verdict"] == "anchored"
+    assert data["anchored"] is True
+    assert data["unanchored"] == []
+
+
+def test_wrong_head_words_fail_and_bad_words_are_bad_input(
+    demo_made: tuple[Path, list[Share]],
+) -> None:
+    other = "abandon " * 11 + "about"
+    result = run_cli(["audit", str(demo_made[0]), "--head-words", other])
+    assert result.code == 4
+    assert any(
+        line.split()[:2] == ["fail", "anchor.head-words"] for line in result.out.splitlines()
+    )
+    bad = run_cli(["audit", str(demo_made[0]), "--head-words", "abandon zzzz"])
+    assert bad.code == 3
+    assert bad.err.startswith("error: the head words: 2 words given, 12 expected\nhint: ")
 
 
 def test_json_report(demo_made: tuple[Path, list[Share]]) -> None:
@@ -60,7 +100,7 @@ def test_a_failed_check_exits_4_and_names_the_first_failure(demo_kit: Path) -> N
     assert result.code == 4
     assert any(line.split()[:2] == ["fail", "record.timelock"] for line in result.out.splitlines())
     assert result.out.splitlines()[-1].startswith("AUDIT FAILED: ")
-    assert result.err.startswith("error: 5 of ")
+    assert result.err.startswith("error: 6 of ")
     assert "audit checks failed, the first record.timelock" in result.err
     assert "\nhint: " in result.err
     as_json = run_cli(["audit", str(demo_kit), "--json"])
@@ -91,7 +131,7 @@ def test_pdf_report_is_written_and_not_overwritten_without_force(
     text = pdf_text(out)
     assert "Audit report" in text
     assert "transcript.chain" in text
-    assert "All checks passed" in text
+    assert "Consistent but unanchored" in text
     again = run_cli(["audit", str(small_kit), "--pdf", str(out)])
     assert again.code == 5
     assert "already exists" in again.err
@@ -179,3 +219,66 @@ def test_a_session_elsewhere_is_audited_with_session(demo_kit: Path, tmp_path: P
     assert result.code == 0, result.err
     names = [c["name"] for c in json.loads(result.out)["checks"]]
     assert "session.session-copy.proofs" in names
+
+
+def test_at_a_terminal_the_audit_asks_for_the_head_words(
+    demo_made: tuple[Path, list[Share]],
+) -> None:
+    import io
+    import sys
+
+    import pexpect
+
+    command = Path(sys.executable).with_name("ceremony")
+    if not command.exists():
+        pytest.skip("the ceremony command is not installed")
+    words = kits.paper_anchors(demo_made[0]).head_words
+    assert words is not None
+    env = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "TERM": "xterm", "LANG": "C.UTF-8"}
+    screen = io.StringIO()
+    child = pexpect.spawn(
+        str(command),
+        ["audit", str(demo_made[0])],
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(50, 250),
+        env=env,
+    )
+    child.logfile_read = screen
+    child.expect(r"head words \(Enter to go without\): ")
+    child.sendline(" ".join(word[:4] for word in words.split()))
+    child.expect(pexpect.EOF)
+    child.close()
+    text = screen.getvalue().replace("\r\n", "\n")
+    assert child.exitstatus == 0, text[-2000:]
+    assert "the verdict can only be 'consistent but unanchored'" in text
+    assert "anchor.head-words" in text
+    # the session is still unanchored: its words were not given
+    assert "consistent but unanchored: " in text.splitlines()[-1]
+
+
+def test_a_closed_session_prints_its_head_words(demo_kit: Path) -> None:
+    from ceremony.model.hashwords import hash_words
+    from ceremony.workflows.recovery import Session, start
+
+    shutil.rmtree(demo_kit / "recovery")
+    session = start(demo_kit / "record.json", requester="Rita", reason="test")
+    result = run_cli(["recover", "cancel", str(session.path), "--reason", "found the card"])
+    assert result.code == 0, result.err
+    closed = Session.open(session.path)
+    words = hash_words(bytes.fromhex(closed.head))
+    assert f"session closed; write down its head words for the audit: {words}" in result.err
+    audited = run_cli(
+        [
+            "audit",
+            str(demo_kit),
+            "--head-words",
+            kits.paper_anchors(demo_kit).head_words or "",
+            "--notice-words",
+            closed.notice.hash_words,
+            "--session-words",
+            words,
+        ]
+    )
+    assert audited.code == 0, audited.out
+    assert audited.out.splitlines()[-1].startswith("anchored: ")

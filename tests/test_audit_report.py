@@ -53,12 +53,27 @@ def test_every_check_and_the_signature_lines_are_printed() -> None:
     everything = "\n".join(pages)
     for n in range(1, 5):
         assert f"files.holders/{n:02d}-01-holder-{n}.pdf" in everything
-    assert "All checks passed: 4 passed, 1 skipped, none failed." in everything
+    assert "Anchored: 4 passed, 1 skipped, none failed" in everything
+    assert "All checks passed" not in everything
     assert "alpha beta gamma delta" in everything
     assert "ABCD-1234-EF56" in everything
     for caption in ("Auditor", "Name", "Signature", "Date"):
         assert caption in everything
     assert "DEMO" not in everything
+
+
+def test_an_unanchored_report_says_so_and_lists_what_is_not_anchored() -> None:
+    import dataclasses
+
+    unanchored = dataclasses.replace(
+        sheet(2), unanchored=("the ceremony transcript's head", "recovery session X: its notice")
+    )
+    everything = " ".join(" ".join(text(render_audit_report(unanchored, PaperSize.A4))).split())
+    assert "Consistent but unanchored: 2 passed, 1 skipped, none failed." in everything
+    assert "a forger who rewrites every public file consistently passes too" in everything
+    assert "the ceremony transcript's head" in everything
+    assert "recovery session X: its notice" in everything
+    assert "Anchored:" not in everything
 
 
 def test_failures_are_counted_and_marked() -> None:

@@ -55,6 +55,8 @@ def test_scripted_ceremony_leaves_a_complete_kit(tmp_path: Path) -> None:
     spy, kit = run_small(tmp_path)
     names = sorted(p.relative_to(kit).as_posix() for p in kit.rglob("*") if p.is_file())
     assert [n for n in names if not n.startswith("runbooks/")] == [
+        "attest/ceremony-message.txt",
+        "attest/how-to-sign.txt",
         "holders/01-01-zoe.pdf",
         "holders/01-02-lukasz.pdf",
         "record.json",

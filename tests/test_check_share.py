@@ -17,8 +17,10 @@ from rich.console import Console
 from shamir_mnemonic.share import Share as ReferenceShare
 
 import ceremony.cli.check_share as check_share_cli
+import ceremony.cli.verify as verify_cli
 import ceremony.ui.share_source as share_source
 import ceremony.workflows.check_share as check_share_workflow
+import ceremony.workflows.combine as combine_workflow
 from ceremony.core import repair as repair_module
 from ceremony.core import words as words_module
 from ceremony.core.slip39 import parse_share, wordlist
@@ -113,6 +115,8 @@ def assert_no_share_shown(
         share_source,
         check_share_cli,
         check_share_workflow,
+        verify_cli,
+        combine_workflow,  # verify-shares prints its per-group progress lines
         repair_module,
         words_module,
     ) | shown_words(json.dumps(kit.record).replace("_", " "))

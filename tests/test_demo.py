@@ -3,11 +3,12 @@ that passes the audit, recovery session included."""
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 from pypdf import PdfReader
 
-from ceremony.workflows.audit import Status, audit_kit
+from ceremony.workflows.audit import Status, Verdict, audit_kit
 from tests.conftest import run_cli
 
 
@@ -27,7 +28,15 @@ def test_demo_runs_the_whole_mission(tmp_path: Path) -> None:
     report = audit_kit(kit)
     failed = [c for c in report.checks if c.status is Status.FAIL]
     assert not failed, failed
+    assert report.verdict is Verdict.UNANCHORED
     assert any(c.name.endswith(".outcome") and c.status is Status.PASS for c in report.checks)
+    # run what it prints: the anchored audit command
+    (printed,) = [line.strip() for line in result.err.splitlines() if "ceremony audit " in line]
+    args = shlex.split(printed)
+    assert args[:3] == ["ceremony", "audit", str(kit)]
+    audited = run_cli(args[1:])
+    assert audited.code == 0, audited.out
+    assert audited.out.splitlines()[-1].startswith("anchored: ")
     # a second demo goes into a fresh directory
     assert run_cli(["demo", "--out", str(tmp_path)]).code == 0
     assert (tmp_path / "demo-kit-2" / "record.json").exists()

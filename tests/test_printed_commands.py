@@ -141,8 +141,7 @@ def from_pdf(path: Path) -> Iterator[str]:
         found = COMMAND.match(line.strip())
         if found and (
             found.group(1).startswith("python3")
-            or (found.group(1).split()[1:2]
-            and found.group(1).split()[1] in SUBCOMMANDS)
+            or (found.group(1).split()[1:2] and found.group(1).split()[1] in SUBCOMMANDS)
         ):
             yield found.group(1)
 

@@ -83,7 +83,7 @@ def test_sealed_session_solves_the_puzzle_at_unlock(tmp_path: Path, kit: Kit) ->
     assert [e.event for e in entries][2:] == ["unlocked", "recovered", "closed"]
     assert entries[2].data == {"by": "sealed-solved"}
     leftovers = {p.name for p in s.path.iterdir()}
-    assert leftovers == {"notice.json", "notice.pdf", "transcript.jsonl"}
+    assert leftovers == {"attest", "notice.json", "notice.pdf", "transcript.jsonl"}
 
 
 def test_the_consent_file_opens_at_once(tmp_path: Path, kit: Kit) -> None:

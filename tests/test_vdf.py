@@ -285,7 +285,7 @@ def test_ctrl_c_stops_a_segment_in_progress() -> None:
     [
         (1_000, 1_000),  # never more than the whole delay
         (60_000_000, 10_000_000),  # short delays: about a minute a segment
-        (72 * 3600 * 170_000, 61_200_000),  # 72 h: 720 segments of 6 minutes
+        (72 * 3600 * 170_000, 122_400_000),  # 72 h: 360 segments of 12 minutes
     ],
 )
 def test_segment_planning(required: int, expected: int) -> None:
@@ -341,3 +341,18 @@ def test_no_segment_is_shorter_than_the_prover_can_prove() -> None:
     vdf.verify_chain(short, notice, 5)
     with pytest.raises(BadInput):
         vdf.prove_segment(notice, vdf.MIN_SEGMENT_ITERATIONS - 1)
+
+
+def test_the_first_bad_segment_is_named_though_proofs_are_checked_side_by_side(
+    chain: Chain,
+) -> None:
+    """Proofs are checked on several threads; the verdict names the first failure in chain
+    order, a broken link before a bad proof further on, a bad proof before a broken link."""
+    bad_proof_3 = with_segment(chain, 3, proof=flip(chain.segments[2].proof, 5))
+    broken_link_2 = with_segment(bad_proof_3, 2, index=7)
+    with pytest.raises(NotVerified, match="segment 2: it says it is segment 7"):
+        vdf.verify_chain(broken_link_2, NOTICE, TOTAL)
+    bad_proof_1 = with_segment(broken_link_2, 1, proof=flip(chain.segments[0].proof, 5))
+    with pytest.raises(NotVerified, match="segment 1: its proof does not verify"):
+        vdf.verify_chain(bad_proof_1, NOTICE, TOTAL)
+    assert vdf.good_prefix(bad_proof_3.segments, NOTICE) == Chain(chain.segments[:2])

@@ -1,8 +1,6 @@
 """`ceremony audit KIT`: re-check a ceremony and its recoveries from public artefacts; report as a
 table, JSON or a PDF to sign. Exit 0 when every check passes, 4 when any fails."""
 
-from __future__ import annotations
-
 import json
 import re
 import sys
@@ -25,13 +23,20 @@ and of recover.py still in the kit, every recovery session in KIT/recovery/ (not
 proof, total work against T, order of states), and shares an auditor is shown (--share-file),
 checked against their commitments without rebuilding anything.
 
-Each check is named, passes, fails or is skipped, and says why. Exit code 0 when none fails, 4 when
-any fails.
+A hash chain cannot vouch for its own end: whoever holds the public files can rewrite them all
+consistently. So the audit compares the kit with what was kept outside it: the twelve head words
+the witnesses initialled at closing (--head-words, or typed at the prompt), the hash words of each
+recovery notice stakeholders received (--notice-words) and the head words shown when a recovery
+session closed (--session-words). Without them the verdict is "consistent but unanchored", never
+"anchored".
+
+Each check is named, passes, fails or is skipped, and says why. Exit code 0 when none fails (the
+verdict line says whether the result is anchored), 4 when any fails.
 
 \b
 Examples:
   ceremony audit kit
-  ceremony audit kit --plan plan.toml --pdf audit.pdf
+  ceremony audit kit --head-words "word1 word2 ... word12" --plan plan.toml --pdf audit.pdf
   ceremony audit kit --json > audit.json
   ceremony audit kit --share-file shown.txt
   ceremony audit kit --session /media/usb/recovery/3F2A-9C1B
@@ -77,6 +82,44 @@ def audit_command(
             show_default=False,
         ),
     ] = None,
+    head_words: Annotated[
+        str | None,
+        typer.Option(
+            "--head-words",
+            metavar="WORDS",
+            help="The twelve transcript head words the witnesses initialled at closing (the "
+            "first four letters of each are enough). At a terminal, asked for when not given.",
+            show_default=False,
+        ),
+    ] = None,
+    notice_words: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--notice-words",
+            metavar="WORDS",
+            help="The hash words of a recovery notice that stakeholders received. Repeat it, "
+            "once per notice: a notice that no session in the kit has is a failed check.",
+            show_default=False,
+        ),
+    ] = None,
+    session_words: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--session-words",
+            metavar="WORDS",
+            help="The head words a recovery session showed when it closed (unlock or cancel). "
+            "Repeat it, once per session.",
+            show_default=False,
+        ),
+    ] = None,
+    without_transcript: Annotated[
+        bool,
+        typer.Option(
+            "--without-transcript",
+            help="The kit was made by `ceremony split --kit`, which keeps no transcript. "
+            "Without it a missing transcript fails: the record alone never decides that.",
+        ),
+    ] = False,
     as_json: Json = False,
     pdf: Annotated[
         Path | None,
@@ -93,17 +136,26 @@ def audit_command(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing PDF file.")] = False,
 ) -> None:
     from ceremony.errors import NotVerified
-    from ceremony.files import write_atomic
-    from ceremony.paper.audit_report import render_audit_report
     from ceremony.paper.content import PaperSize
     from ceremony.ui.console import out, say
-    from ceremony.workflows.audit import audit_kit
+    from ceremony.workflows.audit import Anchors, audit_kit
 
     size = PaperSize.from_text(paper)
+    if head_words is None and not as_json and sys.stdin.isatty():
+        head_words = ask_head_words()
+    anchors = Anchors.from_text(head_words, notice_words or (), session_words or ())
     report = audit_kit(
-        kit.absolute(), plan_file=plan, sessions=session or (), share_file=share_file
+        kit.absolute(),
+        plan_file=plan,
+        sessions=session or (),
+        share_file=share_file,
+        anchors=anchors,
+        without_transcript=without_transcript,
     )
     if pdf is not None:
+        from ceremony.files import write_atomic
+        from ceremony.paper.audit_report import render_audit_report
+
         write_atomic(
             pdf, render_audit_report(audit_sheet(report), size), secret=False, overwrite=force
         )
@@ -122,7 +174,7 @@ def audit_command(
         )
 
 
-def show_table(report: AuditReport) -> None:
+def show_table(report: "AuditReport") -> None:
     """The results on stdout, one row per check. Every text is printed with markup off: names
     and reasons quote holder names and other text from the kit."""
     from rich import box
@@ -130,7 +182,7 @@ def show_table(report: AuditReport) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ceremony.workflows.audit import Status
+    from ceremony.workflows.audit import Status, Verdict
 
     # At a terminal the table fits its width; piped, long lines stay whole so they can be grepped.
     width = None if sys.stdout.isatty() else 240
@@ -151,15 +203,34 @@ def show_table(report: AuditReport) -> None:
             Text(check.detail),
         )
     console.print(table)
+    for item in report.not_found:
+        console.print(Text(f"not found: {item}"))
+    for item in report.unanchored:
+        console.print(Text(f"unanchored: {item}", style="yellow"))
     counts = (
         f"{report.count(Status.PASS)} passed, {report.count(Status.FAIL)} failed, "
         f"{report.skipped_text()}"
     )
-    verdict = "all checks passed" if report.passed else "AUDIT FAILED"
-    console.print(Text(f"{verdict}: {counts}", style="bold" if report.passed else "bold red"))
+    verdict = report.verdict
+    style = {Verdict.ANCHORED: "bold green", Verdict.UNANCHORED: "bold yellow"}.get(
+        verdict, "bold red"
+    )
+    console.print(Text(f"{verdict.value}: {counts}; {verdict.meaning}", style=style))
 
 
-def audit_sheet(report: AuditReport) -> AuditSheet:
+def ask_head_words() -> str | None:
+    """At a terminal: the head words from the initialled paper, or None to go without."""
+    from ceremony.ui.console import err, say
+
+    say(
+        "the head words the witnesses initialled at closing anchor this audit; without them "
+        "the verdict can only be 'consistent but unanchored'"
+    )
+    typed = err().input("head words (Enter to go without): ", markup=False)
+    return typed.strip() or None
+
+
+def audit_sheet(report: "AuditReport") -> "AuditSheet":
     """The report as the paper module's plain values."""
     from ceremony.model.hashwords import hash_words
     from ceremony.paper.audit_report import AuditRow, AuditSheet
@@ -177,4 +248,5 @@ def audit_sheet(report: AuditReport) -> AuditSheet:
         tool=report.tool,
         rows=tuple(AuditRow(c.name, c.status.value, c.detail) for c in report.checks),
         demo=report.demo,
+        unanchored=report.unanchored,
     )

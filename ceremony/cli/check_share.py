@@ -4,8 +4,6 @@ Read-only and secret-free on output: the share is typed at a hidden prompt (or r
 and never echoed; the result names the holder, the group and the check code printed on the card.
 """
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import Annotated

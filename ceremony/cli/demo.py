@@ -1,7 +1,5 @@
 """`ceremony demo`: a whole ceremony on a built-in plan, then a recovery that checks the result."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +27,7 @@ def demo_command(
 ) -> None:
     import time
 
+    from ceremony.model.hashwords import hash_words
     from ceremony.model.share import Share
     from ceremony.ui.answers import ScriptedOperator
     from ceremony.ui.console import say
@@ -89,5 +88,14 @@ def demo_command(
     say(f"  {directory}/recover.py          the standalone recovery program")
     say(f"  {directory}/transcript.jsonl    the hash-chained transcript")
     say(f"  {directory}/recovery/           the recovery session: notice, proofs, its transcript")
-    say("  check it all from the public files with:")
-    say(f"      ceremony audit {directory}")
+    session = recovered.session
+    say("  words people write down, outside the kit, to anchor the audit:")
+    say(f"    transcript head (initialled at closing): {demo.outcome.head_words}")
+    say(f"    recovery notice hash (for stakeholders): {session.notice.hash_words}")
+    say(f"    recovery session head (at its close):    {hash_words(bytes.fromhex(session.head))}")
+    say("  check it all from the public files, anchored by those words, with:")
+    say(
+        f'      ceremony audit {directory} --head-words "{demo.outcome.head_words}" '
+        f'--notice-words "{session.notice.hash_words}" '
+        f'--session-words "{hash_words(bytes.fromhex(session.head))}"'
+    )

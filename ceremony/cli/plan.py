@@ -3,8 +3,6 @@
 Names in a plan are untrusted text: they are written out literally, never as markup.
 """
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -112,7 +110,7 @@ def print_command(
     say(f"plan words: {plan.hash_words}")
 
 
-def summary_lines(plan: Plan) -> list[str]:
+def summary_lines(plan: "Plan") -> list[str]:
     """The plan in a few lines, for a person to compare with what they agreed."""
     secret = plan.secret
     scheme = plan.scheme

@@ -1,7 +1,5 @@
 """`ceremony preflight`: the air-gap and environment checks, as a table or as JSON on stdout."""
 
-from __future__ import annotations
-
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -73,7 +71,7 @@ def preflight_command(
     )
 
 
-def checks_table(checks: Sequence[Check]) -> Table:
+def checks_table(checks: "Sequence[Check]") -> "Table":
     """The checks as a table; every cell is literal text (interface names and paths are untrusted)."""
     from rich.table import Table
     from rich.text import Text

@@ -5,8 +5,6 @@ Parses and wires only: the session logic is `ceremony.workflows.recovery`, the p
 the notice hash, the status as JSON, and the secret when asked) to stdout.
 """
 
-from __future__ import annotations
-
 import json
 import math
 import sys
@@ -48,8 +46,14 @@ as a PDF for the stakeholders, and open the session's transcript.
 The session directory is created whole or not at all: by default <kit>/recovery/<notice id>/
 beside the record. Give everyone the notice and read them its hash words.
 
-A record without a time lock needs no session: rebuild with `ceremony combine` and compare the
-fingerprint it shows with the record's.
+What the evidenced delay stops: a recovery through these sessions takes the work and leaves
+evidence (the notice, the proof chain, the session transcript). What it does not stop: a quorum
+that runs `ceremony combine` or types the shares into any SLIP-39 wallet, which rebuilds the secret
+at once and leaves nothing. Where the delay must bind, use the sealed mode (mode = "sealed" in the
+plan): there the delay is in the secret itself.
+
+A record without a time lock needs no session: rebuild with `ceremony combine --record R` and
+compare the fingerprint it shows with the record's.
 
 \b
 Examples:
@@ -137,6 +141,7 @@ def start_command(
     from ceremony.paper.content import PaperSize
     from ceremony.ui.console import out, say
     from ceremony.workflows.recovery import NOTICE_PDF, describe_bounds, start
+    from ceremony.workflows.session_attest import write_session_messages
 
     session = start(
         record,
@@ -172,6 +177,11 @@ def start_command(
         out(f"work         {notice.required_iterations:,} {_unit(notice.mode)}")
         out(f"delay        {describe_bounds(session)}")
     say(f"the notice is printed in {session.path / NOTICE_PDF}: give a copy to every stakeholder")
+    write_session_messages(session.path)
+    say(
+        "stakeholders may sign that they received it: attest/notice-message.txt in the session "
+        "(`ceremony attest SESSION SIGFILE --plan PLAN`)"
+    )
     given = record / "record.json" if record.is_dir() else record
     if session.path.resolve().parent.parent / "record.json" != given.resolve():
         say(f"the session is not beside the record: give unlock --record {given}")
@@ -361,8 +371,9 @@ def unlock_command(
     session = rec.record_unlock(session, result)
     if output is not None:
         rec.write_release(output, result, force=force)
-        rec.record_release(session, result, "file")
+        session = rec.record_release(session, result, "file")
         say(f"the {result.release_form} was written to {output} (mode 0600)")
+        _say_closed(session)
         return
     if sys.stdin.isatty() and not _confirm(result.release_form):
         raise Refused(
@@ -370,8 +381,9 @@ def unlock_command(
             "run unlock again to release it, or give --output FILE; the session stays unlocked",
         )
     out(result.release_text())
-    rec.record_release(session, result, "terminal")
+    session = rec.record_release(session, result, "terminal")
     say(f"the {result.release_form} was shown; the transcript records that, never the secret")
+    _say_closed(session)
 
 
 @recover_app.command("cancel", help=CANCEL_HELP)
@@ -385,6 +397,22 @@ def cancel_command(
     session = cancel(Session.open(session_dir), reason)
     say(f"session {session.notice.notice_id} is cancelled for good")
     say(f"transcript head: {session.head}")
+    _say_closed(session)
+
+
+def _say_closed(session: "Session") -> None:
+    """The closed session's head as words: written down outside the kit, they anchor the audit
+    (`ceremony audit --session-words`) against a transcript cut or rewritten later."""
+    from ceremony.model.hashwords import hash_words
+    from ceremony.ui.console import say
+    from ceremony.workflows.session_attest import write_session_messages
+
+    say(
+        f"session closed; write down its head words for the audit: "
+        f"{hash_words(bytes.fromhex(session.head))}"
+    )
+    write_session_messages(session.path)
+    say("people present may sign its close: attest/close-message.txt in the session")
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -398,7 +426,7 @@ def _mode_name(mode: str) -> str:
     return "evidenced delay" if mode == "evidenced" else "sealed time lock"
 
 
-def _next_text(step: str, session: Session) -> str:
+def _next_text(step: str, session: "Session") -> str:
     if step == "wait":
         return f"ceremony recover wait {session.path}"
     if step == "unlock":
@@ -406,7 +434,7 @@ def _next_text(step: str, session: Session) -> str:
     return "nothing: the session has ended"
 
 
-def _next_step(session: Session, step: str) -> str:
+def _next_step(session: "Session", step: str) -> str:
     return f"next: {_next_text(step, session)}"
 
 
@@ -442,14 +470,14 @@ def _confirm(form: str) -> bool:
     return answer.strip().lower() in {"y", "yes"}
 
 
-def _share_words(record: Record) -> int | None:
+def _share_words(record: "Record") -> int | None:
     from ceremony.core.repair import valid_length
 
     words = 7 + math.ceil(record.strength_bits / 10)
     return words if valid_length(words) else None
 
 
-def _read_shares(record: Record, source: str | None) -> list[Share]:
+def _read_shares(record: "Record", source: str | None) -> "list[Share]":
     """Shares from --shares-file, from piped stdin, or typed one holder at a time."""
     from ceremony.ui.console import say
     from ceremony.workflows.inputs import read_shares
@@ -464,7 +492,7 @@ def _read_shares(record: Record, source: str | None) -> list[Share]:
     return list(collection.shares)
 
 
-def _type_shares(record: Record) -> list[Share]:
+def _type_shares(record: "Record") -> "list[Share]":
     """One holder at a time at the hidden prompt, until the record's quorum is complete."""
     from ceremony.core import slip39
     from ceremony.errors import BadInput, NotVerified
@@ -511,7 +539,7 @@ def _type_shares(record: Record) -> list[Share]:
     return list(collection.shares)
 
 
-def _passphrase(record: Record, path: Path | None) -> bytes:
+def _passphrase(record: "Record", path: Path | None) -> bytes:
     """The SLIP-39 passphrase: from a file, or at a hidden prompt when the record says one is used."""
     import getpass
 

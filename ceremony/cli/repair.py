@@ -4,8 +4,6 @@ The repaired share is secret, so it goes to stdout only when stdout is a termina
 Chatter names positions only.
 """
 
-from __future__ import annotations
-
 import json
 import sys
 from typing import TYPE_CHECKING, Annotated
@@ -95,7 +93,7 @@ def repair_command(
         out(mnemonic(candidate.words))
 
 
-def _summary(result: Repair) -> list[str]:
+def _summary(result: "Repair") -> list[str]:
     if not result.needed:
         return ["the checksum is correct: nothing to repair"]
     lines = []

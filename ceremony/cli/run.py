@@ -1,7 +1,5 @@
 """`ceremony run PLAN`: the guided key ceremony."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`ceremony runbook render`: the printed runbooks of a ceremony, filled with its record's facts."""
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import Annotated

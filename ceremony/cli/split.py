@@ -1,7 +1,5 @@
 """`ceremony split`: make (or read) a secret, split it, prove the split, print or write the shares."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

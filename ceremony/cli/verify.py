@@ -1,7 +1,5 @@
 """`ceremony verify-shares`: check a set of shares without rebuilding the secret for anyone."""
 
-from __future__ import annotations
-
 import json
 
 from ceremony.cli.base import app

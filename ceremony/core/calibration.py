@@ -19,8 +19,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import gmpy2
-
 from ceremony.core import vdf
 from ceremony.errors import BadInput
 
@@ -78,6 +76,8 @@ def measure_squaring_rate(
 
     Any odd 2048-bit modulus squares at the same speed as an RSA one, so a random one is used.
     """
+    import gmpy2  # on first use: only the sealed time lock needs it
+
     modulus = gmpy2.mpz(int.from_bytes(rng(256), "big") | (1 << 2047) | 1)
     value = gmpy2.mpz(int.from_bytes(rng(256), "big")) % modulus
     exponent = gmpy2.mpz(1) << squarings

@@ -25,14 +25,15 @@ import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
-
-import gmpy2
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ceremony.core import slip39
-from ceremony.core.vdf import Progress
 from ceremony.errors import BadInput, NotVerified
 from ceremony.model.secret import Secret
+
+if TYPE_CHECKING:
+    from ceremony.core.vdf import Progress
 
 SEALED_VERSION = "ceremony/v1/sealed"
 CHECKPOINT_VERSION = "ceremony/v1/sealed/checkpoint"
@@ -53,6 +54,15 @@ DEFAULT_CHECKPOINT_EVERY = 1 << 25
 
 Rng = Callable[[int], bytes]
 Mpz = Any  # gmpy2 ships no type information
+
+
+def _gmpy2() -> ModuleType:
+    """gmpy2, imported on first use: only the sealed time lock needs it, and the commands that
+    merely import this module (split, audit, the kit writer) start faster without it."""
+    import gmpy2
+
+    module: ModuleType = gmpy2
+    return module
 
 
 @dataclass(frozen=True)
@@ -197,6 +207,7 @@ def seal(
 def _prime(rng: Rng) -> Mpz:
     """A random 1024-bit probable prime with its top two bits set, so p * q has exactly 2048 bits."""
     half = MODULUS_BITS // 2
+    gmpy2 = _gmpy2()
     while True:
         candidate = int.from_bytes(rng(half // 8), "big") | (0b11 << (half - 2))
         prime = gmpy2.next_prime(candidate)
@@ -206,6 +217,7 @@ def _prime(rng: Rng) -> Mpz:
 
 def _shortcut(x: int, squarings: int, p: Mpz, q: Mpz) -> int:
     """x^(2^T) mod pq via Fermat on each prime (exponent 2^T mod (prime - 1)) and CRT."""
+    gmpy2 = _gmpy2()
     parts = []
     for prime in (p, q):
         base = gmpy2.mpz(x) % prime
@@ -217,6 +229,7 @@ def _shortcut(x: int, squarings: int, p: Mpz, q: Mpz) -> int:
 
 
 def _square(value: int, squarings: int, modulus: Mpz) -> int:
+    gmpy2 = _gmpy2()
     return int(gmpy2.powmod(value, gmpy2.mpz(1) << squarings, modulus))
 
 
@@ -400,6 +413,7 @@ class PuzzleSolver:
 
     def solve(self, resume_from: PuzzleCheckpoint | None = None) -> Passphrase:
         """Finish the squarings (from `resume_from`, checked first) and return P."""
+        gmpy2 = _gmpy2()
         modulus = gmpy2.mpz(self.lock.modulus)
         total = self.lock.squarings
         if resume_from is None:

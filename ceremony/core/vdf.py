@@ -17,10 +17,16 @@ Construction (v1), fixed so that an auditor can re-check it with `chiavdf` alone
   chiavdf's 100-byte compressed forms in lower-case hex.
 
 Why one group per chain rather than one per segment: deriving a discriminant costs 10-20 ms and
-checking a proof about 4 ms (measured by bench/timelock.py). A 72-hour chain must verify in under
-5 seconds; with a fresh group per segment it could have only about 300 segments (15 minutes of work
-each, all lost on a crash, and chiavdf's prover memory grows with the segment). One group per chain
-allows 720 segments of 6 minutes that verify in about 3 seconds (see `plan_segment_iterations`).
+checking a proof about 4 ms (measured by bench/timelock.py), so one group per chain spends the
+verification budget on proofs alone.
+
+How many segments (`MAX_SEGMENTS`): a 72-hour chain must verify in under a second on a 2-core
+machine. The proofs are checked on every core at once (`verify_chain`), so 360 segments cost about
+360 x 4 ms / 2 = 0.7 s. Fewer, longer segments would verify faster but lose more work on a crash
+and need more memory: chiavdf's prover holds about 23 bytes per iteration of the segment in
+progress (bench/README.md, measured: 42 MiB at 1M iterations, 108 MiB at 4M), so a 72-hour chain
+of 360 segments (12 minutes each here) peaks near 2.7 GB while it is computed, and 720 segments
+(1.4 GB) would take 1.4 s to verify.
 Security rests on the same assumption as Chia's: nobody can compute the order of the class group
 of a fresh 1024-bit discriminant, here within the delay.
 
@@ -35,15 +41,16 @@ import contextlib
 import hashlib
 import json
 import math
+import os
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 from typing import Protocol
-
-import chiavdf
 
 from ceremony.errors import BadInput, Interrupted, NotVerified
 
@@ -59,11 +66,13 @@ _MAX_ITERATIONS = 2**63  # chiavdf counts in uint64; stay well inside it
 MIN_SEGMENT_ITERATIONS = 300
 """chiavdf's prover returns proofs that do not verify for 264 iterations or fewer (measured across
 many challenges with 1024-bit discriminants), so no segment is shorter than this."""
-MAX_SEGMENTS = 720
-"""Most segments a planned chain has: about 3 s to verify here (4 ms a proof), far under 5 s."""
+MAX_SEGMENTS = 360
+"""Most segments a planned chain has: about 0.7 s to verify on 2 cores (4 ms a proof)."""
 
 DEFAULT_MAX_LOSS_SECONDS = 60.0
 """Work a crash or Ctrl-C may cost at most, for chains short enough to allow it (see below)."""
+
+_HAS_AFFINITY = hasattr(os, "sched_getaffinity")
 
 _HINT_RECOMPUTE = "run the wait again: it keeps the good segments and recomputes from the last one"
 
@@ -182,9 +191,21 @@ def _load_json(text: str | bytes, what: str) -> object:
         ) from None
 
 
+def _chiavdf() -> ModuleType:
+    """chiavdf, imported on first use: only the time-lock commands and the audit of a recovery
+    session need it, and every other command starts faster without it."""
+    import chiavdf
+
+    module: ModuleType = chiavdf
+    return module
+
+
 @lru_cache(maxsize=8)
 def _discriminant(challenge: bytes) -> str:
-    return chiavdf.create_discriminant(_discriminant_seed(challenge), DISCRIMINANT_BITS)
+    discriminant: str = _chiavdf().create_discriminant(
+        _discriminant_seed(challenge), DISCRIMINANT_BITS
+    )
+    return discriminant
 
 
 def _discriminant_seed(challenge: bytes) -> bytes:
@@ -242,7 +263,9 @@ def _prove(seed: bytes, start: bytes, iterations: int) -> bytes:
 
         def work() -> None:
             try:
-                outcome.append(chiavdf.prove(seed, start, DISCRIMINANT_BITS, iterations, flag_path))
+                outcome.append(
+                    _chiavdf().prove(seed, start, DISCRIMINANT_BITS, iterations, flag_path)
+                )
             except BaseException as exc:  # handed to the main thread below
                 outcome.append(exc)
 
@@ -288,7 +311,7 @@ def _verify(segment: Segment, where: str) -> None:
         canonical = all(_canonical(discriminant, form) for form in (output, proof)) and (
             start == GENERATOR or _canonical(discriminant, start)
         )
-        valid = canonical and chiavdf.verify_wesolowski(
+        valid = canonical and _chiavdf().verify_wesolowski(
             discriminant, start, output, proof, iterations
         )
     except Exception:  # any failure inside the verifier counts as "does not verify"
@@ -300,7 +323,7 @@ def _verify(segment: Segment, where: str) -> None:
 def _canonical(discriminant: str, form: bytes) -> bool:
     if form[0] & _SPECIAL_FORM_FLAGS:
         return False  # the identity never occurs and the generator only as segment 1's start
-    chiavdf.bqfc_deserialize(discriminant, form, True)  # raises unless canonical
+    _chiavdf().bqfc_deserialize(discriminant, form, True)  # raises unless canonical
     return True
 
 
@@ -321,16 +344,18 @@ def verify_chain(chain: Chain, notice_hash: bytes, required_iterations: int) -> 
 
     Checks, naming the first bad segment: numbering, that every segment is for this notice, that
     segment 1 starts at the generator and each next one at the previous output, every proof (any
-    exception from chiavdf counts as failure), and finally the total.
+    exception from chiavdf counts as failure), and finally the total. The proofs are checked
+    side by side on every core (`_proof_failures`); the verdict is the same as one by one.
     """
     _check_challenge(notice_hash)
     if not chain.segments:
         raise NotVerified("the delay proof chain is empty", _HINT_RECOMPUTE)
-    expected_start = GENERATOR.hex()
-    for position, segment in enumerate(chain.segments, start=1):
-        _check_link(segment, position, notice_hash, expected_start)
-        _verify(segment, f"segment {position}")
-        expected_start = segment.output
+    linked, broken = _linked_prefix(chain.segments, notice_hash)
+    failures = _proof_failures(chain.segments[:linked])
+    if failures:
+        raise failures[0][1]
+    if broken is not None:
+        raise broken
     total = chain.total_iterations
     if total < required_iterations:
         raise NotVerified(
@@ -338,6 +363,45 @@ def verify_chain(chain: Chain, notice_hash: bytes, required_iterations: int) -> 
             f" this notice requires {required_iterations}",
             "run the wait again to finish the delay",
         )
+
+
+def _linked_prefix(
+    segments: Sequence[Segment], notice_hash: bytes
+) -> tuple[int, NotVerified | None]:
+    """How many segments link up from the generator (cheap checks, in order), and why the next
+    one does not."""
+    expected_start = GENERATOR.hex()
+    for position, segment in enumerate(segments, start=1):
+        try:
+            _check_link(segment, position, notice_hash, expected_start)
+        except NotVerified as exc:
+            return position - 1, exc
+        expected_start = segment.output
+    return len(segments), None
+
+
+def _proof_failures(segments: Sequence[Segment]) -> list[tuple[int, NotVerified]]:
+    """Check every segment's proof (the first segment at position 1), on as many threads as there
+    are cores: chiavdf releases the GIL while it verifies. Returns the failures in chain order."""
+    workers = min(len(segments), len(os.sched_getaffinity(0)) if _HAS_AFFINITY else 1)
+    if workers <= 1:
+        found = map(_proof_failure, enumerate(segments, start=1))
+        return [failure for failure in found if failure is not None]
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ceremony-vdf-verify")
+    try:
+        results = pool.map(_proof_failure, enumerate(segments, start=1))
+        return [failure for failure in results if failure is not None]
+    finally:  # on Ctrl-C, drop the checks not yet started instead of waiting for them
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _proof_failure(item: tuple[int, Segment]) -> tuple[int, NotVerified] | None:
+    position, segment = item
+    try:
+        _verify(segment, f"segment {position}")
+    except NotVerified as exc:
+        return position, exc
+    return None
 
 
 def _check_link(segment: Segment, position: int, notice_hash: bytes, expected_start: str) -> None:
@@ -363,17 +427,10 @@ def _check_link(segment: Segment, position: int, notice_hash: bytes, expected_st
 def good_prefix(existing: Sequence[Segment], notice_hash: bytes) -> Chain:
     """The longest run of existing segments that links up and verifies: where a resume starts."""
     _check_challenge(notice_hash)
-    chain = Chain()
-    expected_start = GENERATOR.hex()
-    for position, segment in enumerate(existing, start=1):
-        try:
-            _check_link(segment, position, notice_hash, expected_start)
-            _verify(segment, f"segment {position}")
-        except NotVerified:
-            break
-        chain = chain.extended(segment)
-        expected_start = segment.output
-    return chain
+    linked, _ = _linked_prefix(existing, notice_hash)
+    failures = _proof_failures(existing[:linked])
+    good = failures[0][0] - 1 if failures else linked
+    return Chain(tuple(existing[:good]))
 
 
 def plan_segment_iterations(
@@ -387,8 +444,8 @@ def plan_segment_iterations(
     more than `max_segments` segments, which would slow verification down.
 
     With the defaults at this machine's rate (~170,000 iterations/s), a chain of up to 12 hours
-    uses one-minute segments; a 72-hour chain uses 720 segments of 6 minutes, so a crash costs at
-    most 0.14% of the work and the chain still verifies in about 3 seconds.
+    uses one-minute segments; a 72-hour chain uses 360 segments of 12 minutes, so a crash costs at
+    most 0.28% of the work and the chain still verifies in under a second on 2 cores.
     """
     if required_iterations < 1 or rate <= 0 or max_loss_seconds <= 0 or max_segments < 1:
         raise BadInput(

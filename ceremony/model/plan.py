@@ -149,6 +149,16 @@ class RecoveryPolicy:
 
 
 @dataclass(frozen=True)
+class Signer:
+    """Someone who signs the ceremony's closing message on their own device: a witness, usually.
+    The plan pins their OpenSSH Ed25519 public key, so the audit can name who signed."""
+
+    name: str
+    key: str
+    """The public key line as `ssh-keygen` prints it: `ssh-ed25519 AAAA... comment`."""
+
+
+@dataclass(frozen=True)
 class Roles:
     """The people present at the ceremony, recorded in the transcript and on the record."""
 
@@ -157,6 +167,8 @@ class Roles:
     auditor: str | None
     contacts: tuple[tuple[str, str], ...] = ()
     """(name, how to reach them) for each role given as `{ name = ..., contact = ... }`."""
+    signers: tuple[Signer, ...] = ()
+    """Public keys whose signatures anchor the audit (optional; see `ceremony attest`)."""
 
     def contact(self, name: str) -> str:
         """How to reach this person, as the plan says; empty when it does not."""
@@ -267,6 +279,7 @@ class Plan:
                 "administrator": self.roles.administrator,
                 "witnesses": list(self.roles.witnesses),
                 "auditor": self.roles.auditor,
+                "signers": [{"name": s.name, "key": s.key} for s in self.roles.signers],
             },
             "paper": {"size": self.paper_size.value},
             "output": {"directory": self.output_directory},
@@ -869,7 +882,9 @@ class _Reader:
     def roles(self, document: dict[str, object]) -> Roles:
         path: Key = ("roles",)
         table = self.table(document["roles"], path)
-        self.keys(table, path, ("administrator", "witnesses", "auditor"), ("administrator",))
+        self.keys(
+            table, path, ("administrator", "witnesses", "auditor", "signers"), ("administrator",)
+        )
         contacts: list[tuple[str, str]] = []
         administrator, reach = self.person(
             table["administrator"],
@@ -909,7 +924,56 @@ class _Reader:
             witnesses=tuple(witnesses),
             auditor=auditor,
             contacts=tuple((name, reach) for name, reach in contacts if reach),
+            signers=self.signers(table, path),
         )
+
+    def signers(self, table: dict[str, object], path: Key) -> tuple[Signer, ...]:
+        value = table.get("signers", [])
+        example = '[{ name = "Wendy Example", key = "ssh-ed25519 AAAA... wendy@laptop" }]'
+        if not isinstance(value, list):
+            self.wrong_type((*path, "signers"), value, "a list of tables", f"signers = {example}")
+        found: list[Signer] = []
+        for i, item in enumerate(value):
+            where: Key = (*path, "signers", i)
+            if not isinstance(item, dict):
+                self.wrong_type(where, item, "a table", example[1:-1])
+            self.keys(item, where, ("name", "key"), ("name", "key"))
+            name = self.string(item, where, "name", what="the signer's name")
+            key = self.string(item, where, "key", what="an OpenSSH public key", limit=1000)
+            problem = ed25519_key_problem(key)
+            if problem:
+                self.fail(
+                    (*where, "key"),
+                    f"{_field((*where, 'key'))}: {problem}",
+                    "paste the whole line of the signer's ~/.ssh/id_ed25519.pub "
+                    "(ssh-ed25519 AAAA... comment)",
+                )
+            for other in found:
+                if _norm(other.name) == _norm(name) or other.key.split()[:2] == key.split()[:2]:
+                    self.fail(
+                        where,
+                        f"signer {name!r} repeats the name or key of {other.name!r}",
+                        "list each signer once, each with their own key",
+                    )
+            found.append(Signer(name=name, key=key))
+        return tuple(found)
+
+
+def ed25519_key_problem(line: str) -> str:
+    """Why `line` is not an OpenSSH Ed25519 public key, or "" when it is one."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from cryptography.hazmat.primitives.serialization import load_ssh_public_key
+
+    parts = line.split()
+    if len(parts) < 2 or parts[0] != "ssh-ed25519":
+        return "not an OpenSSH Ed25519 public key (it starts with ssh-ed25519)"
+    try:
+        key = load_ssh_public_key(f"{parts[0]} {parts[1]}".encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        return "the key does not decode (a character was lost in copying?)"
+    if not isinstance(key, Ed25519PublicKey):
+        return "not an Ed25519 key"
+    return ""
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")

@@ -72,6 +72,8 @@ class AuditSheet:
     tool: str
     rows: tuple[AuditRow, ...]
     demo: bool = False
+    unanchored: tuple[str, ...] = ()
+    """What no anchor covered; an audit without failures is "anchored" only when this is empty."""
 
     def __post_init__(self) -> None:
         if not self.rows:
@@ -189,9 +191,15 @@ def _verdict(
     """One line that cannot be missed: all passed, or how many failed (reversed out in black)."""
     width = flow.geometry.content_width
     block = Block(width - 6 * MM)
-    key = "verdict.passed" if sheet.passed else "verdict.failed"
+    key = "verdict.failed"
+    if sheet.passed:
+        key = "verdict.unanchored" if sheet.unanchored else "verdict.anchored"
     gray = INK if sheet.passed else 1.0
     block.wrapped(wording.text(key, values), fonts.sans_bold, 12, leading=16, gray=gray)
+    if sheet.passed and sheet.unanchored:
+        note = wording.text("verdict.unanchored_note", values)
+        for line in (note, *(f"• {item}" for item in sheet.unanchored)):
+            block.wrapped(line, fonts.sans, 8.5, leading=11, gray=INK)
     if sheet.count("skipped"):
         block.wrapped(
             wording.text("verdict.skipped_note", values),

@@ -20,13 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-from rich.console import Console
+from typing import TYPE_CHECKING
 
 from ceremony.core import rs1024
 from ceremony.core.repair import Repair, RepairCandidate, repair, valid_length
 from ceremony.core.words import UNREADABLE, UnknownWord, mnemonic, word_index
 from ceremony.errors import BadInput, Interrupted, NotVerified
+
+if TYPE_CHECKING:  # rich is loaded only when a terminal is used
+    from rich.console import Console
 
 ReadLine = Callable[[str], str]
 """Reads one line after showing a prompt, like `getpass.getpass`."""

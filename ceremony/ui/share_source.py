@@ -12,8 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from rich.console import Console
+from typing import TYPE_CHECKING
 
 from ceremony.core import slip39
 from ceremony.errors import BadInput
@@ -21,6 +20,9 @@ from ceremony.model.share import Share
 from ceremony.ui.share_entry import ReadLine, ShareEntry
 from ceremony.workflows.inputs import decode_text, read_bounded, share_lines
 from ceremony.workflows.inputs import read_shares as read_share_file
+
+if TYPE_CHECKING:  # rich is loaded only when a terminal is used
+    from rich.console import Console
 
 MORE_SHARES = "share {number}, word 1 (or Enter when all shares are in): "
 """The first prompt of every share after the first: an empty line ends the list."""

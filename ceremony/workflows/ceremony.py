@@ -26,6 +26,8 @@ from ceremony.model.record import Record, TimeLockInfo
 from ceremony.model.share import Share
 from ceremony.model.steps import Act, Step, applicable, warning
 from ceremony.workflows import kit as kits
+from ceremony.workflows.attest import write_message
+from ceremony.workflows.audit.kit_checks import closing_record_sha256
 from ceremony.workflows.preflight import Check, run_preflight
 from ceremony.workflows.readback import KitProof, prove_kit
 from ceremony.workflows.split import KitSplit, Sealed, make_split
@@ -459,11 +461,14 @@ class Ceremony:
                 "fingerprint": record.fingerprint,
                 "commitment": record.commitment,
                 "bag_serials": [e.bag_serial for e in record.shares],
+                # Bound both ways: this entry holds the record's hash, the record this head.
+                "record_sha256": closing_record_sha256(record),
             },
         )
         # From here on the ceremony is finished: nothing below may remove anything.
         record = replace(record, transcript_head=head)
         kits.write_public(self.directory, record, self._options(timelock))
+        write_message(self.directory, plan.roles.signers)
         final = self.prove_final(kit_split, passphrase)
         words = self.transcript.head_words()
         self.operator.show_facts(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from ceremony.core import fingerprint, slip39
 from ceremony.core.verify import SetProof, verify_shares
 from ceremony.errors import BadInput, NotVerified
+from ceremony.model.record import Record
 from ceremony.model.scheme import SecretKind
 from ceremony.model.secret import Secret
 from ceremony.model.share import Share
@@ -108,4 +109,35 @@ def combine_shares(shares: Sequence[Share], passphrase: bytes, kind: SecretKind)
         commitment=fingerprint.commitment(secret),
         identifier=proof.identifier,
         proof=proof,
+    )
+
+
+def time_lock_warning(record: Record, record_path: str) -> str | None:
+    """What `combine --record` says before rebuilding when the record shows a time lock: the
+    delay binds only the session path, which it names."""
+    lock = record.timelock
+    if lock is None:
+        return None
+    session = f"ceremony recover start --record {record_path}"
+    if lock.mode == "sealed":
+        return (
+            "warning: this record has a sealed time lock: these shares alone give the locked "
+            "master secret, not the recorded secret (its fingerprint will not match); the "
+            f"time-locked path is `{session}`, then `ceremony recover unlock SESSION`"
+        )
+    return (
+        f"warning: this record sets an evidenced delay ({lock.iterations} VDF iterations after a "
+        "notice); combining here skips it and leaves no notice and no evidence. The agreed "
+        f"recovery is `{session}`, then `ceremony recover wait SESSION` and `ceremony recover "
+        "unlock SESSION`"
+    )
+
+
+def record_verdict(recovered: Recovered, record: Record) -> str:
+    """Whether the rebuilt secret is the recorded one: fingerprint and commitment both."""
+    if (recovered.fingerprint, recovered.commitment) == (record.fingerprint, record.commitment):
+        return "this IS the recorded secret: fingerprint and commitment match the record"
+    return (
+        f"this is NOT the recorded secret: fingerprint {recovered.fingerprint}, the record's "
+        f"{record.fingerprint} (a wrong passphrase, another kind, or shares of another backup)"
     )

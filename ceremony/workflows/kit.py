@@ -12,13 +12,13 @@ import os
 import re
 import secrets
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ceremony import __version__
-from ceremony.core.sealed import Passphrase
 from ceremony.errors import NotVerified
 from ceremony.files import staged_directory, write_atomic
 from ceremony.model.hashwords import hash_words
@@ -28,6 +28,9 @@ from ceremony.model.scheme import SecretKind
 from ceremony.paper.content import HolderKit, PaperSize, RecordSheet, ShareCard, ShareRow
 from ceremony.workflows.readback import KitProof
 from ceremony.workflows.split import KitSplit, Sealed, SplitResult, Unsealed
+
+if TYPE_CHECKING:  # the sealed lock's module loads gmpy2, which only time-lock commands need
+    from ceremony.core.sealed import Passphrase
 
 Clock = Callable[[], datetime]
 
@@ -211,15 +214,15 @@ def record_sheet(record: Record, options: KitOptions) -> RecordSheet:
 
 def render_holder_pdfs(
     split: SplitResult, record: Record, options: KitOptions
-) -> list[tuple[ShareEntry, bytes]]:
-    """Render every holder's kit. The returned PDFs are SECRET."""
+) -> Iterator[tuple[ShareEntry, bytes]]:
+    """Render every holder's kit, one at a time, so that a caller writing each to disk holds only
+    one in memory whatever the number of holders. The PDFs are SECRET."""
     from ceremony.paper.holder import render_holder_kit
 
     plan_words = hash_words(bytes.fromhex(record.plan_sha256))
     shares = split.all_shares()
     rule = tuple((g.name, g.threshold, g.count) for g in record.groups)
     sealed = record.timelock is not None and record.timelock.mode == "sealed"
-    rendered = []
     for entry, share in zip(record.shares, shares, strict=True):
         group = record.groups[entry.group_number - 1]
         card = ShareCard(
@@ -249,8 +252,7 @@ def render_holder_pdfs(
             consent_card=sealed and record.timelock is not None and record.timelock.consent_card,
             administrator=options.administrator,
         )
-        rendered.append((entry, render_holder_kit(kit, options.paper_size)))
-    return rendered
+        yield entry, render_holder_kit(kit, options.paper_size)
 
 
 def write_public(directory: Path, record: Record, options: KitOptions) -> None:

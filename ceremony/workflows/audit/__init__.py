@@ -14,12 +14,22 @@ Nothing here prints or writes: the command line shows the report, as a table, JS
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ceremony.errors import BadInput
-from ceremony.workflows.audit.common import _load_kit
+from ceremony.workflows.audit.anchors import (
+    HEAD,
+    NO_ANCHORS,
+    Anchors,
+    SessionFacts,
+    head_anchor,
+    session_anchors,
+)
+from ceremony.workflows.audit.common import _Kit, _load_kit
 from ceremony.workflows.audit.kit_checks import (
+    _closing_binding,
     _file_checks,
     _label,
     _plan_checks,
@@ -29,11 +39,71 @@ from ceremony.workflows.audit.kit_checks import (
     _transcript_checks,
 )
 from ceremony.workflows.audit.recoverable import _recoverable_checks
-from ceremony.workflows.audit.report import CHECKS, FORMAT, AuditCheck, AuditReport, Status
-from ceremony.workflows.audit.session_checks import _session_directories, _SessionAudit
+from ceremony.workflows.audit.report import (
+    CHECKS,
+    FORMAT,
+    AuditCheck,
+    AuditReport,
+    Status,
+    Verdict,
+)
+from ceremony.workflows.audit.session_checks import (
+    _session_directories,
+    _SessionAudit,
+    not_a_session,
+)
+from ceremony.workflows.audit.signatures import PREFIX as SIGNATURE
+from ceremony.workflows.audit.signatures import (
+    session_signature_checks,
+    signature_checks,
+    unsigned,
+)
 from ceremony.workflows.inputs import decode_text, read_bounded
+from ceremony.workflows.session_attest import SessionEvent
 
-__all__ = ["CHECKS", "FORMAT", "AuditCheck", "AuditReport", "Status", "audit_kit"]
+__all__ = [
+    "CHECKS",
+    "FORMAT",
+    "Anchors",
+    "AuditCheck",
+    "AuditContext",
+    "AuditReport",
+    "Status",
+    "Verdict",
+    "audit_kit",
+]
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    """Everything a kit check may look at: the loaded kit and what the auditor gave."""
+
+    kit: _Kit
+    plan_bytes: bytes | None = None
+    share_text: str | None = None
+    anchors: Anchors = NO_ANCHORS
+    without_transcript: bool = False
+    """The auditor says the kit was made by `ceremony split --kit` (no transcript); the record
+    alone never decides that."""
+
+
+KitCheck = Callable[[AuditContext], list[AuditCheck]]
+"""One named check (or a few) of the ceremony kit. To add a check: write such a function, add it
+to KIT_CHECKS in the order it should be reported, and document its name in CHECKS."""
+
+KIT_CHECKS: tuple[KitCheck, ...] = (
+    lambda c: [c.kit.record_check],
+    lambda c: _transcript_checks(c.kit),
+    lambda c: [head_anchor(c.kit, c.anchors)],
+    lambda c: signature_checks(c.kit, c.plan_bytes),
+    lambda c: _plan_checks(c.kit, c.plan_bytes),
+    lambda c: _record_checks(c.kit),
+    lambda c: _record_transcript_checks(c.kit),
+    lambda c: [_closing_binding(c.kit)],
+    lambda c: _file_checks(c.kit),
+    lambda c: _recoverable_checks(c.kit),
+    lambda c: _share_checks(c.kit, c.share_text) if c.share_text is not None else [],
+)
 
 
 def audit_kit(
@@ -42,6 +112,8 @@ def audit_kit(
     plan_file: Path | None = None,
     sessions: Sequence[Path] = (),
     share_file: Path | None = None,
+    anchors: Anchors = NO_ANCHORS,
+    without_transcript: bool = False,
 ) -> AuditReport:
     """Run every check on the kit directory `kit`, and on each recovery session under
     `kit/recovery/` plus those in `sessions`. Raises BadInput only when an input named on the command
@@ -67,24 +139,20 @@ def audit_kit(
                 f"the session directory {directory} does not exist",
                 "give a recovery session directory (it holds notice.json and transcript.jsonl)",
             )
-    state = _load_kit(kit)
-    checks: list[AuditCheck] = [state.record_check]
-    checks += _transcript_checks(state)
-    checks += _plan_checks(state, plan_bytes)
-    checks += _record_checks(state)
-    checks += _record_transcript_checks(state)
-    checks += _file_checks(state)
-    checks += _recoverable_checks(state)
-    if share_text is not None:
-        checks += _share_checks(state, share_text)
-    labels: set[str] = set()
-    for directory in _session_directories(kit, sessions):
-        label = _label(directory.name)
-        number = 2
-        while label in labels:  # two sessions with one folder name: keep the check names apart
-            label, number = f"{_label(directory.name)}-{number}", number + 1
-        labels.add(label)
-        checks += _SessionAudit(state, directory, label).checks()
+    state = _load_kit(kit, without_transcript=without_transcript)
+    context = AuditContext(state, plan_bytes, share_text, anchors, without_transcript)
+    checks: list[AuditCheck] = []
+    for check in KIT_CHECKS:
+        checks += check(context)
+    anchored = _passed(checks, "anchor.head-words") or any(
+        c.name.startswith(SIGNATURE) and c.status is Status.PASS for c in checks
+    )
+    unanchored = [] if anchored else [HEAD]
+    session_checks, facts = _audit_sessions(state, kit, sessions, plan_bytes)
+    checks += session_checks
+    anchor_checks, open_sessions = session_anchors(facts, anchors)
+    checks += anchor_checks
+    unanchored += open_sessions
     record = state.record
     return AuditReport(
         kit=str(kit),
@@ -94,4 +162,64 @@ def audit_kit(
         transcript_head=record.transcript_head if record else "",
         demo=record.demo if record else False,
         checks=tuple(checks),
+        unanchored=tuple(unanchored),
+        not_found=tuple(_not_found(state, facts) + unsigned(state, plan_bytes)),
     )
+
+
+def _passed(checks: Sequence[AuditCheck], name: str) -> bool:
+    return any(c.name == name and c.status is Status.PASS for c in checks)
+
+
+def _audit_sessions(
+    state: _Kit, kit: Path, extra: Sequence[Path], plan_bytes: bytes | None
+) -> tuple[list[AuditCheck], list[SessionFacts]]:
+    checks: list[AuditCheck] = []
+    facts = []
+    labels: set[str] = set()
+    for directory in _session_directories(kit, extra):
+        label = _label(directory.name)
+        number = 2
+        while label in labels:  # two sessions with one folder name: keep the check names apart
+            label, number = f"{_label(directory.name)}-{number}", number + 1
+        labels.add(label)
+        problem = not_a_session(directory, label)
+        if problem is not None:
+            checks.append(problem)
+            continue
+        audit = _SessionAudit(state, directory, label)
+        checks += audit.checks()
+        signed_checks, signed = session_signature_checks(
+            state, directory, audit.prefix, audit.notice_bytes, audit.summary, plan_bytes
+        )
+        checks += signed_checks
+        facts.append(
+            replace(
+                audit.facts(),
+                signed_notice=SessionEvent.NOTICE in signed,
+                signed_close=SessionEvent.CLOSE in signed,
+            )
+        )
+    return checks, facts
+
+
+def _not_found(state: _Kit, sessions: Sequence[SessionFacts]) -> list[str]:
+    """What an auditor should know is absent: nothing absent is ever silently passed over."""
+    from ceremony.workflows.audit.report import HOLDERS, RECORD, RECOVER_PY, RECOVERY, TRANSCRIPT
+    from ceremony.workflows.kit import holder_filename
+
+    missing = [
+        name for name in (RECORD, TRANSCRIPT, RECOVER_PY) if not (state.directory / name).is_file()
+    ]
+    if state.record is not None:
+        missing += [
+            f"{HOLDERS}/{holder_filename(entry)} (normal once {entry.holder} took their kit)"
+            for entry in state.record.shares
+            if not (state.directory / HOLDERS / holder_filename(entry)).is_file()
+        ]
+    if not sessions:
+        missing.append(
+            f"any recovery session in {RECOVERY}/ (a deleted session is seen only with its "
+            "notice words)"
+        )
+    return missing

@@ -142,7 +142,7 @@ class _Kit:
         return _Events(self.transcript.entries if self.transcript else ())
 
 
-def _load_kit(kit: Path) -> _Kit:
+def _load_kit(kit: Path, *, without_transcript: bool = False) -> _Kit:
     path = kit / RECORD
     record: Record | None = None
     data = b""
@@ -163,17 +163,20 @@ def _load_kit(kit: Path) -> _Kit:
     problem: AuditCheck | None = None
     path = kit / TRANSCRIPT
     if not path.is_file():
-        if (
-            record is not None
-            and record.plan_source == "command-line"
-            and not record.transcript_head
-        ):
+        # Only the auditor may say there is no transcript to check: a record that claims so
+        # (plan_source "command-line", no head) is exactly what a forger who deleted it would write.
+        if without_transcript:
             problem = _skip(
                 "transcript.chain",
-                "this kit was made by `ceremony split --kit`, which keeps no transcript",
+                "the auditor says this kit was made by `ceremony split --kit`, which keeps no "
+                "transcript (--without-transcript)",
             )
         else:
-            problem = _fail("transcript.chain", f"{TRANSCRIPT} is missing from the kit")
+            problem = _fail(
+                "transcript.chain",
+                f"{TRANSCRIPT} is missing from the kit (a kit made by `ceremony split --kit` has "
+                "none: audit it with --without-transcript)",
+            )
     else:
         try:
             transcript = verify_transcript(path)

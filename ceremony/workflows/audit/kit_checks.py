@@ -636,6 +636,63 @@ def _as_written(record: Record, events: _Events) -> AuditCheck:
     )
 
 
+def _closing_binding(kit: _Kit) -> AuditCheck:
+    """Record and transcript bound both ways: the closing entry holds the record's hash (without
+    the head, which cannot hash itself), and the record holds the transcript's head. An edit to
+    one alone breaks exactly one side, so the check can say which file changed."""
+    name = "record-transcript.closing"
+    record, summary = kit.record, kit.transcript
+    if record is None:
+        return _skip(name, _NO_RECORD)
+    if summary is None:
+        return _skip(name, "no verified transcript")
+    if not summary.closed:
+        return _skip(name, "the transcript has no closing entry")
+    closing = summary.entries[-1]
+    recorded = closing.data.get("record_sha256")
+    if recorded is None:
+        return _fail(
+            name,
+            f"the closing entry {closing.seq} holds no record hash: the record is not bound to "
+            f"the transcript (written by {closing.tool})",
+        )
+    digest = closing_record_sha256(record)
+    same_record = recorded == digest
+    same_head = record.transcript_head == summary.head
+    if same_record and same_head:
+        return AuditCheck(
+            name,
+            Status.PASS,
+            f"the record hashes to the record hash of closing entry {closing.seq}, and holds the "
+            "transcript's head: neither was edited alone",
+        )
+    if same_record:
+        return _fail(
+            name,
+            f"the TRANSCRIPT was changed: the record is the one closing entry {closing.seq} "
+            f"hashed, but its head {_show(record.transcript_head)} is not the transcript's "
+            f"{summary.head[:16]}...",
+        )
+    if same_head:
+        return _fail(
+            name,
+            f"the RECORD was changed after closing: it hashes to {digest[:16]}... without its "
+            f"head, closing entry {closing.seq} holds {_show(recorded)}, and the transcript's "
+            "head is still the record's",
+        )
+    return _fail(
+        name,
+        f"BOTH were changed, or they come from different ceremonies: the record hashes to "
+        f"{digest[:16]}... (closing entry {closing.seq} holds {_show(recorded)}) and its head is "
+        "not the transcript's",
+    )
+
+
+def closing_record_sha256(record: Record) -> str:
+    """The hash the closing entry holds: the record as written at closing, head left empty."""
+    return _sha256(replace(record, transcript_head="").to_json().encode())
+
+
 # -- files in the kit ---------------------------------------------------------------------------
 
 
@@ -689,7 +746,11 @@ def _file_checks(kit: _Kit) -> list[AuditCheck]:
 def _recover_py(path: Path, record: Record) -> AuditCheck:
     name = f"files.{RECOVER_PY}"
     if not path.is_file():
-        return _skip(name, "not present")
+        return _fail(
+            name,
+            f"{RECOVER_PY} is missing: the record lists it (hash "
+            f"{_show(record.recover_py_sha256)}); every kit holds one, so audit a complete copy",
+        )
     digest = _sha256(path.read_bytes())
     if digest != record.recover_py_sha256:
         return _fail(

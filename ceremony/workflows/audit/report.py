@@ -59,8 +59,45 @@ CHECKS: dict[str, str] = {
     "claims the delay done",
     "session.<id>.states": "the session's state transitions come in a legal order",
     "session.<id>.outcome": "a recovery gave the record's fingerprint and commitment",
+    "record-transcript.closing": "the record hashes to the closing entry's record hash and holds "
+    "the transcript's head: neither was edited alone (says which one changed)",
+    "recovery.<name>": "a folder under recovery/ that is not a session (nothing is skipped for "
+    "its name)",
+    "anchor.head-words": "with --head-words: the transcript ends at the head the witnesses "
+    "initialled on paper",
+    "anchor.signature.<file>": "with --plan: a signature in attest/signatures/ verifies over "
+    "this kit's ceremony id, head and record hash, by a key the plan pins (names who signed)",
+    "session.<id>.signature.<file>": "with --plan: a signature over the session's notice (a "
+    "stakeholder received it) or its close, by a key the plan pins",
+    "anchor.signatures": "with --plan listing signers: says when the kit holds no signature",
+    "anchor.notice-<n>": "with --notice-words: a session in the kit has the notice whose hash "
+    "words stakeholders received",
+    "anchor.session-<n>": "with --session-words: a session in the kit ends at the head words "
+    "shown when it closed",
 }
 """Every check, by name, and what it proves. Placeholders in <angle brackets>."""
+
+
+class Verdict(StrEnum):
+    """The one line an audit ends with. Only anchors (paper words, signatures) make it ANCHORED:
+    without them a consistent rewrite of every public file passes every other check."""
+
+    ANCHORED = "anchored"
+    UNANCHORED = "consistent but unanchored"
+    FAILED = "AUDIT FAILED"
+
+    @property
+    def meaning(self) -> str:
+        return _MEANING[self]
+
+
+_MEANING = {
+    Verdict.ANCHORED: "no check failed, and what the kit claims matches what was recorded "
+    "outside it (initialled words or witness signatures)",
+    Verdict.UNANCHORED: "no check failed, but nothing outside the files was compared: a forger "
+    "who rewrites every public file consistently passes too",
+    Verdict.FAILED: "at least one check failed: read its line",
+}
 
 
 class Status(StrEnum):
@@ -92,6 +129,16 @@ class AuditReport:
     demo: bool
     checks: tuple[AuditCheck, ...]
     tool: str = f"ceremony {__version__}"
+    unanchored: tuple[str, ...] = ()
+    """What no anchor covered, in words; empty only when everything is anchored."""
+    not_found: tuple[str, ...] = ()
+    """What the audit looked for in the kit and did not find."""
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.failures:
+            return Verdict.FAILED
+        return Verdict.UNANCHORED if self.unanchored else Verdict.ANCHORED
 
     @property
     def passed(self) -> bool:
@@ -140,6 +187,11 @@ class AuditReport:
             "demo": self.demo,
             "tool": self.tool,
             "passed": self.passed,
+            "verdict": self.verdict.value,
+            "verdict_meaning": self.verdict.meaning,
+            "anchored": self.verdict is Verdict.ANCHORED,
+            "unanchored": list(self.unanchored),
+            "not_found": list(self.not_found),
             "counts": {status.value: self.count(status) for status in Status},
             "checks": [c.to_dict() for c in self.checks],
         }

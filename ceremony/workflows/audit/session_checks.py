@@ -10,6 +10,7 @@ from ceremony.core.vdf import Chain, Segment, verify_chain
 from ceremony.errors import CeremonyError
 from ceremony.model.hashwords import hash_words
 from ceremony.model.plan import RecoveryMode
+from ceremony.workflows.audit.anchors import SessionFacts
 from ceremony.workflows.audit.common import (
     _NO_RECORD,
     _SEGMENT_FILE,
@@ -52,14 +53,25 @@ from ceremony.workflows.transcript import (
 def _session_directories(kit: Path, extra: Sequence[Path]) -> list[Path]:
     found: list[Path] = []
     folder = kit / RECOVERY
-    if folder.is_dir():  # hidden folders are a writer's staging, not sessions
-        found.extend(
-            sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
-        )
+    if folder.is_dir():  # every folder, whatever its name: a hidden one is no less a session
+        found.extend(sorted(p for p in folder.iterdir() if p.is_dir()))
     for directory in extra:
         if all(Path(directory).resolve() != p.resolve() for p in found):
             found.append(Path(directory))
     return found
+
+
+def not_a_session(directory: Path, label: str) -> AuditCheck | None:
+    """A folder under recovery/ holding neither a notice nor a transcript is reported, not skipped
+    (a staging folder left by a crash, or something put there by hand)."""
+    if (directory / NOTICE).exists() or (directory / TRANSCRIPT).exists():
+        return None
+    names = sorted(p.name for p in directory.iterdir())[:5]
+    return _fail(
+        f"recovery.{label}",
+        f"{directory.name}/ is not a recovery session (no {NOTICE}, no {TRANSCRIPT}; it holds "
+        f"{', '.join(names) if names else 'nothing'}): find out who put it there",
+    )
 
 
 _NEXT: dict[str, frozenset[str]] = {
@@ -116,6 +128,15 @@ class _SessionAudit:
             return self.notice.mode
         lock = self.record.timelock if self.record else None
         return lock.mode if lock else RecoveryMode.EVIDENCED.value
+
+    def facts(self) -> SessionFacts:
+        """What the anchors compare, once `checks` ran."""
+        return SessionFacts(
+            label=self.prefix.removeprefix("session."),
+            notice_sha256=_sha256(self.notice_bytes) if self.notice_bytes is not None else "",
+            head=self.summary.head if self.summary else "",
+            closed=bool(self.summary and self.summary.closed),
+        )
 
     def checks(self) -> list[AuditCheck]:
         checks = [self._transcript()]
