@@ -1,8 +1,9 @@
 """Checks that the kit can still be recovered at all, not only that its files are consistent.
 
 A kit can be perfectly consistent and still lose the secret: a sealed secret whose record lacks the
-lock's modulus, a kit without its standalone recovery program, the remains of an aborted run that
-was cut short while its secret files were being removed. Each of these fails a named check here.
+lock's modulus, the remains of an aborted run that was cut short while its secret files were being
+removed, a kit never read back. Each fails a named check here (a kit without its standalone
+recovery program fails `files.recover.py`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ _ABORTED_NAME = re.compile(r"\.aborted-\d+$")
 
 
 def _recoverable_checks(kit: _Kit) -> list[AuditCheck]:
-    return [_complete(kit), _sealed_lock(kit), _recover_py_present(kit), _read_back(kit)]
+    return [_complete(kit), _sealed_lock(kit), _read_back(kit)]
 
 
 def _complete(kit: _Kit) -> AuditCheck:
@@ -88,19 +89,6 @@ def _sealed_lock(kit: _Kit) -> AuditCheck:
     return AuditCheck(
         name, Status.PASS, f"sealed: N ({MODULUS_BITS} bits) and T = {lock.iterations} recorded"
     )
-
-
-def _recover_py_present(kit: _Kit) -> AuditCheck:
-    name = "kit.recover-py"
-    if kit.record is None:
-        return _skip(name, _NO_RECORD)
-    if not (kit.directory / RECOVER_PY).is_file():
-        return _fail(
-            name,
-            f"the kit has no {RECOVER_PY}: without the ceremony program nobody can recover the "
-            "secret from this kit; type it in from the printed appendix and check its SHA-256",
-        )
-    return AuditCheck(name, Status.PASS, f"{RECOVER_PY} is in the kit")
 
 
 def _read_back(kit: _Kit) -> AuditCheck:

@@ -45,7 +45,6 @@ CHECKS: dict[str, str] = {
     "kit.complete": "the kit is not what an aborted (or half-removed) run left behind",
     "kit.sealed-lock": "a sealed secret's record carries its lock (N, T, version): without them "
     "no quorum can ever recover it",
-    "kit.recover-py": "the standalone recover.py is in the kit",
     "kit.read-back": "the record says the kit was recovered from its written files by ceremony "
     "and by recover.py, as the transcript logged it",
     "share-file.line-<n>": "a share the auditor is shown is word for word one issued at this "
@@ -151,17 +150,14 @@ class AuditReport:
     def count(self, status: Status) -> int:
         return sum(1 for c in self.checks if c.status is status)
 
-    def skipped_text(self) -> str:
-        """What was skipped and why, grouped by reason: "3 skipped: files.holders/a.pdf,
-        files.holders/b.pdf (not present ...); plan.hash, plan.record (no plan given)"."""
+    def skipped_lines(self) -> list[str]:
+        """What was skipped and why, one line per reason: "files.holders/a.pdf,
+        files.holders/b.pdf: not present ...". A count of skipped checks is never shown alone."""
         reasons: dict[str, list[str]] = {}
         for check in self.checks:
             if check.status is Status.SKIPPED:
                 reasons.setdefault(check.detail, []).append(check.name)
-        if not reasons:
-            return "0 skipped"
-        parts = [f"{', '.join(names)} ({why})" for why, names in reasons.items()]
-        return f"{self.count(Status.SKIPPED)} skipped: " + "; ".join(parts)
+        return [f"{', '.join(names)}: {why}" for why, names in reasons.items()]
 
     @property
     def head_words(self) -> str:
