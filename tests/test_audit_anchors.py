@@ -72,6 +72,7 @@ def rewrite_kit(kit: Path, change: Callable[[Record], Record]) -> None:
         record,
         shares=tuple(dataclasses.replace(s, bag_serial="") for s in record.shares),
         transcript_head="",
+        read_back={},
     )
 
     def agree(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
