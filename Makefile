@@ -58,7 +58,7 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed-test
+pytest: $(VENV)/.installed-test $(BUNDLE)/MANIFEST.sha256
 	$(UNSHARE) $(BIN)/pytest -n $(PYTEST_WORKERS)
 
 test: lint typecheck pytest
@@ -77,6 +77,17 @@ lock: $(TOOLS)/.installed
 
 lock-upgrade:
 	$(MAKE) lock UPGRADE=--upgrade
+
+# The transfer bundle for the air-gapped machine: see INSTALL.txt inside it. make test makes it
+# first (with network), so that tests/test_bundle.py can install from it without.
+BUNDLE_INPUTS := pyproject.toml locks/run.txt tools/make_bundle.py tools/bundle_install.py \
+  $(shell git ls-files ceremony templates runbooks 2>/dev/null)
+
+bundle: $(BUNDLE)/MANIFEST.sha256
+
+$(BUNDLE)/MANIFEST.sha256: $(BUNDLE_INPUTS) | $(VENV)/.installed-run $(TOOLS)/.installed
+	$(BIN)/python tools/make_bundle.py --out $(BUNDLE) --sbom-tool $(TOOLS)/bin/cyclonedx-py \
+	  --wheelhouse $(WHEELHOUSE)
 
 wheelhouse:
 	$(PYTHON) tools/lock_inputs.py check

@@ -195,7 +195,7 @@ def main() -> None:
     demo_text = template_path("demo-plan.toml").read_text(encoding="utf-8")
     small_plan = ROOT / "tests" / "data" / "small-plan.toml"
     rows: list[Row] = []
-    times = 3 if args.quick else 7
+    times = 3 if args.quick else 5
     with tempfile.TemporaryDirectory(prefix="bench-audit-") as tmp:
         base = Path(tmp)
         long_kit = base / "72h"

@@ -235,11 +235,12 @@ def run_process(command: Command) -> tuple[float, float]:
 
 
 def process_pairs(
-    work: Command, baseline: Command, times: int
+    work: Command, baseline: Command, times: int, *, warm: bool = True
 ) -> tuple[Sample, Sample, tuple[float, ...]]:
     """Two commands, `times` alternating pairs after one warm-up run of each (file caches)."""
-    run_process(work)
-    run_process(baseline)
+    if warm:
+        run_process(work)
+        run_process(baseline)
     work_runs: list[tuple[float, float]] = []
     base_runs: list[tuple[float, float]] = []
     for index in range(times):

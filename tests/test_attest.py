@@ -102,6 +102,25 @@ def test_the_plan_pins_ed25519_keys_and_refuses_anything_else(
         parse_plan(rsa.encode())
 
 
+def test_closing_shows_the_message_to_sign(tmp_path: Path) -> None:
+    from ceremony.model.plan import load_plan
+    from ceremony.workflows.ceremony import Ceremony
+    from tests.test_audit import Keeper
+
+    _, line = keypair(tmp_path, "wim")
+    shown: list[tuple[str, list[tuple[str, str]]]] = []
+
+    class Watcher(Keeper):
+        def show_facts(self, title: str, facts: object) -> None:
+            shown.append((title, list(facts)))  # type: ignore[call-overload]
+
+    kit = tmp_path / "kit"
+    plan = load_plan(plan_with_signers(tmp_path, {"Wim": line}))
+    Ceremony(plan, Watcher(), kit, preflight=lambda _: ()).run()
+    (closed,) = [facts for title, facts in shown if title == "Transcript closed"]
+    assert ("to sign", str(kit / "attest" / MESSAGE_FILE)) in closed
+
+
 def test_after_closing_the_kit_holds_the_message_and_how_to_sign_it(kit: Path) -> None:
     record = read_record(kit)
     text = message(kit).read_text()

@@ -111,6 +111,12 @@ def write_session(
     directory = directory or kit / "recovery" / notice.notice_id
     directory.mkdir(parents=True)
     (directory / "notice.json").write_bytes(notice.to_bytes())
+    from ceremony.paper.content import PaperSize
+    from ceremony.paper.notice import render_notice
+    from ceremony.workflows.recovery.session import notice_sheet
+
+    notice_pdf = render_notice(notice_sheet(notice, record), PaperSize.A4)
+    (directory / "notice.pdf").write_bytes(notice_pdf)
     digest = notice.sha256
     total = notice.required_iterations if work is None else work
     segments: list[Segment] = []
@@ -139,6 +145,8 @@ def write_session(
     data: dict[str, dict[str, Json]] = {
         "requested": {
             "notice_sha256": digest.hex(),
+            "notice_pdf_sha256": hashlib.sha256(notice_pdf).hexdigest(),
+            "paper": "a4",
             "requester": notice.requester,
             "reason": notice.reason,
             "mode": notice.mode,
@@ -150,11 +158,15 @@ def write_session(
             "segments": len(segments),
             "chain_sha256": chain_sha256(chain_done),
         },
-        "unlocked": (
-            {"by": unlocked_by, "total_iterations": chain_done.total_iterations}
-            if unlocked_by == "delay"
-            else {"by": unlocked_by}
-        ),
+        "unlocked": {
+            **(
+                {"by": unlocked_by, "total_iterations": chain_done.total_iterations}
+                if unlocked_by == "delay"
+                else {"by": unlocked_by}
+            ),
+            "participants": [e.check_code for e in record.shares[:3]],
+            "refused_shares": 0,
+        },
         "recovered": {
             "fingerprint": record.fingerprint,
             "commitment": record.commitment,

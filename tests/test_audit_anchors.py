@@ -22,6 +22,7 @@ from ceremony.model.record import Record
 from ceremony.model.share import Share
 from ceremony.workflows.audit import Anchors, AuditReport, Status, Verdict, audit_kit
 from ceremony.workflows.audit.kit_checks import closing_record_sha256
+from ceremony.workflows.kit import record_pdf
 from ceremony.workflows.timelock_policy import calibrate
 from ceremony.workflows.transcript import GENESIS, canonical, line_hash
 from tests import test_audit as kits
@@ -74,6 +75,8 @@ def rewrite_kit(kit: Path, change: Callable[[Record], Record]) -> None:
         transcript_head="",
         read_back={},
     )
+    # record.pdf as printed at kit_written, and re-printed at closing: a forger re-renders both.
+    as_written = dataclasses.replace(as_written, record_pdf_sha256=_pdf_sha(as_written))
 
     def agree(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         import hashlib
@@ -98,7 +101,16 @@ def rewrite_kit(kit: Path, change: Callable[[Record], Record]) -> None:
         return entries
 
     head = rechain(transcript(kit), agree)
-    (kit / "record.json").write_text(dataclasses.replace(record, transcript_head=head).to_json())
+    final = dataclasses.replace(record, transcript_head=head)
+    final = dataclasses.replace(final, record_pdf_sha256=_pdf_sha(final))
+    (kit / "record.json").write_text(final.to_json())
+    (kit / "record.pdf").write_bytes(record_pdf(final))
+
+
+def _pdf_sha(record: Record) -> str:
+    import hashlib
+
+    return hashlib.sha256(record_pdf(record)).hexdigest()
 
 
 def shorter_delay(record: Record) -> Record:

@@ -48,11 +48,11 @@ def last_event(kit: Path) -> str:
     return str(json.loads((kit / "transcript.jsonl").read_text().splitlines()[-1])["event"])
 
 
-def test_step_8_2_is_a_reminder_that_asks_nothing(tmp_path: Path) -> None:
+def test_the_last_step_is_a_reminder_that_asks_nothing(tmp_path: Path) -> None:
     operator = Asker()
     kit = tmp_path / "kit"
     Ceremony(load_plan(SMALL_PLAN), operator, kit).run()
-    assert "8.2" not in operator.asked
+    assert "8.3" not in operator.asked  # power off: a reminder, after everything is final
     titles = [title for title, _ in operator.facts]
     assert titles[-1] == "Reminder"
     assert "is final" in operator.facts[-1][1][0][1]

@@ -23,7 +23,8 @@ PROMPTS = [
     r"word (\d+) of (\d+): ",  # 2
     r"Bag serial for ([^:\r\n]+):",  # 3
     r"word (\d+) again: ",  # 4
-    pexpect.EOF,  # 5
+    r"Is this exactly the serial on the bag\? \[y = record it, n = type it again\]",  # 5
+    pexpect.EOF,  # 6
 ]
 
 
@@ -48,6 +49,10 @@ def test_interactive_ceremony(tmp_path: Path) -> None:
     cards: list[list[str]] = []
     typed_wrong = False
     corrections = 0
+    # the witness mistypes the first serial (and says no when shown it), then types the first
+    # serial again for the second card (refused: one bag per card)
+    serials = iter(["SEAL-l", "SEAL-1", "SEAL-1", "SEAL-2"])
+    confirms = iter(["n", "y", "y"])
     while True:
         index = child.expect(PROMPTS)
         if index == 0:
@@ -68,11 +73,13 @@ def test_interactive_ceremony(tmp_path: Path) -> None:
                 child.sendline(word[:4])  # the first four letters are enough
             assert total == len(cards[holder])
         elif index == 3:
-            child.sendline(f"SEAL-{holder}")
+            child.sendline(next(serials))
         elif index == 4:
             corrections += 1
             position = int(child.match.group(1))
             child.sendline(cards[holder][position - 1])  # read again from the card
+        elif index == 5:
+            child.sendline(next(confirms))
         else:
             break
     child.close()
@@ -93,13 +100,16 @@ def test_interactive_ceremony(tmp_path: Path) -> None:
         "Step 8.2",
     ):
         assert step in text
-    # 8.2 is a reminder: after it nothing is asked
-    assert "[y = yes" not in text[text.index("Step 8.2") :]
-    assert "Reminder" in text[text.index("Step 8.2") :]
+    # 8.3 (power off) is a reminder: after it nothing is asked
+    assert "[y = yes" not in text[text.index("Step 8.3") :]
+    assert "Reminder" in text[text.index("Step 8.3") :]
     assert "head words:" in text
+    assert "typed: SEAL-l   (one by one: S E A L - l)" in text
+    assert "bag serial SEAL-1 is already recorded for Zoë's card" in text
     # nothing typed was echoed: no run of share words on the screen
     assert_no_secret(text, cards)
     record = Record.from_json((kit / "record.json").read_text())
+    assert [e.bag_serial for e in record.shares] == ["SEAL-1", "SEAL-2"]
     assert verify_transcript(kit / "transcript.jsonl", expected_head=record.transcript_head).closed
     methods = [
         line
@@ -146,7 +156,7 @@ def test_ctrl_c_in_a_terminal(tmp_path: Path) -> None:
 @pytest.mark.skipif(not Path(CEREMONY).exists(), reason="the ceremony command is not installed")
 def test_the_last_steps_in_a_terminal_never_remove_the_kit(tmp_path: Path) -> None:
     """Driven to the end in a terminal: 'n' at the head-words question (after `closed`) stops
-    without removing anything, and step 8.2 is a reminder that asks nothing."""
+    without removing anything (the last step, 8.3, is a reminder that asks nothing)."""
     kit = tmp_path / "kit"
     screen = io.StringIO()
     child = pexpect.spawn(
@@ -158,13 +168,14 @@ def test_the_last_steps_in_a_terminal_never_remove_the_kit(tmp_path: Path) -> No
         env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "TERM": "xterm"},
     )
     child.logfile_read = screen
-    holder, cards = -1, []
+    holder, cards, bags = -1, [], 0
+    last = r"initialled these words\? \[y = yes"
     while True:
-        index = child.expect([*PROMPTS[:5], r"initialled these words\? \[y = yes", pexpect.EOF])
-        if index == 5:
+        index = child.expect([*PROMPTS[:6], last, pexpect.EOF])
+        if index == 6:
             child.sendline("n")
             break
-        if index == 0:
+        if index == 5 or index == 0:
             child.sendline("y")
         elif index == 1:
             child.sendline("ACCEPT")
@@ -175,7 +186,8 @@ def test_the_last_steps_in_a_terminal_never_remove_the_kit(tmp_path: Path) -> No
             holder += position == 1
             child.sendline(cards[holder][position - 1])
         elif index == 3:
-            child.sendline(f"SEAL-{holder}")
+            bags += 1
+            child.sendline(f"SEAL-{bags}")
         else:
             raise AssertionError(screen.getvalue()[-2000:])
     child.expect(pexpect.EOF)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from ceremony.build_info import Lock, Pin
 from ceremony.workflows import preflight as pf
 from ceremony.workflows.preflight import Check, Machine, Status
 
@@ -33,6 +34,7 @@ class FakeHost:
         self.terminal = True
         self.core = 0
         self.versions: dict[str, str | None] = {"ceremony": "0.1.0", "typer": "1.0"}
+        self.lock: Lock | None = Lock("ab" * 32, (Pin("typer", "1.0"),))
         self.random: Callable[[int], bytes] = lambda n: os.urandom(n)
         self.interface("lo", "unknown", "0x9", kind="772")
         self.file(self.proc / "net" / "route", ROUTE_HEADER)
@@ -84,6 +86,7 @@ class FakeHost:
             random_bytes=self.random,
             version_of=self.versions.get,
             dependencies=lambda: ("typer",),
+            lock=lambda: self.lock,
         )
 
     def run(self, output: Path | None = None) -> dict[str, Check]:
@@ -372,11 +375,37 @@ def test_a_broken_random_source_fails(
 def test_packages(host: FakeHost) -> None:
     check = host.run()["packages"]
     assert check.status is Status.PASS
-    assert "ceremony 0.1.0, typer 1.0" in check.detail
+    assert "ceremony 0.1.0, 1 packages as locked (lock sha256 abababababababab)" in check.detail
     host.versions["typer"] = None
     check = host.run()["packages"]
     assert check.status is Status.FAIL
     assert check.detail == "missing: typer"
+    assert "bundle" in check.hint
+
+
+def test_a_package_other_than_the_locked_one_fails(host: FakeHost) -> None:
+    host.versions["typer"] = "0.9"
+    check = host.run()["packages"]
+    assert check.status is Status.FAIL
+    assert check.detail == "differs from the lock abababababababab: typer 0.9 (locked 1.0)"
+    host.lock = Lock("ab" * 32, (Pin("typer", "1.0"), Pin("rich", "13.0")))
+    host.versions["typer"] = "1.0"
+    check = host.run()["packages"]
+    assert check.detail == "differs from the lock abababababababab: rich missing (locked 13.0)"
+
+
+def test_without_a_lock_the_packages_check_warns(host: FakeHost) -> None:
+    host.lock = None
+    check = host.run()["packages"]
+    assert check.status is Status.WARN
+    assert "lock" in check.detail
+
+
+def test_this_installation_matches_its_own_lock() -> None:
+    """The venv that runs the tests was installed from the locks (make test), so it passes."""
+    check = pf.run_preflight(None)[-1]
+    assert check.name == "packages"
+    assert check.status is Status.PASS, check.detail
 
 
 def test_the_real_dependency_list_comes_from_the_metadata() -> None:

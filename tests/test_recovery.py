@@ -441,7 +441,12 @@ def test_the_full_session_releases_only_the_recorded_secret(kit: Kit, tmp_path: 
     assert session.closed
     entries = verify_transcript(session.transcript_path).entries
     assert [e.event for e in entries][-3:] == ["unlocked", "recovered", "closed"]
-    assert entries[-3].data == {"by": "delay", "total_iterations": T}
+    assert entries[-3].data == {
+        "by": "delay",
+        "total_iterations": T,
+        "participants": [share.check_code() for share in shares],
+        "refused_shares": 0,
+    }
     assert entries[-2].data == {
         "fingerprint": kit.record.fingerprint,
         "commitment": kit.record.commitment,

@@ -93,6 +93,7 @@ def test_a_whole_evidenced_session(tmp_path: Path, kit: Kit) -> None:
         "requested",
         "waiting",
         "delay_done",
+        "unlock_started",
         "unlocked",
         "recovered",
         "closed",

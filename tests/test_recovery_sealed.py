@@ -80,8 +80,9 @@ def test_sealed_session_solves_the_puzzle_at_unlock(tmp_path: Path, kit: Kit) ->
     assert shamir_mnemonic.combine_mnemonics(words, kit.consent.slip39_bytes()) == secret
     assert shamir_mnemonic.combine_mnemonics(words, b"") != secret
     entries = verify_transcript(s.transcript_path).entries
-    assert [e.event for e in entries][2:] == ["unlocked", "recovered", "closed"]
-    assert entries[2].data == {"by": "sealed-solved"}
+    assert [e.event for e in entries][2:] == ["unlock_started", "unlocked", "recovered", "closed"]
+    assert entries[3].data["by"] == "sealed-solved"
+    assert entries[3].data["participants"] == [share.check_code() for share in kit.quorum()]
     leftovers = {p.name for p in s.path.iterdir()}
     assert leftovers == {"attest", "notice.json", "notice.pdf", "transcript.jsonl"}
 
@@ -99,7 +100,7 @@ def test_the_consent_file_opens_at_once(tmp_path: Path, kit: Kit) -> None:
     assert "solving" not in result.err
     assert kit.consent.reveal() not in result.err + result.out
     entries = verify_transcript(s.transcript_path).entries
-    assert entries[2].data == {"by": "consent"}
+    assert entries[3].data["by"] == "consent"
     words = [share.mnemonic() for share in kit.quorum()]
     expected = shamir_mnemonic.combine_mnemonics(words, kit.consent.slip39_bytes())
     assert output.read_text() == expected.hex() + "\n"

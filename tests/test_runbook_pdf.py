@@ -194,13 +194,15 @@ def test_render_runbooks_writes_refuses_and_checks(tmp_path: Path) -> None:
     assert status["ceremony-script.pdf"] == "match"
 
 
-def test_the_kit_copies_written_at_act_5_still_check(tmp_path: Path) -> None:
-    """The guided ceremony writes the runbooks before bag serials and the transcript head exist;
-    they still check against the final record, and so do copies rendered from it."""
+def test_runbooks_filled_before_sealing_are_stale(tmp_path: Path) -> None:
+    """Runbooks written at act 5, before bag serials and the transcript head exist, say less than
+    the final record: the check calls them stale (the appendix has no facts: it matches)."""
     final = replace(demo_record(bags=True), transcript_head=hashlib.sha256(b"t").hexdigest())
     early = replace(demo_record(), transcript_head="")
     render_runbooks(early, tmp_path / "kit", PaperSize.A4, overwrite=False)
-    assert {r.status for r in check_runbooks(final, tmp_path / "kit")} == {"match"}
+    status = {r.file: r.status for r in check_runbooks(final, tmp_path / "kit")}
+    assert status.pop(f"{APPENDIX}.pdf") == "match"
+    assert set(status.values()) == {"stale"}
     render_runbooks(final, tmp_path / "late", PaperSize.A4, overwrite=False)
     assert {r.status for r in check_runbooks(final, tmp_path / "late")} == {"match"}
     other = replace(final, ceremony_name="Another ceremony")

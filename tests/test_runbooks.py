@@ -186,7 +186,7 @@ def test_acts_in_the_markdown_follow_the_toml() -> None:
 
 def test_filled_script_keeps_only_the_steps_this_ceremony_takes() -> None:
     conditional = {s.id: s.when for act in ceremony_script() for s in act.steps if s.when}
-    assert set(conditional.values()) == {"dice", "timelock"}
+    assert set(conditional.values()) == {"dice", "timelock", "consent"}
     dice_step = next(i for i, w in conditional.items() if w == "dice")
     lock_step = next(i for i, w in conditional.items() if w == "timelock")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ceremony import __version__
+from ceremony.build_info import lock_sha256, python_version
 from ceremony.core.slip39 import wordlist
 from ceremony.errors import BadInput, NotVerified, Refused
 from ceremony.model.hashwords import hash_words
@@ -73,7 +74,11 @@ def test_entries_are_canonical_and_chained(tmp_path: Path) -> None:
         "event": "opened",
         "role": None,
         "step": None,
-        "data": {"format": "ceremony-transcript/v1"},
+        "data": {
+            "format": "ceremony-transcript/v1",
+            "lock_sha256": lock_sha256(),
+            "python": python_version(),
+        },
         "clock_untrusted": "2030-01-02T03:04:05+00:00",
         "tool": f"ceremony {__version__}",
     }

@@ -48,7 +48,14 @@ def stamp(root: Path = ROOT) -> None:
 
 
 def check(root: Path = ROOT) -> int:
-    digest = inputs_digest(root)
+    try:
+        digest = inputs_digest(root)
+    except (OSError, tomllib.TOMLDecodeError, KeyError) as exc:
+        sys.stderr.write(
+            f"error: cannot read the dependencies from pyproject.toml ({exc})\n"
+            "hint: fix pyproject.toml (a merge conflict?), then run `make lock`\n"
+        )
+        return 1
     for name in LOCKS:
         path = root / "locks" / f"{name}.txt"
         if not path.is_file():

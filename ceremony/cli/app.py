@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import typer
@@ -79,7 +80,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "recover": ("ceremony.cli.recover", ""),
     "runbook": ("ceremony.cli.runbook", ""),
 }
-LISTING_ONLY: tuple[list[str], ...] = ([], ["-h"], ["--help"])
+LISTING_ONLY: tuple[list[str], ...] = ([], ["-h"], ["--help"], ["--version"])
 
 
 def _load_commands(names: tuple[str, ...] = tuple(COMMANDS)) -> None:
@@ -92,9 +93,10 @@ def command_for(args: list[str]) -> TyperGroup:
     command, the listing alone for `ceremony` and `ceremony --help`, otherwise everything."""
     if args and args[0] in COMMANDS:
         _load_commands((args[0],))
-    elif args not in LISTING_ONLY:
+    elif args not in LISTING_ONLY or "_CEREMONY_COMPLETE" in os.environ:  # completion needs all
         _load_commands()
-    group = typer.main.get_group(app)
+    group = typer.main.get_command(app)  # with the completion options and shells set up
+    assert isinstance(group, TyperGroup)
     listed = {
         name: group.commands.get(name) or TyperCommand(name=name, help=summary)
         for name, (_, summary) in COMMANDS.items()

@@ -131,8 +131,13 @@ def audit_command(
         ),
     ] = None,
     paper: Annotated[
-        str, typer.Option("--paper", metavar="SIZE", help="Paper size of the PDF: a4 or letter.")
-    ] = "a4",
+        str,
+        typer.Option(
+            "--paper",
+            metavar="SIZE",
+            help="Paper size of the PDF: a4 or letter (default: the kit's, from its record).",
+        ),
+    ] = "",
     force: Annotated[bool, typer.Option("--force", help="Replace an existing PDF file.")] = False,
 ) -> None:
     from ceremony.errors import NotVerified
@@ -140,7 +145,7 @@ def audit_command(
     from ceremony.ui.console import out, say
     from ceremony.workflows.audit import Anchors, audit_kit
 
-    size = PaperSize.from_text(paper)
+    size = PaperSize.from_text(paper or _kit_paper(kit))
     if head_words is None and not as_json and sys.stdin.isatty():
         head_words = ask_head_words()
     anchors = Anchors.from_text(head_words, notice_words or (), session_words or ())
@@ -218,6 +223,18 @@ def show_table(report: "AuditReport") -> None:
         verdict, "bold red"
     )
     console.print(Text(f"{verdict.value}: {counts}; {verdict.meaning}", style=style))
+
+
+def _kit_paper(kit: Path) -> str:
+    """The paper size the kit was printed on, as its record says (a4 when it cannot say)."""
+    from ceremony.errors import CeremonyError
+    from ceremony.model.record import Record
+
+    try:
+        text = (kit / "record.json").read_text(encoding="utf-8")
+        return Record.from_json(text).paper_size or "a4"
+    except (OSError, UnicodeDecodeError, CeremonyError):
+        return "a4"
 
 
 def ask_head_words() -> str | None:

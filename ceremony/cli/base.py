@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Annotated
+
 import typer
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -14,7 +17,7 @@ app = typer.Typer(
     ),
     context_settings=CONTEXT,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
@@ -38,6 +41,31 @@ runbook_app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from ceremony.build_info import version_line
+
+        sys.stdout.write(version_line() + "\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Show the version, the SHA-256 of the dependency lock, and Python; then exit.",
+            is_eager=True,
+            callback=_show_version,
+        ),
+    ] = False,
+) -> None:
+    pass
+
+
 app.add_typer(plan_app, name="plan")
 app.add_typer(recover_app, name="recover")
 app.add_typer(runbook_app, name="runbook")

@@ -55,9 +55,12 @@ def combine_command(
         time_lock_warning,
     )
     from ceremony.workflows.inputs import read_passphrase_file
-    from ceremony.workflows.recovery.session import read_record
 
-    found = read_record(record) if record is not None else None
+    found = None
+    if record is not None:  # the recovery package (kits, paper content) only when asked
+        from ceremony.workflows.recovery.session import read_record
+
+        found = read_record(record)
     if found is not None:
         warning = time_lock_warning(found.record, str(record))
         if warning:

@@ -19,6 +19,22 @@ Examples:
 """
 
 
+def how_to_run() -> str:
+    """How to type `ceremony` so that it runs this program: plain when it is on PATH, else the path
+    it was started by (`.venv/bin/ceremony` after `make demo`), or `python -m ceremony`."""
+    import shlex
+    import shutil
+    import sys
+
+    started = Path(sys.argv[0])
+    if started.name == "__main__.py":
+        return f"{shlex.quote(sys.executable)} -m ceremony"
+    found = shutil.which("ceremony")
+    if started.name != "ceremony" or (found and Path(found).resolve() == started.resolve()):
+        return "ceremony"
+    return shlex.quote(str(started))
+
+
 @app.command("demo", help=HELP)
 def demo_command(
     out: Annotated[
@@ -95,7 +111,7 @@ def demo_command(
     say(f"    recovery session head (at its close):    {hash_words(bytes.fromhex(session.head))}")
     say("  check it all from the public files, anchored by those words, with:")
     say(
-        f'      ceremony audit {directory} --head-words "{demo.outcome.head_words}" '
+        f'      {how_to_run()} audit {directory} --head-words "{demo.outcome.head_words}" '
         f'--notice-words "{session.notice.hash_words}" '
         f'--session-words "{hash_words(bytes.fromhex(session.head))}"'
     )

@@ -60,8 +60,10 @@ def new_command(file: PlanFile, force: Force = False) -> None:
 def check_command(file: PlanFile, as_json: Json = False) -> None:
     from ceremony.model.plan import load_plan
     from ceremony.ui.console import out, say
+    from ceremony.workflows.printable import check_printable
 
     plan = load_plan(file)
+    check_printable(plan, str(file))
     if as_json:
         document = {
             "format": "ceremony-plan-check/v1",

@@ -18,8 +18,7 @@ from ceremony.cli.options import Json, PassphraseFile, Reveal
 
 if TYPE_CHECKING:
     from ceremony.model.record import Record
-    from ceremony.model.share import Share
-    from ceremony.workflows.recovery import Session
+    from ceremony.workflows.recovery import Session, ShareCollection
 
 SessionDir = Annotated[
     Path,
@@ -134,8 +133,12 @@ def start_command(
         ),
     ] = None,
     paper: Annotated[
-        str, typer.Option("--paper", help="Paper size of the notice: a4 or letter.")
-    ] = "a4",
+        str,
+        typer.Option(
+            "--paper",
+            help="Paper size of the notice: a4 or letter (default: the kit's, from the record).",
+        ),
+    ] = "",
     as_json: Json = False,
 ) -> None:
     from ceremony.paper.content import PaperSize
@@ -143,6 +146,10 @@ def start_command(
     from ceremony.workflows.recovery import NOTICE_PDF, describe_bounds, start
     from ceremony.workflows.session_attest import write_session_messages
 
+    if not paper:
+        from ceremony.workflows.recovery.session import read_record
+
+        paper = read_record(record).record.paper_size or "a4"
     session = start(
         record,
         requester=requester,
@@ -343,7 +350,9 @@ def unlock_command(
             f"the delay is proven: {chain.total_iterations:,} iterations in "
             f"{len(chain.segments)} segment(s), bound to notice {session.notice.notice_id}"
         )
-    shares = _read_shares(the_record, shares_file)
+    session = rec.record_attempt(session)
+    collection = _read_shares(the_record, shares_file)
+    shares = list(collection.shares)
     passphrase = b""
     if not session.sealed:
         passphrase = _passphrase(the_record, passphrase_file)
@@ -368,7 +377,7 @@ def unlock_command(
         f"verified: this IS the recorded secret (fingerprint {result.fingerprint}, commitment "
         f"{result.commitment[:16]}... both match the record)"
     )
-    session = rec.record_unlock(session, result)
+    session = rec.record_unlock(session, result, refused_shares=collection.refused)
     if output is not None:
         rec.write_release(output, result, force=force)
         session = rec.record_release(session, result, "file")
@@ -477,7 +486,7 @@ def _share_words(record: "Record") -> int | None:
     return words if valid_length(words) else None
 
 
-def _read_shares(record: "Record", source: str | None) -> "list[Share]":
+def _read_shares(record: "Record", source: str | None) -> "ShareCollection":
     """Shares from --shares-file, from piped stdin, or typed one holder at a time."""
     from ceremony.ui.console import say
     from ceremony.workflows.inputs import read_shares
@@ -489,10 +498,10 @@ def _read_shares(record: "Record", source: str | None) -> "list[Share]":
     collection = collect(record, shares)
     for line in collection.progress_lines():
         say(line)
-    return list(collection.shares)
+    return collection
 
 
-def _type_shares(record: "Record") -> "list[Share]":
+def _type_shares(record: "Record") -> "ShareCollection":
     """One holder at a time at the hidden prompt, until the record's quorum is complete."""
     from ceremony.core import slip39
     from ceremony.errors import BadInput, NotVerified
@@ -524,6 +533,12 @@ def _type_shares(record: "Record") -> "list[Share]":
         try:
             entered = entry.read()
             share = slip39.parse_share(entered.mnemonic())
+        except (BadInput, NotVerified) as exc:
+            collection.refuse()  # counted in the transcript; add() counts its own refusals
+            say(f"refused: {exc.message}")
+            say(f"hint: {exc.hint}")
+            continue
+        try:
             check = collection.add(share)
         except (BadInput, NotVerified) as exc:
             say(f"refused: {exc.message}")
@@ -536,7 +551,7 @@ def _type_shares(record: "Record") -> "list[Share]":
         for line in collection.progress_lines():
             say(f"  {line}")
     say("enough shares are in")
-    return list(collection.shares)
+    return collection
 
 
 def _passphrase(record: "Record", path: Path | None) -> bytes:

@@ -55,7 +55,13 @@ def render_command(
             show_default=False,
         ),
     ] = None,
-    paper: Annotated[str, typer.Option("--paper", help="Paper size: a4 or letter.")] = "a4",
+    paper: Annotated[
+        str,
+        typer.Option(
+            "--paper",
+            help="Paper size: a4 or letter (default: the plan's, or the kit's from the record).",
+        ),
+    ] = "",
     force: Annotated[
         bool, typer.Option("--force", help="Replace runbooks already in the folder.")
     ] = False,
@@ -90,7 +96,6 @@ def render_command(
             "give either --record (after the ceremony) or --plan (before it)",
             "ceremony runbook render --record kit/record.json",
         )
-    size = PaperSize.from_text(paper)
     if plan_path is not None:
         from ceremony.model.plan import load_plan
 
@@ -99,6 +104,7 @@ def render_command(
                 "--check compares printed runbooks with a record", "use --record with --check"
             )
         plan = load_plan(plan_path)
+        size = PaperSize.from_text(paper or plan.paper_size.value)
         directory = out_dir if out_dir is not None else plan_path.parent / "runbooks"
         paths = render_plan_runbooks(plan, directory, size, overwrite=force, markdown=markdown)
         hashes = {runbook.name: runbook.sha256 for runbook in fill_runbooks(facts_from_plan(plan))}
@@ -106,6 +112,7 @@ def render_command(
         return
     assert record_path is not None
     record, record_file = load_record(record_path)
+    size = PaperSize.from_text(paper or record.paper_size or "a4")
     directory = out_dir if out_dir is not None else record_file.parent / "runbooks"
     program = kit_program(record, record_file.parent / "recover.py")
     if check:
@@ -128,6 +135,14 @@ def render_command(
             for result in results:
                 out(f"{result.status:8} {result.file}  {result.sha256}")
         bad = [r for r in results if r.status != "match"]
+        if any(r.status == "stale" for r in bad):
+            raise NotVerified(
+                f"{len(bad)} of {len(results)} printed runbooks do not match the record "
+                f"(first: {bad[0].file}, {bad[0].status}): stale runbooks were filled before "
+                "sealing, without the bag serials and transcript head words",
+                f"render the final runbooks with `ceremony runbook render --record "
+                f"{record_file} --force`, print them, and destroy the stale copies",
+            )
         if bad:
             raise NotVerified(
                 f"{len(bad)} of {len(results)} printed runbooks do not match the record "

@@ -146,6 +146,8 @@ class RecoveryPolicy:
     attacker_speedup: int
     """k: the delay is also stated against an attacker k times faster than this machine."""
     consent_card: bool
+    consent_keeper: str = ""
+    """Who keeps the sealed consent card (printed in the script; blank to write in if not set)."""
 
 
 @dataclass(frozen=True)
@@ -399,6 +401,21 @@ def _field(path: Key) -> str:
         else:
             out += f".{part}" if out else part
     return out
+
+
+def field_name(path: Key) -> str:
+    """How an error names a field: `groups[2].holders[1].name`."""
+    return _field(path)
+
+
+def field_line(text: str, path: Key) -> int | None:
+    """The line of the plan `text` where the field `path` is written (or its table), if known."""
+    lines = _line_index(text)
+    for end in range(len(path), -1, -1):
+        line = lines.get(path[:end])
+        if line is not None:
+            return line
+    return None
 
 
 def _norm(name: str) -> str:
@@ -827,7 +844,9 @@ class _Reader:
     def recovery(self, document: dict[str, object], secret: SecretPolicy) -> RecoveryPolicy:
         path: Key = ("recovery",)
         table = self.table(document.get("recovery", {}), path)
-        self.keys(table, path, ("mode", "delay", "attacker_speedup", "consent_card"))
+        self.keys(
+            table, path, ("mode", "delay", "attacker_speedup", "consent_card", "consent_keeper")
+        )
         mode = self.choice(table, path, "mode", RecoveryMode, default="evidenced")
         raw_delay = self.get(table, path, "delay", "72h")
         if not isinstance(raw_delay, str):
@@ -877,6 +896,14 @@ class _Reader:
             delay_seconds=seconds,
             attacker_speedup=speedup,
             consent_card=consent,
+            consent_keeper=self.string(
+                table,
+                path,
+                "consent_keeper",
+                what="who keeps the consent card",
+                default="",
+                empty_ok=True,
+            ),
         )
 
     def roles(self, document: dict[str, object]) -> Roles:

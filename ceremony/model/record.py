@@ -19,6 +19,11 @@ HEX64 = re.compile(r"^[0-9a-f]{64}$")
 HEX8 = re.compile(r"^[0-9a-f]{8}$")
 
 
+def serial_key(serial: str) -> str:
+    """Bag serials that differ only in case, spaces or dashes name the same bag."""
+    return "".join(char for char in serial.casefold() if char.isalnum())
+
+
 @dataclass(frozen=True)
 class ShareEntry:
     """Who holds which share, and the public commitment that lets a holder check it alone."""
@@ -83,6 +88,22 @@ class Record:
     recover_py_sha256: str = ""
     transcript_head: str = ""
     roles: dict[str, Any] = field(default_factory=dict)
+    entropy_source: str = ""
+    """The plan's entropy source: 'csprng', 'csprng+dice' or 'dice-only' ('' before it was kept)."""
+    preflight: str = ""
+    """'passed', 'passed with warnings: ...' or 'failures accepted: ...' ('' when not run)."""
+    consent_card_sha256: str = ""
+    """SHA-256 of the consent card PDF, when one was issued."""
+    consent_bag_serial: str = ""
+    """Serial of the tamper-evident bag the consent card was sealed in."""
+    paper_size: str = ""
+    """'a4' or 'letter': what the kit was printed on; later paper (notices, audit reports,
+    re-rendered runbooks) uses it unless told otherwise."""
+    record_pdf_sha256: str = ""
+    """SHA-256 of record.pdf, which is rendered from every other field (the audit re-renders it)."""
+    lock_sha256: str = ""
+    """SHA-256 of the dependency lock of the tool that wrote the record (`ceremony --version`)."""
+    python: str = ""
     read_back: dict[str, Any] = field(default_factory=dict)
     """What the read-back proof recovered from the written kit, and by which paths."""
 
@@ -157,6 +178,14 @@ class Record:
                 recover_py_sha256=str(data.get("recover_py_sha256", "")),
                 transcript_head=str(data.get("transcript_head", "")),
                 roles=dict(data.get("roles", {})),
+                entropy_source=str(data.get("entropy_source", "")),
+                preflight=str(data.get("preflight", "")),
+                consent_card_sha256=str(data.get("consent_card_sha256", "")),
+                consent_bag_serial=str(data.get("consent_bag_serial", "")),
+                paper_size=str(data.get("paper_size", "")),
+                record_pdf_sha256=str(data.get("record_pdf_sha256", "")),
+                lock_sha256=str(data.get("lock_sha256", "")),
+                python=str(data.get("python", "")),
                 read_back=dict(data.get("read_back", {})),
             )
         except (KeyError, TypeError, ValueError) as exc:

@@ -191,6 +191,9 @@ class RecordSheet:
     transcript_head_words: str = ""
     """Blank leaves ruled space to write the words the screen shows at the end."""
     demo: bool = False
+    conduct: tuple[tuple[str, str], ...] = ()
+    """How the ceremony was run, as (key, value): keys of `[conduct]` in record.toml (entropy,
+    tool, recover_py, preflight, consent_card, consent_bag); absent facts are left out."""
 
     def __post_init__(self) -> None:
         _check_hex("the fingerprint", self.fingerprint, 8)

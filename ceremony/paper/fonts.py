@@ -1,13 +1,19 @@
 """The fonts every PDF embeds: DejaVu Sans and DejaVu Sans Mono, regular and bold.
 
 Embedded TrueType fonts make a PDF print the same everywhere and carry names such as José, Zoë or
-Łukasz, which the PDF standard fonts cannot. DejaVu is free, on almost every Linux system, and its
-mono face tells apart 0/O and 1/l/I, which matters for words copied by hand.
+Łukasz, which the PDF standard fonts cannot. The mono face tells apart 0/O and 1/l/I, which matters
+for words copied by hand.
+
+The four files ship inside the package (`ceremony/paper/dejavu/`, with their licence) and are
+checked against the SHA-256 digests below each time they are loaded. No system font is ever read,
+so the same content gives the same PDF bytes on every machine, and the audit can re-render a public
+PDF and compare bytes.
 """
 
 from __future__ import annotations
 
-import os
+import hashlib
+import io
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,6 +28,9 @@ SANS_BOLD = "CeremonySans-Bold"
 MONO = "CeremonyMono"
 MONO_BOLD = "CeremonyMono-Bold"
 
+FONT_DIR = Path(__file__).resolve().parent / "dejavu"
+"""Where the packaged DejaVu 2.37 files are; the only place fonts are read from."""
+
 FILES = {
     SANS: "DejaVuSans.ttf",
     SANS_BOLD: "DejaVuSans-Bold.ttf",
@@ -29,20 +38,15 @@ FILES = {
     MONO_BOLD: "DejaVuSansMono-Bold.ttf",
 }
 
-SEARCH = (
-    "/usr/share/fonts/truetype/dejavu",
-    "/usr/share/fonts/dejavu",
-    "/usr/share/fonts/TTF",
-    "/usr/share/fonts/dejavu-sans-fonts",
-    "/usr/share/fonts/dejavu-sans-mono-fonts",
-    "/usr/local/share/fonts",
-    "/usr/local/share/fonts/dejavu",
-    "/opt/homebrew/share/fonts",
-    "~/.local/share/fonts",
-    "~/Library/Fonts",
-    "/Library/Fonts",
-)
-"""Where distributions put DejaVu; CEREMONY_FONT_DIR, if set, is searched first."""
+DIGESTS = {
+    "DejaVuSans.ttf": "abdc775b21b1bc470d50c97e790d276f2054b7504e56e5bd3e64f48d68582322",
+    "DejaVuSans-Bold.ttf": "0d977336a6d5fba34eab8e3199eb218327161b5143749f802982c2bc34df0c96",
+    "DejaVuSansMono.ttf": "0f5db4f1749979d961019838b160bec74abdf7f9eca69553fe1aa856bbff49a4",
+    "DejaVuSansMono-Bold.ttf": "2964f6dac8e6e9d71613928340f17bf868e9ea51692cca333c79e74962f02233",
+}
+"""SHA-256 of each packaged file (DejaVu 2.37, Debian fonts-dejavu-core 2.37-6)."""
+
+BROKEN_HINT = "reinstall ceremony from its wheel or bundle (the fonts ship inside the package)"
 
 
 @dataclass(frozen=True)
@@ -55,38 +59,36 @@ class Fonts:
     mono_bold: str = MONO_BOLD
 
 
-def _directories() -> list[Path]:
-    extra = os.environ.get("CEREMONY_FONT_DIR")
-    places = [extra] if extra else []
-    places.extend(SEARCH)
-    return [Path(place).expanduser() for place in places]
-
-
-def find_font(filename: str) -> Path:
-    """The first copy of `filename` in the search path; raises OutputFailed when there is none."""
-    for directory in _directories():
-        candidate = directory / filename
-        if candidate.is_file():
-            return candidate
-    raise OutputFailed(
-        f"cannot print: the font {filename} is not installed",
-        "install the DejaVu fonts (Debian/Ubuntu: apt install fonts-dejavu-core; Fedora: "
-        "dnf install dejavu-sans-fonts dejavu-sans-mono-fonts), or set CEREMONY_FONT_DIR to "
-        "the folder that holds them",
-    )
+def font_bytes(filename: str, directory: Path = FONT_DIR) -> bytes:
+    """The checked bytes of one packaged font; raises OutputFailed when missing or changed."""
+    path = directory / filename
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise OutputFailed(
+            f"cannot print: the packaged font {filename} cannot be read ({type(exc).__name__})",
+            BROKEN_HINT,
+        ) from None
+    if hashlib.sha256(data).hexdigest() != DIGESTS[filename]:
+        raise OutputFailed(
+            f"cannot print: the packaged font {filename} is not the file ceremony was built with "
+            "(its SHA-256 differs)",
+            BROKEN_HINT,
+        )
+    return data
 
 
 @cache
 def register() -> Fonts:
     """Register the fonts with reportlab once per process; later calls are free."""
     for name, filename in FILES.items():
-        path = find_font(filename)
+        data = font_bytes(filename)
         try:
-            pdfmetrics.registerFont(TTFont(name, str(path)))
+            pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
         except Exception as exc:  # reportlab raises bare TTFError/OSError subclasses
             raise OutputFailed(
-                f"cannot print: the font {path} could not be read ({type(exc).__name__})",
-                "reinstall the DejaVu fonts (fonts-dejavu-core), or set CEREMONY_FONT_DIR to "
-                "a folder with intact copies",
+                f"cannot print: the packaged font {filename} could not be parsed "
+                f"({type(exc).__name__})",
+                BROKEN_HINT,
             ) from None
     return Fonts()

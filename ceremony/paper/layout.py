@@ -337,45 +337,53 @@ def prose(flow: Flow, text: str, style: Prose) -> None:
     """Lay out template prose: blank lines part paragraphs, "- " starts a bullet, "$ " a command,
     "> " a value to compare (a fingerprint, a check code), set apart in bold fixed-width type.
 
-    Lines of one paragraph are joined, so templates can be wrapped freely in the file.
+    Lines of one paragraph are joined, so templates can be wrapped freely in the file. A lead-in
+    ("must show this fingerprint:") is kept on the page of the value it introduces.
     """
-    for block in text.strip().split("\n\n"):
-        lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
-        if not lines:
-            continue
-        items: list[tuple[str, str]] = []
-        for line in lines:
-            if line.startswith(("- ", "$ ", "> ")):
-                items.append((line[0], line[2:].strip()))
-            elif items:
-                items[-1] = (items[-1][0], f"{items[-1][1]} {line}")
-            else:
-                items.append(("", line))
-        for kind, body in items:
-            if kind == "-":
-                flow.paragraph(
-                    body,
-                    style.font,
-                    style.size,
-                    leading=style.leading,
-                    indent=1.4 * style.size,
-                    bullet="•",
-                )
-            elif kind == "$":
-                flow.paragraph(
-                    body, style.mono, style.size, leading=style.leading, indent=2.5 * style.size
-                )
-            elif kind == ">":
-                flow.paragraph(
-                    body,
-                    style.bold_mono,
-                    style.size * 1.3,
-                    leading=style.leading * 1.4,
-                    indent=2.5 * style.size,
-                )
-            else:
-                flow.paragraph(body, style.font, style.size, leading=style.leading)
-        flow.gap(style.gap)
+    blocks = [_items(block) for block in text.strip().split("\n\n")]
+    blocks = [items for items in blocks if items]
+    flat = [(b, i) for b, items in enumerate(blocks) for i in range(len(items))]
+    for position, (b, i) in enumerate(flat):
+        kind, body = blocks[b][i]
+        following = flat[position + 1] if position + 1 < len(flat) else None
+        if following is not None and kind != ">" and blocks[following[0]][following[1]][0] == ">":
+            lead = len(wrap(body, style.font, style.size, flow.geometry.content_width))
+            flow.need(lead * style.leading + style.leading * 1.4 + style.gap)
+        _item(flow, kind, body, style)
+        if i == len(blocks[b]) - 1:
+            flow.gap(style.gap)
+
+
+def _items(block: str) -> list[tuple[str, str]]:
+    lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
+    items: list[tuple[str, str]] = []
+    for line in lines:
+        if line.startswith(("- ", "$ ", "> ")):
+            items.append((line[0], line[2:].strip()))
+        elif items:
+            items[-1] = (items[-1][0], f"{items[-1][1]} {line}")
+        else:
+            items.append(("", line))
+    return items
+
+
+def _item(flow: Flow, kind: str, body: str, style: Prose) -> None:
+    if kind == "-":
+        flow.paragraph(
+            body, style.font, style.size, leading=style.leading, indent=1.4 * style.size, bullet="•"
+        )
+    elif kind == "$":
+        flow.paragraph(body, style.mono, style.size, leading=style.leading, indent=2.5 * style.size)
+    elif kind == ">":
+        flow.paragraph(
+            body,
+            style.bold_mono,
+            style.size * 1.3,
+            leading=style.leading * 1.4,
+            indent=2.5 * style.size,
+        )
+    else:
+        flow.paragraph(body, style.font, style.size, leading=style.leading)
 
 
 def draw_frame(

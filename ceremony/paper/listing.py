@@ -19,6 +19,7 @@ from ceremony.model.hashwords import hash_words
 from ceremony.paper.content import MM, PaperSize
 from ceremony.paper.fonts import Fonts, register
 from ceremony.paper.layout import (
+    BAND,
     EDGE,
     FOOTER,
     SHADE,
@@ -31,6 +32,7 @@ from ceremony.paper.layout import (
     wrap,
 )
 from ceremony.paper.runbook import TextStyle, inline, wrap_runs
+from ceremony.paper.wording import load
 
 SIZE = 9.0
 """Listing type size: legible enough to copy without a magnifier."""
@@ -100,11 +102,13 @@ class _ListingPage:
     sha256: str
 
 
-def render_listing(title: str, text: str, sha256: str, size: PaperSize) -> bytes:
+def render_listing(
+    title: str, text: str, sha256: str, size: PaperSize, *, demo: bool = False
+) -> bytes:
     """The appendix PDF: a first page on what the program is for and how to check it, then the
     numbered listing. Deterministic bytes for the same inputs."""
     fonts = register()
-    geometry = _geometry(size)
+    geometry = _geometry(size, demo=demo)
     columns = int((geometry.content_width - _gutter(fonts)) // text_width("0", fonts.mono, SIZE))
     lines = text.split("\n")
     if lines and lines[-1] == "":
@@ -133,15 +137,16 @@ def render_listing(title: str, text: str, sha256: str, size: PaperSize) -> bytes
         fonts,
         footer=footer,
         page_label=lambda number, count: WORDING["page"].format(page=number, pages=count),
-        band=None,
+        band=load("paper", "common.toml").text("demo_band") if demo else None,
         title=WORDING["title"].format(title=title),
         subject=f"SHA-256 {sha256}",
     )
 
 
-def _geometry(size: PaperSize) -> Geometry:
+def _geometry(size: PaperSize, *, demo: bool = False) -> Geometry:
     width, height = size.points
-    return Geometry(width, height, SIDE, width - SIDE, height - EDGE, EDGE + FOOTER)
+    top = height - EDGE - (BAND + 3 * MM if demo else 0)  # room for the DEMO band
+    return Geometry(width, height, SIDE, width - SIDE, top, EDGE + FOOTER)
 
 
 def _gutter(fonts: Fonts) -> float:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from ceremony.paper.fonts import Fonts
+
 MM = 72 / 25.4
 SIZES = {"a4": (210 * MM, 297 * MM), "letter": (8.5 * 72, 11 * 72)}
 MARGIN = 15 * MM
@@ -81,6 +83,8 @@ def render_plan_sheet(sheet: PlanSheet) -> bytes:
     per_page = int((height - HEADER - FOOTER - 2 * MARGIN) // LEADING)
     lines = _lines(sheet.text, columns)
     pages = [lines[i : i + per_page] for i in range(0, len(lines), per_page)] or [[]]
+    if (per_page - len(pages[-1])) * LEADING < SIGNATURE_HEIGHT + LEADING:
+        pages.append([])  # the signatures need a page of their own
 
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(width, height), invariant=1, pageCompression=1)
@@ -114,20 +118,91 @@ def render_plan_sheet(sheet: PlanSheet) -> bytes:
             canvas.setFillGray(0.45)
             canvas.setFont(fonts.mono, TEXT_SIZE)
             canvas.drawRightString(MARGIN + number_width - char_width, y, number)
-            canvas.setFillGray(0.0)
-            canvas.drawString(MARGIN + number_width, y, text)
+            _draw_line(canvas, MARGIN + number_width, y, text)
             y -= LEADING
+        if index == len(pages):
+            _signatures(canvas, y - LEADING, width)
 
         canvas.setFillGray(0.35)
         canvas.setFont(fonts.sans, 7.5)
-        footer = "Check it: `ceremony plan check FILE` must show the same plan words."
+        footer = FOOTER_TEXT
         if sheet.demo:
             footer = "DEMO plan: never keep value under a secret made from it. " + footer
-        canvas.drawString(MARGIN, MARGIN, footer)
-        canvas.drawRightString(width - MARGIN, MARGIN, f"page {index} of {len(pages)}")
+        page_label = f"page {index} of {len(pages)}"
+        room = width - 2 * MARGIN - stringWidth(page_label, fonts.sans, 7.5) - 6 * MM
+        canvas.drawString(MARGIN, MARGIN, _fit(footer, fonts.sans, 7.5, room))
+        canvas.drawRightString(width - MARGIN, MARGIN, page_label)
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+FOOTER_TEXT = "Check it: ceremony plan check FILE must show the same plan words."
+SIGNATURE_ROWS = 4
+SIGNATURE_HEIGHT = 24 + SIGNATURE_ROWS * 9 * MM
+"""Room the review signatures take on the last page."""
+
+
+def _signatures(canvas: Canvas, top: float, width: float) -> None:
+    """Lines for the reviewers to print their name, sign and date: what they approved is this
+    text, with these plan words."""
+    from ceremony.paper.fonts import register
+
+    fonts = register()
+    canvas.setFillGray(0.0)
+    canvas.setFont(fonts.sans_bold, 10)
+    canvas.drawString(
+        MARGIN, top - 10, "Reviewed and approved: this text, with the plan words above"
+    )
+    columns = (("Name", 0.0), ("Role", 0.36), ("Signature", 0.56), ("Date", 0.84))
+    inner = width - 2 * MARGIN
+    canvas.setFont(fonts.sans, 8)
+    canvas.setFillGray(0.35)
+    for label, share in columns:
+        canvas.drawString(MARGIN + inner * share, top - 24, label)
+    canvas.setStrokeGray(0.55)
+    canvas.setLineWidth(0.6)
+    for row in range(1, SIGNATURE_ROWS + 1):
+        y = top - 24 - row * 9 * MM
+        canvas.line(MARGIN, y, width - MARGIN, y)
+
+
+def _draw_line(canvas: Canvas, x: float, y: float, text: str) -> None:
+    """One line of the plan: in the fixed-width face, except characters it lacks, which are drawn
+    in the sans face, or spelled out as <U+XXXX> when no embedded font has them (never a box)."""
+    from ceremony.paper.fonts import register
+
+    fonts = register()
+    line = canvas.beginText(x, y)
+    line.setFillGray(0.0)
+    for font, piece in _runs(text, fonts):
+        if font == "escape":
+            line.setFont(fonts.mono, TEXT_SIZE)
+            line.setFillGray(0.45)
+            line.textOut(piece)
+            line.setFillGray(0.0)
+        else:
+            line.setFont(font, TEXT_SIZE)
+            line.textOut(piece)
+    canvas.drawText(line)
+
+
+def _runs(text: str, fonts: Fonts) -> list[tuple[str, str]]:
+    from ceremony.paper.glyphs import covered
+
+    runs: list[tuple[str, str]] = []
+    for char in text:
+        if char == " " or covered(char, fonts, mono=True):
+            font, piece = fonts.mono, char
+        elif covered(char, fonts):
+            font, piece = fonts.sans, char
+        else:
+            font, piece = "escape", f"<U+{ord(char):04X}>"
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + piece)
+        else:
+            runs.append((font, piece))
+    return runs
 
 
 def _fit(text: str, font: str, size: float, room: float) -> str:

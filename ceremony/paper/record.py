@@ -157,6 +157,17 @@ def _facts(
     for line in sheet.scheme_lines:
         facts.wrapped(line, fonts.sans, 9.5, leading=13, x=LABEL, label=label)
         label = None
+    for key, text in sheet.conduct:
+        mono = key in ("recover_py", "consent_card")
+        add_fact(
+            facts,
+            fonts,
+            wording.text(f"conduct.{key}"),
+            text,
+            fonts.mono if mono else fonts.sans,
+            9 if mono else 9.5,
+            x=LABEL,
+        )
     place_block(flow, facts)
     flow.gap(4 * MM)
 
@@ -320,7 +331,9 @@ def _shares(flow: Flow, rows: Sequence[ShareRow], fonts: Fonts, wording: Wording
     pad = 2.5
     for index, row in enumerate(rows, start=1):
         who = _who(row, fonts, name_size, columns.member - columns.holder - 3 * MM)
-        height = len(who) * line + 2 * hash_line + 2 * pad
+        bag_width = columns.end - columns.bag - 3 * MM
+        serial = wrap(row.bag_serial, fonts.mono_bold, 9.5, bag_width) if row.bag_serial else []
+        height = max(len(who) * line + 2 * hash_line, len(serial) * BAG_LINE) + 2 * pad
         flow.need(height + (0 if flow.page_count in pages_with_header else header_height))
         if flow.page_count not in pages_with_header:
             header()
@@ -348,12 +361,18 @@ def _shares(flow: Flow, rows: Sequence[ShareRow], fonts: Fonts, wording: Wording
             flow.text(left + columns.holder + 23 * MM, y, (Run(value, fonts.mono, hash_size),))
             y -= hash_line
         bag_x = left + columns.bag
-        if row.bag_serial:
-            flow.text(bag_x + 1.5 * MM, baseline, (Run(row.bag_serial, fonts.mono_bold, 9.5),))
+        if serial:  # a long serial wraps inside its column, never past the page edge
+            for number, piece in enumerate(serial):
+                run = (Run(piece, fonts.mono_bold, 9.5),)
+                flow.text(bag_x + 1.5 * MM, baseline - number * BAG_LINE, run)
         else:
             flow.rule(bag_x + 1.5 * MM, left + columns.end - 1.5 * MM, top - height + 3 * MM)
         flow.rule(left, left + columns.end, top - height, width=0.4)
     flow.gap(5 * MM)
+
+
+BAG_LINE = 11.0
+"""Line height of a bag serial that wraps in its column."""
 
 
 def _shade(canvas: Canvas, x: float, y: float, width: float, height: float) -> None:
@@ -421,7 +440,15 @@ def _signatures(
         caption_y = line_y - 9
         flow.text(left, line_y + 3, (Run(role, fonts.sans_bold, 9.5),))
         if name:
-            flow.text(name_x, line_y + 3, (Run(name, fonts.sans, 10.5),))
+            room = signature_x - 6 * MM - name_x
+            size = next(
+                (s for s in (10.5, 9.5, 8.5) if text_width(name, fonts.sans, s) <= room), 8.0
+            )
+            lines = wrap(name, fonts.sans, size, room)
+            for number, piece in enumerate(reversed(lines)):
+                flow.text(
+                    name_x, line_y + 3 + number * (size + 1.5), (Run(piece, fonts.sans, size),)
+                )
         flow.rule(name_x, signature_x - 4 * MM, line_y, gray=INK)
         flow.rule(signature_x, date_x - 4 * MM, line_y, gray=INK)
         flow.rule(date_x, right, line_y, gray=INK)

@@ -81,6 +81,8 @@ SIGN_ROW = 15 * MM
 STEP_ROW = 11 * MM
 """Least height of a step row: room for initials and a time written by hand."""
 SHEET_ROW = 16 * MM
+SHEET_KEEP = 110 * MM
+"""Room kept below the heading of a section with exception sheets, for its note and a first sheet."""
 PAD = 1.6 * MM
 MODULE = 1.8
 
@@ -387,13 +389,17 @@ class _Page:
         keep = (
             80.0 if any(isinstance(block, Steps | Table) for block in section.blocks[:1]) else 30.0
         )
+        if section.exception_sheets:
+            keep = SHEET_KEEP  # the heading, its note and a first sheet stay together
         self.heading(
             section.title, size, before=5 * MM if section.level == 2 else 3 * MM, keep=keep
         )
         for block in section.blocks:
             self.block(block)
         for number in range(1, section.exception_sheets + 1):
-            self.exception_sheet(number, section.exception_sheets, runbook, meta)
+            self.exception_sheet(
+                number, section.exception_sheets, runbook, meta, fresh_page=number > 1
+            )
 
     def block(self, block: Block) -> None:
         if isinstance(block, Paragraph):
@@ -484,24 +490,37 @@ class _Page:
 
     def _column_widths(self, table: Table) -> list[float]:
         """Each column gets what its longest word needs (and room to write, if it has blanks),
-        then the rest of the width in proportion to how much more its text would take."""
+        then the rest of the width in proportion to how much more its text would take. A word,
+        or a code such as a check code or "3 of 8", is never broken while the words fit at all."""
         style = TextStyle(self.fonts, 9.0)
+        bold = TextStyle(self.fonts, 9.0, bold=True)
         natural: list[float] = []
         least: list[float] = []
+        words: list[float] = []
         for index, heading in enumerate(table.header):
             texts = [heading, *(row[index] for row in table.rows if index < len(row))]
             blank = any(is_blank(row[index]) for row in table.rows if index < len(row))
             longest = max(_width(inline(text), style) for text in texts) + 2 * PAD
             word = max(
-                _width(inline(part), style) for text in texts for part in text.split() or [""]
+                _width(inline(part), bold if text is heading else style)
+                for text in texts
+                if not is_blank(text)
+                for part in _words(text)
             )
             floor = 22 * MM if blank else 14 * MM
             natural.append(max(longest, floor))
+            words.append(
+                min(natural[-1], max(word + 2 * PAD, floor) if blank else word + 2 * PAD, LONG_WORD)
+            )
             least.append(min(natural[-1], max(word + 2 * PAD, floor, 25 * MM)))
         spare = self.width - sum(least)
         extra = [n - m for n, m in zip(natural, least, strict=True)]
         if spare <= 0:
-            return [m * self.width / sum(least) for m in least]
+            room = self.width - sum(words)
+            if room <= 0:
+                return [w * self.width / sum(words) for w in words]
+            give = [m - w for m, w in zip(least, words, strict=True)]
+            return [w + room * g / sum(give) for w, g in zip(words, give, strict=True)]
         if sum(extra) <= spare:
             blanks = [
                 i
@@ -588,9 +607,18 @@ class _Page:
 
     # -- exception sheets
 
-    def exception_sheet(self, number: int, count: int, runbook: Runbook, meta: RunbookMeta) -> None:
-        self.flow.new_page()
-        self.heading(LABELS["sheet"].format(number=number, count=count), 14, before=0, keep=0)
+    def exception_sheet(
+        self,
+        number: int,
+        count: int,
+        runbook: Runbook,
+        meta: RunbookMeta,
+        *,
+        fresh_page: bool = True,
+    ) -> None:
+        if fresh_page or self.flow.room < SHEET_KEEP - 20 * MM:
+            self.flow.new_page()
+        self.heading(LABELS["sheet"].format(number=number, count=count), 14, before=4 * MM, keep=0)
         self.text(
             LABELS["sheet_note"].format(title=runbook.title, ceremony_id=meta.ceremony_id),
             TextStyle(self.fonts, 9, SOFT_INK),
@@ -610,6 +638,19 @@ class _Page:
         while self.flow.room >= SHEET_ROW:
             self._row(empty, widths, SHEET_ROW)
         self.after_sheets = True
+
+
+LONG_WORD = 25 * MM
+"""A word wider than this (a long name, a long bag serial) may break; shorter ones never do."""
+UNBROKEN = re.compile(r"^(\d+ of \d+|[0-9A-F]{4}-[0-9A-F]{4})$")
+"""Cell texts kept on one line as a whole: a share's place ("3 of 8") and a check code."""
+
+
+def _words(text: str) -> list[str]:
+    """The pieces a cell may break between."""
+    if UNBROKEN.match(text.strip()):
+        return [text.strip()]
+    return text.split() or [""]
 
 
 # ---------------------------------------------------------------- drawing

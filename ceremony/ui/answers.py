@@ -135,3 +135,13 @@ class ScriptedOperator:
         if index < len(self.bag_serials):
             return self.bag_serials[index]
         return f"{self.bag_serial_prefix}{index + 1:03d}"
+
+    def confirm_bag_serial(self, holder: str, serial: str) -> bool:
+        self._say(f"   bag serial: {holder}: {serial}")
+        return True
+
+    def refuse_bag_serial(self, holder: str, problem: str) -> None:
+        raise BadInput(
+            f"the answers file's bag serial for {holder} cannot be recorded: {problem}",
+            "give every card its own serial in bag_serials",
+        )

@@ -148,10 +148,21 @@ class ScreenOperator:
             return "typed"
 
     def read_bag_serial(self, holder: str) -> str:
+        what = holder if holder == "the consent card" else f"{holder}'s card"
+        return self._ask(f"Bag serial for {what}: ").strip()
+
+    def confirm_bag_serial(self, holder: str, serial: str) -> bool:
+        spelled = " ".join(serial)
+        self.console.print(Text(f"  typed: {serial}   (one by one: {spelled})", style="bold"))
         while True:
-            serial = self._ask(f"Bag serial for {holder}'s card: ").strip()
-            if serial and len(serial) <= 64 and serial.isprintable():
-                return serial
-            self.console.print(
-                "type the serial printed on the tamper-evident bag (1 to 64 characters)"
+            answer = self._ask(
+                "Is this exactly the serial on the bag? [y = record it, n = type it again] "
             )
+            if answer.strip().lower() in ("y", "yes"):
+                return True
+            if answer.strip().lower() in ("n", "no"):
+                return False
+            self.console.print("please answer y or n")
+
+    def refuse_bag_serial(self, holder: str, problem: str) -> None:
+        self.console.print(Text(f"{problem}; type the serial printed on the bag", style="bold red"))

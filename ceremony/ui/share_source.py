@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING
 from ceremony.core import slip39
 from ceremony.errors import BadInput
 from ceremony.model.share import Share
-from ceremony.ui.share_entry import ReadLine, ShareEntry
 from ceremony.workflows.inputs import decode_text, read_bounded, share_lines
 from ceremony.workflows.inputs import read_shares as read_share_file
 
-if TYPE_CHECKING:  # rich is loaded only when a terminal is used
+if TYPE_CHECKING:  # rich and the prompt (with its repair tables) only when a terminal is used
     from rich.console import Console
+
+    from ceremony.ui.share_entry import ReadLine, ShareEntry
 
 MORE_SHARES = "share {number}, word 1 (or Enter when all shares are in): "
 """The first prompt of every share after the first: an empty line ends the list."""
@@ -97,6 +98,8 @@ def type_share(terminal: Terminal) -> TypedShare:
         "type the share, one or more words per line (hidden); the first four letters of each "
         "word are enough; '?' for a word you cannot read",
     )
+    from ceremony.ui.share_entry import ShareEntry
+
     return _entered(
         ShareEntry(terminal.read_hidden, terminal.console, read_answer=terminal.read_answer)
     )
@@ -110,6 +113,8 @@ def type_shares(terminal: Terminal) -> list[TypedShare]:
         "word are enough; '?' for a word you cannot read. Press Enter on an empty line when all "
         "shares are in",
     )
+    from ceremony.ui.share_entry import ShareEntry
+
     typed: list[TypedShare] = []
     while True:
         if typed:

@@ -22,7 +22,7 @@ from ceremony.core.entropy import make_master_secret
 from ceremony.errors import CeremonyError, Interrupted, NotVerified, OutputFailed, Refused
 from ceremony.files import remove_tree
 from ceremony.model.plan import EntropySource, PassphrasePolicy, Plan, RecoveryMode
-from ceremony.model.record import Record, TimeLockInfo
+from ceremony.model.record import Record, TimeLockInfo, serial_key
 from ceremony.model.share import Share
 from ceremony.model.steps import Act, Step, applicable, warning
 from ceremony.workflows import kit as kits
@@ -69,6 +69,12 @@ class Operator(Protocol):
 
     def read_bag_serial(self, holder: str) -> str: ...
 
+    def confirm_bag_serial(self, holder: str, serial: str) -> bool:
+        """Whether `serial`, shown back as typed, is exactly the one on the bag (else re-typed)."""
+
+    def refuse_bag_serial(self, holder: str, problem: str) -> None:
+        """Say why a serial cannot be recorded; the serial is then asked for again."""
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -84,6 +90,8 @@ def conditions(plan: Plan) -> set[str]:
         found.add("dice")
     if plan.recovery.mode is not RecoveryMode.NONE:
         found.add("timelock")
+    if plan.recovery.mode is RecoveryMode.SEALED and plan.recovery.consent_card:
+        found.add("consent")
     return found
 
 
@@ -166,10 +174,14 @@ class Ceremony:
         self.script = applicable(conditions(plan))
         self.transcript: Transcript | None = None
         self.current: Step | None = None
+        self.preflight_summary = ""
 
     # -- running -----------------------------------------------------------------------------
 
     def run(self) -> Outcome:
+        from ceremony.workflows.printable import check_printable
+
+        check_printable(self.plan)  # before anything is written: no card may print a box
         prepare_directory(self.directory)
         self.transcript = Transcript.create(
             self.directory / TRANSCRIPT,
@@ -286,6 +298,7 @@ class Ceremony:
                 "failures_accepted": accepted,
             },
         )
+        self.preflight_summary = preflight_summary(checks, accepted)
         if failed and not accepted:
             raise NotVerified(
                 f"preflight failed: {', '.join(c.name for c in failed)}",
@@ -402,6 +415,10 @@ class Ceremony:
         # Act 5: paper
         step = self._begin("5.1")
         record = self._write_kit(kit_split)
+        card = self.directory / "consent" / "consent-card.pdf"
+        if card.is_file():
+            record = replace(record, consent_card_sha256=_sha(card))
+            record = kits.write_public(self.directory, record, self._options(timelock))
         self._log(
             "kit_written",
             step,
@@ -418,6 +435,10 @@ class Ceremony:
         step = self._begin("5.2")
         self.operator.confirm(step, "Are all holder kits and the record printed?")
         self._log("printed", step, {"holder_kits": len(record.shares)})
+        if record.consent_card_sha256:
+            step = self._begin("5.3")
+            self.operator.confirm(step, "Is the consent card printed, and seen by nobody else?")
+            self._log("consent_printed", step, {"sha256": record.consent_card_sha256})
         # Act 6: re-entry
         step = self._begin("6.1")
         for entry, share in zip(record.shares, split.all_shares(), strict=True):
@@ -437,8 +458,9 @@ class Ceremony:
         # Act 7: sealing
         step = self._begin("7.1")
         sealed = []
+        seen: dict[str, str] = {}
         for entry in record.shares:
-            serial = self.operator.read_bag_serial(entry.holder)
+            serial = self._bag_serial(entry.holder, seen)
             sealed.append(replace(entry, bag_serial=serial))
             self._log(
                 "bag_sealed",
@@ -450,7 +472,21 @@ class Ceremony:
                 },
             )
         record = replace(record, shares=tuple(sealed))
-        kits.write_public(self.directory, record, self._options(timelock))
+        if record.consent_card_sha256:
+            step = self._begin("7.2")
+            keeper = plan.recovery.consent_keeper
+            serial = self._bag_serial(CONSENT_CARD, seen)
+            self.operator.confirm(
+                step,
+                f"Has {keeper or 'the keeper named in the plan'} taken the sealed consent card?",
+            )
+            self._log(
+                "consent_sealed",
+                step,
+                {"bag_serial": serial, "keeper": keeper, "sha256": record.consent_card_sha256},
+            )
+            record = replace(record, consent_bag_serial=serial)
+        record = kits.write_public(self.directory, record, self._options(timelock))
         record = self._prove(step, kit_split, passphrase, record, timelock, "cards sealed")
         # Act 8: closing
         step = self._begin("8.1")
@@ -461,22 +497,30 @@ class Ceremony:
                 "fingerprint": record.fingerprint,
                 "commitment": record.commitment,
                 "bag_serials": [e.bag_serial for e in record.shares],
+                **(
+                    {"consent_bag_serial": record.consent_bag_serial}
+                    if record.consent_bag_serial
+                    else {}
+                ),
                 # Bound both ways: this entry holds the record's hash, the record this head.
                 "record_sha256": closing_record_sha256(record),
             },
         )
         # From here on the ceremony is finished: nothing below may remove anything.
         record = replace(record, transcript_head=head)
-        kits.write_public(self.directory, record, self._options(timelock))
+        record = kits.write_public(self.directory, record, self._options(timelock))
         write_message(self.directory, plan.roles.signers)
+        final_paper(self.directory, record, self._options(timelock))
         final = self.prove_final(kit_split, passphrase)
         words = self.transcript.head_words()
-        self.operator.show_facts(
-            "Transcript closed",
-            [("head", head), ("words", words), ("read back", final.summary())],
-        )
+        facts = [("head", head), ("words", words), ("read back", final.summary())]
+        if plan.roles.signers:  # each signer signs this on their own device (ceremony attest)
+            facts.append(("to sign", str(self.directory / "attest" / "ceremony-message.txt")))
+        self.operator.show_facts("Transcript closed", facts)
         self.operator.confirm(step, "Has every witness written and initialled these words?")
         step = self._begin("8.2")
+        self.operator.confirm(step, "Are the final record and runbooks printed?")
+        step = self._begin("8.3")
         self.operator.show_facts(
             "Reminder",
             [
@@ -506,11 +550,26 @@ class Ceremony:
         data = {**proof.to_data(), "when": when}
         self._log("kit_read_back", step, data)
         record = replace(record, read_back=data)
-        kits.write_public(self.directory, record, self._options(timelock))
+        record = kits.write_public(self.directory, record, self._options(timelock))
         self.operator.show_facts("Read back", [(when, proof.summary())])
         return record
 
     # -- pieces ------------------------------------------------------------------------------
+
+    def _bag_serial(self, holder: str, seen: dict[str, str]) -> str:
+        """A serial confirmed as typed and used for no other card; asked again until it is."""
+        while True:
+            serial = self.operator.read_bag_serial(holder).strip()
+            problem = bag_serial_problem(serial)
+            key = serial_key(serial)
+            if not problem and key in seen:
+                problem = f"bag serial {serial} is already recorded for {seen[key]}"
+            if problem:
+                self.operator.refuse_bag_serial(holder, problem)
+                continue
+            if self.operator.confirm_bag_serial(holder, serial):
+                seen[key] = holder if holder == CONSENT_CARD else f"{holder}'s card"
+                return serial
 
     def _options(self, timelock: TimeLockInfo | None) -> kits.KitOptions:
         plan = self.plan
@@ -535,7 +594,7 @@ class Ceremony:
 
     def _write_kit(self, kit_split: KitSplit) -> Record:
         plan = self.plan
-        holders = [[kits.Holder(h.name, h.contact) for h in g.holders] for g in plan.groups]
+        holders = [[kits.Holder(h.printed_name, h.contact) for h in g.holders] for g in plan.groups]
         record = kits.kit_record(
             kit_split,
             ceremony_name=plan.name,
@@ -551,6 +610,9 @@ class Ceremony:
                 "auditor": plan.roles.auditor or "",
                 "entropy": plan.entropy.source.value,
             },
+        )
+        record = replace(
+            record, entropy_source=plan.entropy.source.value, preflight=self.preflight_summary
         )
         options = self._options(kit_split.timelock)
         record = kits.populate_kit(self.directory, kit_split, record, options)
@@ -582,6 +644,42 @@ class Ceremony:
             },
         )
         return info
+
+
+CONSENT_CARD = "the consent card"
+"""What the consent card's bag is called where a holder's name would be."""
+MAX_SERIAL = 64
+
+
+def bag_serial_problem(serial: str) -> str | None:
+    if not serial:
+        return "the bag serial is empty"
+    if len(serial) > MAX_SERIAL or not serial.isprintable():
+        return f"a bag serial is 1 to {MAX_SERIAL} printable characters"
+    return None
+
+
+def preflight_summary(checks: Sequence[Check], accepted: bool) -> str:
+    """One line for the record: 'passed', 'passed with warnings: ...', 'failures accepted: ...'."""
+    failed = [c.name for c in checks if c.status.value == "fail"]
+    warned = [c.name for c in checks if c.status.value == "warn"]
+    if failed:
+        return ("failures accepted: " if accepted else "failed: ") + ", ".join(failed)
+    if warned:
+        return "passed with warnings: " + ", ".join(warned)
+    return "passed"
+
+
+def final_paper(directory: Path, record: Record, options: kits.KitOptions) -> None:
+    """After sealing and closing: the kit's runbooks re-rendered with the bag serials and the
+    transcript head words, replacing the act 5 versions (record.pdf is rewritten with the record).
+    The kit then holds only the final paper, which step 8.2 prints."""
+    from ceremony.workflows.runbooks import render_runbooks
+
+    program = (directory / "recover.py").read_text(encoding="utf-8")
+    render_runbooks(
+        record, directory / "runbooks", options.paper_size, overwrite=True, program=program
+    )
 
 
 def _render_runbooks(directory: Path, record: Record, options: kits.KitOptions) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ceremony import __version__
+from ceremony.build_info import lock_sha256, python_version
 from ceremony.errors import NotVerified
 from ceremony.files import staged_directory, write_atomic
 from ceremony.model.hashwords import hash_words
@@ -117,6 +118,8 @@ def build_record(
         ceremony_id=ceremony_id or new_ceremony_id(),
         clock_untrusted=clock().isoformat(),
         tool=f"ceremony {__version__}",
+        lock_sha256=lock_sha256(),
+        python=python_version(),
         demo=demo,
         plan_sha256=plan_sha256,
         plan_source=plan_source,
@@ -173,7 +176,8 @@ def scheme_lines(record: Record) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def record_sheet(record: Record, options: KitOptions) -> RecordSheet:
+def record_sheet(record: Record) -> RecordSheet:
+    """The printed record's values, from the record alone (so the audit can re-render it)."""
     rows = tuple(
         ShareRow(
             holder=entry.holder,
@@ -201,15 +205,39 @@ def record_sheet(record: Record, options: KitOptions) -> RecordSheet:
         fingerprint=record.fingerprint,
         commitment=record.commitment,
         shares=rows,
-        administrator=options.administrator,
-        witnesses=options.witnesses,
-        auditor=options.auditor,
+        administrator=str(record.roles.get("administrator", "")),
+        witnesses=tuple(str(name) for name in record.roles.get("witnesses", ())),
+        auditor=str(record.roles.get("auditor", "")),
         time_lock_lines=lock_lines,
         transcript_head_words=(
             hash_words(bytes.fromhex(record.transcript_head)) if record.transcript_head else ""
         ),
         demo=record.demo,
+        conduct=conduct_facts(record),
     )
+
+
+ENTROPY_TEXT = {
+    "csprng": "the operating system's random generator (no dice)",
+    "csprng+dice": "the operating system's random generator mixed with dice rolled at the ceremony",
+    "dice-only": "dice alone, rolled at the ceremony",
+}
+
+
+def conduct_facts(record: Record) -> tuple[tuple[str, str], ...]:
+    """The record's facts about how the ceremony ran, for the printed record."""
+    facts: list[tuple[str, str]] = []
+    if record.entropy_source:
+        facts.append(("entropy", ENTROPY_TEXT.get(record.entropy_source, record.entropy_source)))
+    facts.append(("tool", record.tool))
+    if record.recover_py_sha256:
+        facts.append(("recover_py", record.recover_py_sha256))
+    if record.preflight:
+        facts.append(("preflight", record.preflight))
+    if record.consent_card_sha256:
+        facts.append(("consent_card", record.consent_card_sha256))
+        facts.append(("consent_bag", record.consent_bag_serial))
+    return tuple(facts)
 
 
 def render_holder_pdfs(
@@ -255,17 +283,23 @@ def render_holder_pdfs(
         yield entry, render_holder_kit(kit, options.paper_size)
 
 
-def write_public(directory: Path, record: Record, options: KitOptions) -> None:
-    """(Re)write the public record, JSON and PDF, atomically."""
+def record_pdf(record: Record) -> bytes:
+    """record.pdf exactly: a function of the record's fields (all but its own hash) and nothing else,
+    since the fonts ship with the package."""
     from ceremony.paper.record import render_record
 
+    return render_record(record_sheet(record), PaperSize.from_text(record.paper_size or "a4"))
+
+
+def write_public(directory: Path, record: Record, options: KitOptions) -> Record:
+    """(Re)write the public record, JSON and PDF, atomically; returns the record as written (with
+    its paper size and the hash of record.pdf)."""
+    record = replace(record, paper_size=options.paper_size.value)
+    pdf = record_pdf(record)
+    record = replace(record, record_pdf_sha256=hashlib.sha256(pdf).hexdigest())
     write_atomic(directory / "record.json", record.to_json().encode(), secret=False, overwrite=True)
-    write_atomic(
-        directory / "record.pdf",
-        render_record(record_sheet(record, options), options.paper_size),
-        secret=False,
-        overwrite=True,
-    )
+    write_atomic(directory / "record.pdf", pdf, secret=False, overwrite=True)
+    return record
 
 
 def kit_record(
@@ -320,8 +354,13 @@ def populate_kit(directory: Path, split: KitSplit, record: Record, options: KitO
         entries.append(replace(entry, holder_pdf_sha256=hashlib.sha256(pdf).hexdigest()))
     program = render_recover_py()
     write_atomic(directory / "recover.py", program.encode(), secret=False)
-    record = replace(record, shares=tuple(entries), recover_py_sha256=recover_py_sha256(program))
-    write_public(directory, record, options)
+    record = replace(
+        record,
+        shares=tuple(entries),
+        recover_py_sha256=recover_py_sha256(program),
+        paper_size=options.paper_size.value,
+    )
+    record = write_public(directory, record, options)
     if isinstance(split, Sealed) and split.consent is not None:
         write_consent(directory, record, split.consent, options)
     return record
@@ -373,7 +412,7 @@ def write_split_kit(
         record = populate_kit(staging, split, record, options)
         proof = prove_kit(staging, split, passphrase)
         record = replace(record, read_back=proof.to_data())
-        write_public(staging, record, options)
+        record = write_public(staging, record, options)
     return record, proof
 
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from ceremony.build_info import Lock, installed_lock
+
 FORMAT = "ceremony-preflight/v1"
 IFF_UP = 0x1
 ARPHRD_LOOPBACK = 772
@@ -119,6 +121,7 @@ class Machine:
     random_bytes: Callable[[int], bytes] = field(default=_random_bytes)
     version_of: Callable[[str], str | None] = field(default=_version)
     dependencies: Callable[[], Sequence[str]] = field(default=_dependencies)
+    lock: Callable[[], Lock | None] = field(default=installed_lock)
 
 
 def run_preflight(
@@ -138,7 +141,7 @@ def run_preflight(
     if output_dir is not None:
         checks.append(check_output_directory(output_dir, m.proc_root, m.sys_root))
     checks.append(check_random(m.random_bytes))
-    checks.append(check_packages(m.dependencies, m.version_of))
+    checks.append(check_packages(m.dependencies, m.version_of, m.lock))
     return tuple(checks)
 
 
@@ -539,25 +542,39 @@ def check_random(random_bytes: Callable[[int], bytes]) -> Check:
 
 
 def check_packages(
-    dependencies: Callable[[], Sequence[str]], version_of: Callable[[str], str | None]
+    dependencies: Callable[[], Sequence[str]],
+    version_of: Callable[[str], str | None],
+    lock: Callable[[], Lock | None],
 ) -> Check:
+    """The installed packages are exactly the ones the hashed lock names."""
     name = "packages"
-    found, missing = [f"python {platform.python_version()}"], []
-    own = version_of("ceremony")
-    if own:
-        found.append(f"ceremony {own}")
-    for package in dependencies():
-        version = version_of(package)
-        if version is None:
-            missing.append(package)
-        else:
-            found.append(f"{package} {version}")
+    reinstall = (
+        "reinstall ceremony from its bundle (python3 install.py in the bundle folder), or run "
+        "make demo / make test in a checkout: both install exactly the locked versions"
+    )
+    missing = [package for package in dependencies() if version_of(package) is None]
     if missing:
+        return Check(name, Status.FAIL, "missing: " + ", ".join(missing), reinstall)
+    locked = lock()
+    found = [f"python {platform.python_version()}", f"ceremony {version_of('ceremony') or '?'}"]
+    if locked is None:
         return Check(
             name,
-            Status.FAIL,
-            "missing: " + ", ".join(missing),
-            "reinstall ceremony with its dependencies (make test, or pip install from the "
-            "wheelhouse)",
+            Status.WARN,
+            ", ".join(found) + "; the dependency lock (locks/run.txt) was not found",
+            reinstall,
         )
+    different = []
+    for pin in locked.pins:
+        version = version_of(pin.name)
+        if version is None:
+            different.append(f"{pin.name} missing (locked {pin.version})")
+        elif version != pin.version:
+            different.append(f"{pin.name} {version} (locked {pin.version})")
+    short = locked.sha256[:16]
+    if different:
+        return Check(
+            name, Status.FAIL, f"differs from the lock {short}: " + ", ".join(different), reinstall
+        )
+    found.append(f"{len(locked.pins)} packages as locked (lock sha256 {short})")
     return Check(name, Status.PASS, ", ".join(found))

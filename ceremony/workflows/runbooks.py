@@ -184,7 +184,7 @@ def facts_from_plan(plan: Plan) -> Facts:
         command.append('--timelock-n "$(cat modulus.txt)" --timelock-t T')
     values["recover_command"] = " ".join([*command, "shares.txt"])
     holders = tuple(
-        HolderRow(holder.name, group.name, number, group.count, "")
+        HolderRow(holder.printed_name, group.name, number, group.count, "")
         for group in plan.groups
         for number, holder in enumerate(group.holders, start=1)
     )
@@ -368,10 +368,13 @@ def recover_program(record: Record, kit_copy: Path | None = None) -> str:
     return text
 
 
-def render_recover_appendix(paper: PaperSize, program: str | None = None) -> bytes:
-    """The printed appendix: recover.py with line numbers and its SHA-256 on every page."""
+def render_recover_appendix(
+    paper: PaperSize, program: str | None = None, *, demo: bool = False
+) -> bytes:
+    """The printed appendix: recover.py with line numbers and its SHA-256 on every page (and the
+    DEMO band on every page of a demonstration kit, like every other document of it)."""
     text = render_recover_py() if program is None else program
-    return render_listing(APPENDIX_TITLE, text, recover_py_sha256(text), paper)
+    return render_listing(APPENDIX_TITLE, text, recover_py_sha256(text), paper, demo=demo)
 
 
 def render_runbooks(
@@ -392,7 +395,7 @@ def render_runbooks(
     facts = facts_from_record(record)
     return _write(
         render_all(facts, record_meta(record), paper),
-        render_recover_appendix(paper, program),
+        render_recover_appendix(paper, program, demo=record.demo),
         out_dir,
         overwrite=overwrite,
         markdown=markdown,
@@ -406,7 +409,7 @@ def render_plan_runbooks(
     itself (the kit's copies, rendered from the record, come only after act 5)."""
     return _write(
         render_all(facts_from_plan(plan), plan_meta(plan), paper),
-        render_recover_appendix(paper),
+        render_recover_appendix(paper, demo=plan.demo),
         out_dir,
         overwrite=overwrite,
         markdown=markdown,
@@ -450,54 +453,56 @@ class RunbookCheck:
 
     file: str
     status: str
-    """'match', 'differs' or 'missing'."""
+    """'match', 'stale' (the version written at act 5, before the bag serials and the transcript
+    head were known), 'differs' or 'missing'."""
     sha256: str
     """The runbook hash (of the filled text) expected on the paper; the file's SHA-256 for the
     appendix."""
 
 
 def as_written_in_the_kit(record: Record) -> Record:
-    """The record as it stood when the guided ceremony wrote the runbooks (act 5): before the bag
-    serials (act 7) and the transcript head (act 8) were known."""
+    """The record as it stood when the guided ceremony first wrote the runbooks (act 5): before
+    the bag serials (act 7) and the transcript head (act 8) were known."""
     shares = tuple(replace(entry, bag_serial="") for entry in record.shares)
-    return replace(record, shares=shares, transcript_head="")
+    return replace(record, shares=shares, transcript_head="", consent_bag_serial="")
 
 
 def check_runbooks(
     record: Record, directory: Path, *, program: str | None = None
 ) -> list[RunbookCheck]:
     """Compare the PDFs in `directory` with fresh renderings from the record, in either paper
-    size, filled either with the final facts or as written in the kit at act 5.
+    size. Only the final facts match: a runbook filled before sealing (no bag serials, no head
+    words, as ceremonies before the final re-rendering left them) is 'stale', since its tables
+    say less than the record.
 
     Same bytes means the same filled text and the same layout. A PDF made by another version of
     this program differs in its bytes alone: compare the runbook hash printed on its pages with
     the one reported here.
     """
     program = recover_program(record) if program is None else program
-    variants = (
-        [record]
-        if record == as_written_in_the_kit(record)
-        else [
-            record,
-            as_written_in_the_kit(record),
-        ]
+    early = as_written_in_the_kit(record)
+    final = [render_all(facts_from_record(record), record_meta(record), s) for s in PaperSize]
+    stale = (
+        []
+        if early == record
+        else [render_all(facts_from_record(early), record_meta(early), s) for s in PaperSize]
     )
-    renderings = [
-        render_all(facts_from_record(variant), record_meta(variant), size)
-        for variant in variants
-        for size in PaperSize
-    ]
     results = []
     for index, name in enumerate(RUNBOOKS):
-        candidates = [(r[index].pdf, r[index].runbook.sha256) for r in renderings]
-        results.append(_compare(directory / f"{name}.pdf", candidates))
+        candidates = [(r[index].pdf, r[index].runbook.sha256) for r in final]
+        olds = [r[index].pdf for r in stale]
+        results.append(_compare(directory / f"{name}.pdf", candidates, olds))
     digest = recover_py_sha256(program)
-    appendix = [(render_recover_appendix(size, program), digest) for size in PaperSize]
-    results.append(_compare(directory / f"{APPENDIX}.pdf", appendix))
+    appendix = [
+        (render_recover_appendix(size, program, demo=record.demo), digest) for size in PaperSize
+    ]
+    results.append(_compare(directory / f"{APPENDIX}.pdf", appendix, []))
     return results
 
 
-def _compare(path: Path, candidates: Sequence[tuple[bytes, str]]) -> RunbookCheck:
+def _compare(
+    path: Path, candidates: Sequence[tuple[bytes, str]], stale: Sequence[bytes]
+) -> RunbookCheck:
     """'match' with the hash of the rendering it matched, else the hash from the final facts."""
     if not path.is_file():
         return RunbookCheck(path.name, "missing", candidates[0][1])
@@ -505,4 +510,6 @@ def _compare(path: Path, candidates: Sequence[tuple[bytes, str]]) -> RunbookChec
     for pdf, digest in candidates:
         if hashlib.sha256(pdf).digest() == actual:
             return RunbookCheck(path.name, "match", digest)
+    if any(hashlib.sha256(pdf).digest() == actual for pdf in stale):
+        return RunbookCheck(path.name, "stale", candidates[0][1])
     return RunbookCheck(path.name, "differs", candidates[0][1])

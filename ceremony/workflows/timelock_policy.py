@@ -64,7 +64,7 @@ def calibrate(
         attacker_speedup=float(speedup),
         expected_seconds=round(bounds.expected_seconds, 3),
         minimum_seconds=round(bounds.minimum_seconds, 3),
-        description=f"{what} {work} {unit}: {bounds.text}.{note}",
+        description=f"{what} {work:,} {unit}: {bounds.text}.{note}",
         standalone_seconds=standalone,
         version=EVIDENCED_VERSION if mode == EVIDENCED else SEALED_VERSION,
     )

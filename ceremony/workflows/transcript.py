@@ -37,6 +37,7 @@ from types import TracebackType
 from typing import Self, TypeAlias, TypeVar
 
 from ceremony import __version__
+from ceremony.build_info import lock_sha256, python_version
 from ceremony.errors import BadInput, NotVerified, OutputFailed, Refused
 
 GENESIS = "0" * 64
@@ -175,7 +176,9 @@ class Transcript:
             ) from None
         _fsync_directory(path.parent)
         transcript = cls(path, fd, clock=clock, tool=tool)
-        transcript.append(OPENED, role=role, data={**(data or {}), "format": FORMAT})
+        opened: dict[str, Json] = {**(data or {}), "format": FORMAT}
+        opened.update({"lock_sha256": lock_sha256(), "python": python_version()})
+        transcript.append(OPENED, role=role, data=opened)
         return transcript
 
     @classmethod

@@ -28,6 +28,7 @@ from ceremony.workflows.audit.anchors import (
     session_anchors,
 )
 from ceremony.workflows.audit.common import _Kit, _load_kit
+from ceremony.workflows.audit.conduct_checks import CONDUCT_CHECKS, conduct_checks, session_conduct
 from ceremony.workflows.audit.kit_checks import (
     _closing_binding,
     _file_checks,
@@ -38,6 +39,7 @@ from ceremony.workflows.audit.kit_checks import (
     _share_checks,
     _transcript_checks,
 )
+from ceremony.workflows.audit.pdf_checks import notice_pdf_check, record_pdf_check
 from ceremony.workflows.audit.recoverable import _recoverable_checks
 from ceremony.workflows.audit.report import (
     CHECKS,
@@ -60,6 +62,8 @@ from ceremony.workflows.audit.signatures import (
 )
 from ceremony.workflows.inputs import decode_text, read_bounded
 from ceremony.workflows.session_attest import SessionEvent
+
+CHECKS.update(CONDUCT_CHECKS)
 
 __all__ = [
     "CHECKS",
@@ -101,6 +105,8 @@ KIT_CHECKS: tuple[KitCheck, ...] = (
     lambda c: _record_transcript_checks(c.kit),
     lambda c: [_closing_binding(c.kit)],
     lambda c: _file_checks(c.kit),
+    lambda c: conduct_checks(c.kit),
+    lambda c: [record_pdf_check(c.kit)],
     lambda c: _recoverable_checks(c.kit),
     lambda c: _share_checks(c.kit, c.share_text) if c.share_text is not None else [],
 )
@@ -189,6 +195,8 @@ def _audit_sessions(
             continue
         audit = _SessionAudit(state, directory, label)
         checks += audit.checks()
+        checks += session_conduct(label, audit._events())
+        checks.append(notice_pdf_check(state, directory, label))
         signed_checks, signed = session_signature_checks(
             state, directory, audit.prefix, audit.notice_bytes, audit.summary, plan_bytes
         )

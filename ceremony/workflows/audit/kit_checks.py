@@ -38,7 +38,7 @@ from ceremony.workflows.audit.report import (
 )
 from ceremony.workflows.check_share import check_share
 from ceremony.workflows.inputs import share_lines
-from ceremony.workflows.kit import holder_filename
+from ceremony.workflows.kit import holder_filename, record_pdf
 from ceremony.workflows.timelock_policy import EVIDENCED_VERSION
 from ceremony.workflows.transcript import (
     CLOSED,
@@ -166,7 +166,7 @@ def _plan_against_record(plan: Plan, record: Record) -> AuditCheck:
     same("the number of holders", len(holders), len(record.shares))
     for (group, holder), entry in zip(holders, record.shares, strict=False):
         where = f"share {entry.group_number}.{entry.member_number}"
-        same(f"{where}: the holder", holder.name, entry.holder)
+        same(f"{where}: the holder", holder.printed_name, entry.holder)
         same(f"{where} ({holder.name}): the group", group.name, entry.group)
         same(f"{where} ({holder.name}): the contact", holder.contact, entry.contact)
     _plan_timelock(plan, record, same, found)
@@ -614,8 +614,11 @@ def _as_written(record: Record, events: _Events) -> AuditCheck:
         record,
         shares=tuple(replace(share, bag_serial="") for share in record.shares),
         transcript_head="",
+        consent_bag_serial="",
         read_back={},
     )
+    if record.record_pdf_sha256:  # record.pdf as it was printed then, before closing
+        before = replace(before, record_pdf_sha256=_sha256(record_pdf(before)))
     digest = _sha256(before.to_json().encode())
     if written.data.get("record_sha256") != digest:
         note = ""
@@ -690,7 +693,9 @@ def _closing_binding(kit: _Kit) -> AuditCheck:
 
 def closing_record_sha256(record: Record) -> str:
     """The hash the closing entry holds: the record as written at closing, head left empty."""
-    return _sha256(replace(record, transcript_head="").to_json().encode())
+    # record.pdf's hash is left out too: closing re-prints record.pdf with the head words, and
+    # files.record.pdf proves that hash is the one of the PDF rendered from every other field.
+    return _sha256(replace(record, transcript_head="", record_pdf_sha256="").to_json().encode())
 
 
 # -- files in the kit ---------------------------------------------------------------------------

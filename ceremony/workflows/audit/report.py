@@ -42,6 +42,8 @@ CHECKS: dict[str, str] = {
     "record_sha256 the transcript holds",
     "files.holders/<file>": "a holder PDF still in the kit has the SHA-256 the record lists",
     "files.recover.py": "recover.py has the SHA-256 the record lists",
+    "files.record.pdf": "record.pdf, re-rendered from record.json, is byte for byte the file and "
+    "has the SHA-256 the record lists",
     "kit.complete": "the kit is not what an aborted (or half-removed) run left behind",
     "kit.sealed-lock": "a sealed secret's record carries its lock (N, T, version): without them "
     "no quorum can ever recover it",
@@ -58,6 +60,8 @@ CHECKS: dict[str, str] = {
     "claims the delay done",
     "session.<id>.states": "the session's state transitions come in a legal order",
     "session.<id>.outcome": "a recovery gave the record's fingerprint and commitment",
+    "session.<id>.notice-pdf": "notice.pdf, re-rendered from notice.json, is byte for byte the file "
+    "and has the SHA-256 the session transcript lists",
     "record-transcript.closing": "the record hashes to the closing entry's record hash and holds "
     "the transcript's head: neither was edited alone (says which one changed)",
     "recovery.<name>": "a folder under recovery/ that is not a session (nothing is skipped for "

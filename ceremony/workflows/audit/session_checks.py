@@ -39,6 +39,7 @@ from ceremony.workflows.audit.report import (
 from ceremony.workflows.inputs import read_bounded
 from ceremony.workflows.notice import RecoveryNotice, decimal
 from ceremony.workflows.recovery.delay import chain_sha256
+from ceremony.workflows.recovery.session import NOTES
 from ceremony.workflows.transcript import (
     CLOSED,
     TranscriptBroken,
@@ -398,6 +399,8 @@ class _SessionAudit:
         for entry in self.summary.entries:
             event = entry.event
             at = f"session entry {entry.seq}"
+            if event in NOTES and previous is not None:
+                continue  # an attempt noted, not a change of state (see session-conduct checks)
             if previous is None:
                 found.expect(event == "opened", f"{at} is '{event}', not 'opened'")
             elif event not in _NEXT and event != CLOSED:
@@ -426,7 +429,7 @@ class _SessionAudit:
                     f"{at}: unlocked by {_show(by)}, which does not open a {self.mode} session",
                 )
             previous = entry
-        trail = " → ".join(_squeeze(e.event for e in self.summary.entries))
+        trail = " → ".join(_squeeze(e.event for e in self.summary.entries if e.event not in NOTES))
         return found.verdict(name, f"legal order: {trail}")
 
     def _outcome(self) -> AuditCheck:

@@ -19,6 +19,7 @@ from ceremony.workflows.recovery.unlock import (
     Reconstruction,
     SolveEvents,
     rebuild,
+    record_attempt,
     record_release,
     record_unlock,
     write_release,
@@ -76,6 +77,7 @@ def run_recovery(
         run_wait(session, plan, progress=progress)
         session = Session.open(session.path)
         chain = check_delay(session)
+    session = record_attempt(session)
     reconstruction = rebuild(
         session,
         found.record,
@@ -85,7 +87,7 @@ def run_recovery(
         chain=chain,
         solve=SolveEvents(progress=progress),
     )
-    session = record_unlock(session, reconstruction)
+    session = record_unlock(session, reconstruction, refused_shares=collection.refused)
     if output is not None:
         write_release(output, reconstruction)
         released_to = "file"

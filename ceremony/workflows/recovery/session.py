@@ -49,6 +49,10 @@ SESSIONS_DIR = "recovery"
 REQUESTED, WAITING, DELAY_DONE = "requested", "waiting", "delay_done"
 UNLOCKED, RECOVERED, CANCELLED = "unlocked", "recovered", "cancelled"
 RELEASE_TARGETS = ("terminal", "file")
+UNLOCK_STARTED = "unlock_started"
+NOTES = frozenset({UNLOCK_STARTED})
+"""Events that note what happened without changing the state: an unlock attempt begins (one that
+never reaches `unlocked` was interrupted or refused)."""
 
 if TYPE_CHECKING:
     from ceremony.paper.notice import NoticeSheet
@@ -200,6 +204,10 @@ def _replay(
         raise broken(1, "it names another notice id")
     state, delay_done = State.REQUESTED, False
     for entry in entries[2:]:
+        if entry.event in NOTES:
+            if state in (State.RECOVERED, State.CANCELLED):
+                raise broken(entry.seq, f"'{entry.event}' after the session ended")
+            continue
         allowed = _NEXT.get(entry.event)
         if allowed is None or state not in allowed:
             raise broken(entry.seq, f"'{entry.event}' cannot follow the state '{state.value}'")
@@ -273,8 +281,11 @@ def start(
     )
     notice_bytes = notice.to_bytes()
     digest = hashlib.sha256(notice_bytes).hexdigest()
+    pdf = render_notice(notice_sheet(notice, found.record), paper)
     requested: dict[str, Json] = {
         "notice_sha256": digest,
+        "notice_pdf_sha256": hashlib.sha256(pdf).hexdigest(),
+        "paper": paper.value,
         "requester": requester,
         "reason": reason,
         "mode": notice.mode,
@@ -292,7 +303,6 @@ def start(
                 "give a writable place for the session with --session-dir",
             ) from None
         session_dir = parent / notice.notice_id
-    pdf = render_notice(notice_sheet(notice, found.record), paper)
     with staged_directory(session_dir) as staging:
         write_atomic(staging / NOTICE_FILE, notice_bytes, secret=False)
         write_atomic(staging / NOTICE_PDF, pdf, secret=False)

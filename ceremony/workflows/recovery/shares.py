@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ceremony.errors import BadInput
+from ceremony.errors import BadInput, CeremonyError
 from ceremony.model.record import Record
 from ceremony.model.share import Share
 from ceremony.workflows.check_share import ShareCheck, check_share
@@ -19,6 +19,12 @@ class ShareCollection:
         self.record = record
         self._shares: list[Share] = []
         self._checks: list[ShareCheck] = []
+        self.refused = 0
+        """Shares given but refused (unreadable, foreign, or given twice), for the transcript."""
+
+    def refuse(self) -> None:
+        """Count a share refused before it reached `add` (it could not even be read)."""
+        self.refused += 1
 
     @property
     def shares(self) -> tuple[Share, ...]:
@@ -29,11 +35,16 @@ class ShareCollection:
         commitment = share.commitment()
         for given, check in zip(self._shares, self._checks, strict=True):
             if given.commitment() == commitment:
+                self.refused += 1
                 raise BadInput(
                     f"this share was already given ({check.holder}'s, group {check.group})",
                     "each share counts once: the next holder types theirs",
                 )
-        check = check_share(self.record, share)
+        try:
+            check = check_share(self.record, share)
+        except CeremonyError:
+            self.refused += 1
+            raise
         self._shares.append(share)
         self._checks.append(check)
         return check

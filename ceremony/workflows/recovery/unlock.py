@@ -39,6 +39,7 @@ from ceremony.workflows.recovery.session import (
     PREVIOUS_CHECKPOINT_FILE,
     RECOVERED,
     RELEASE_TARGETS,
+    UNLOCK_STARTED,
     UNLOCKED,
     Session,
     State,
@@ -186,6 +187,7 @@ def rebuild(
         )
     ems = proof.ems
     unlocked: dict[str, Json]
+    used: list[Json] = [share.check_code() for share in shares]
     if session.sealed:
         chain = None  # a sealed lock has no delay chain
         if consent is not None:
@@ -226,6 +228,7 @@ def rebuild(
         )
     if session.sealed and consent is None:
         _drop_checkpoints(session)
+    unlocked["participants"] = used
     return Reconstruction(secret, found_fingerprint, found_commitment, unlocked, chain)
 
 
@@ -286,15 +289,25 @@ def _solve(
 # -- the transcript of an unlock ----------------------------------------------------------------
 
 
-def record_unlock(session: Session, reconstruction: Reconstruction) -> Session:
-    """Append `unlocked` once the secret is proven to be the recorded one (not again on a retry)."""
+def record_attempt(session: Session) -> Session:
+    """Note that an unlock begins; one that never reaches `unlocked` was interrupted or refused,
+    and the audit counts it."""
+    refuse_finished(session, "unlock")
+    return session.append(UNLOCK_STARTED, {})
+
+
+def record_unlock(
+    session: Session, reconstruction: Reconstruction, *, refused_shares: int = 0
+) -> Session:
+    """Append `unlocked` once the secret is proven to be the recorded one (not again on a retry),
+    with the check codes of the shares used and how many shares were refused on the way."""
     session = Session.open(session.path)  # as it is now, not as it was when the shares came in
     refuse_finished(session, "unlock")
     if session.state is State.UNLOCKED:
         return session
     if reconstruction.chain is not None:
         session = record_delay(session, reconstruction.chain)
-    return session.append(UNLOCKED, reconstruction.unlocked)
+    return session.append(UNLOCKED, {**reconstruction.unlocked, "refused_shares": refused_shares})
 
 
 def record_release(session: Session, reconstruction: Reconstruction, released_to: str) -> Session:
