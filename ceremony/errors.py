@@ -20,6 +20,7 @@ class ExitCode(IntEnum):
     REFUSED = 5
     OUTPUT = 6
     LOCKED = 7
+    NOT_RECOVERABLE = 8
     INTERRUPTED = 130
 
 
@@ -65,6 +66,12 @@ class Locked(CeremonyError):
     """A time lock has not been satisfied yet."""
 
     exit_code = ExitCode.LOCKED
+
+
+class NotRecoverable(CeremonyError):
+    """A kit read back from its written files does not give back the recorded secret."""
+
+    exit_code = ExitCode.NOT_RECOVERABLE
 
 
 class Interrupted(CeremonyError):

@@ -73,6 +73,7 @@ def rewrite_kit(kit: Path, change: Callable[[Record], Record]) -> None:
         record,
         shares=tuple(dataclasses.replace(s, bag_serial="") for s in record.shares),
         transcript_head="",
+        read_back={},
     )
     # record.pdf as printed at kit_written, and re-printed at closing: a forger re-renders both.
     as_written = dataclasses.replace(as_written, record_pdf_sha256=_pdf_sha(as_written))

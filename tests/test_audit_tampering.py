@@ -312,7 +312,7 @@ CORPUS = [
         closing_entry_removed,
         "transcript.closed",
         lambda kit: (
-            f"ends at entry {len(lines(transcript(kit)))} ('bag_sealed') without a closing entry"
+            f"ends at entry {len(lines(transcript(kit)))} ('kit_read_back') without a closing entry"
         ),
     ),
     Tampering(

@@ -103,12 +103,19 @@ def test_ctrl_c_leaves_only_an_aborted_transcript(tmp_path: Path, step: str) -> 
     with pytest.raises(Interrupted) as info:
         run_small(tmp_path, stop_at=step)
     assert step in info.value.message
-    kit = tmp_path / "kit"
-    assert sorted(p.name for p in kit.iterdir()) == ["transcript.jsonl"]
-    summary = verify_transcript(kit / "transcript.jsonl")
+    # the kit was moved aside in one rename before anything was removed: no directory named
+    # like a kit is ever half-removed
+    assert not (tmp_path / "kit").exists()
+    aside = tmp_path / "kit.aborted-1"
+    assert sorted(p.name for p in aside.iterdir()) == ["transcript.jsonl"]
+    summary = verify_transcript(aside / "transcript.jsonl")
     assert summary.aborted
-    last = json.loads((kit / "transcript.jsonl").read_text().splitlines()[-1])
+    last = json.loads((aside / "transcript.jsonl").read_text().splitlines()[-1])
     assert last["step"] == step
+    # what the screen says about the transcript is what the transcript holds
+    assert f"the transcript {aside / 'transcript.jsonl'} ends with an abort entry" in (
+        info.value.hint
+    )
     # running again starts afresh; the aborted run is kept aside as evidence
     _spy, again = run_small(tmp_path)
     assert (again / "record.json").exists()
@@ -137,7 +144,7 @@ def test_refused_preflight_stops_before_any_secret(tmp_path: Path) -> None:
         pytest.skip("this machine passes every preflight check (it is air-gapped)")
     assert result.code == 4
     assert "preflight failed" in result.err
-    assert sorted(p.name for p in (tmp_path / "kit").iterdir()) == ["transcript.jsonl"]
+    assert sorted(p.name for p in (tmp_path / "kit.aborted-1").iterdir()) == ["transcript.jsonl"]
 
 
 def test_answers_file_errors(tmp_path: Path) -> None:

@@ -73,7 +73,7 @@ def test_scripted_answers_with_a_duplicate_serial_stop_the_ceremony(tmp_path: Pa
     operator.bag_serials = ["SAME", "SAME"]
     with pytest.raises(BadInput, match="already recorded for Zoë's card"):
         run(tmp_path, operator)
-    assert sorted(p.name for p in (tmp_path / "kit").iterdir()) == ["transcript.jsonl"]
+    assert sorted(p.name for p in (tmp_path / "kit.aborted-1").iterdir()) == ["transcript.jsonl"]
 
 
 def test_the_record_says_how_the_ceremony_was_run(tmp_path: Path) -> None:

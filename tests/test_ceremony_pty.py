@@ -91,8 +91,19 @@ def test_interactive_ceremony(tmp_path: Path) -> None:
     assert "word 7 as read again fits the checksum" in text
     assert "starting" not in text  # no letter of the corrected word is shown
     assert "card confirmed" in text
-    for step in ("Step 1.1", "Step 2.2", "Step 4.2", "Step 6.1", "Step 7.1", "Step 8.1"):
+    for step in (
+        "Step 1.1",
+        "Step 2.2",
+        "Step 4.2",
+        "Step 6.1",
+        "Step 7.1",
+        "Step 8.1",
+        "Step 8.2",
+    ):
         assert step in text
+    # 8.3 (power off) is a reminder: after it nothing is asked
+    assert "[y = yes" not in text[text.index("Step 8.3") :]
+    assert "Reminder" in text[text.index("Step 8.3") :]
     assert "head words:" in text
     assert "typed: SEAL-l   (one by one: S E A L - l)" in text
     assert "bag serial SEAL-1 is already recorded for Zoë's card" in text
@@ -135,5 +146,63 @@ def test_ctrl_c_in_a_terminal(tmp_path: Path) -> None:
     assert child.exitstatus == 130
     assert "interrupted at step 6.1" in child.before
     assert "Traceback" not in child.before
-    assert sorted(p.name for p in kit.iterdir()) == ["transcript.jsonl"]
-    assert verify_transcript(kit / "transcript.jsonl").aborted
+    aside = tmp_path / "kit.aborted-1"
+    assert not kit.exists()
+    assert sorted(p.name for p in aside.iterdir()) == ["transcript.jsonl"]
+    assert verify_transcript(aside / "transcript.jsonl").aborted
+    # the screen names the transcript where it is, and says what it holds
+    said = " ".join(child.before.split())
+    assert f"the transcript {aside / 'transcript.jsonl'} ends with an abort entry" in said
+
+
+@pytest.mark.skipif(not Path(CEREMONY).exists(), reason="the ceremony command is not installed")
+def test_the_last_steps_in_a_terminal_never_remove_the_kit(tmp_path: Path) -> None:
+    """Driven to the end in a terminal: 'n' at the head-words question (after `closed`) stops
+    without removing anything (the last step, 8.3, is a reminder that asks nothing)."""
+    kit = tmp_path / "kit"
+    screen = io.StringIO()
+    child = pexpect.spawn(
+        CEREMONY,
+        ["run", str(SMALL_PLAN), "--out", str(kit)],
+        encoding="utf-8",
+        timeout=90,
+        dimensions=(50, 120),
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "TERM": "xterm"},
+    )
+    child.logfile_read = screen
+    holder, cards, bags = -1, [], 0
+    last = r"initialled these words\? \[y = yes"
+    while True:
+        index = child.expect([*PROMPTS[:6], last, pexpect.EOF])
+        if index == 6:
+            child.sendline("n")
+            break
+        if index == 5 or index == 0:
+            child.sendline("y")
+        elif index == 1:
+            child.sendline("ACCEPT")
+        elif index == 2:
+            position = int(child.match.group(1))
+            if not cards:
+                cards = [card_words(p) for p in sorted((kit / "holders").iterdir())]
+            holder += position == 1
+            child.sendline(cards[holder][position - 1])
+        elif index == 3:
+            bags += 1
+            child.sendline(f"SEAL-{bags}")
+        else:
+            raise AssertionError(screen.getvalue()[-2000:])
+    child.expect(pexpect.EOF)
+    child.close()
+    text = " ".join(screen.getvalue().split())
+    assert child.exitstatus == 130, text[-2000:]
+    assert "after the transcript was closed" in text
+    assert "nothing was removed" in text
+    assert "abort entry" not in text
+    assert "Read back" in text
+    assert "recover.py (python3 -I" in text
+    assert (kit / "record.json").exists()
+    assert len(list((kit / "holders").iterdir())) == 2
+    record = Record.from_json((kit / "record.json").read_text())
+    assert verify_transcript(kit / "transcript.jsonl", expected_head=record.transcript_head).closed
+    assert_no_secret(screen.getvalue(), cards)

@@ -475,3 +475,26 @@ def test_verify_shares_at_a_terminal_prompts_and_offers_a_correction(
     assert f"2 shares of set {kit.record['identifier']}: all well-formed and consistent" in screen
     assert "treasury" not in screen  # verify-shares knows no record: groups by number
     assert_no_share_shown(screen, kit, [first.mnemonic, wrong, second.mnemonic])
+
+
+def test_the_cards_printed_command_finds_the_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ceremony check-share` as printed on the holder card: the record is found in the current
+    directory (the kit), or in the one kit directory below it; elsewhere the hint is the exact
+    command with the record's path."""
+    from ceremony.workflows.check_share import find_record
+
+    kit = tmp_path / "kit"
+    kit.mkdir()
+    (kit / "record.json").write_text("{}")
+    assert find_record(kit) == kit / "record.json"
+    assert find_record(tmp_path) == kit / "record.json"
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "record.json").write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli(["check-share", "-"], stdin="x\n")
+    assert result.code == 3
+    assert "error: which ceremony record? several kit directories here hold one" in result.err
+    assert "hint: run the command in the kit directory" in result.err
+    assert "ceremony check-share --record kit/record.json" in result.err

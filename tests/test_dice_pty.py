@@ -106,9 +106,10 @@ def test_dice_only_warning_is_shown_and_confirmed_before_the_first_roll(tmp_path
     assert "out of sight of any camera?" in screen
     assert screen.index("dice alone make the secret") < screen.index("rolls 0 of 50: ")
     assert_no_roll_shown(screen)
-    entries = (tmp_path / "kit" / "transcript.jsonl").read_text()
+    # the run was stopped at re-entry: its kit was moved aside before its secrets were removed
+    entries = (tmp_path / "kit.aborted-1" / "transcript.jsonl").read_text()
     assert '"dice_only_warning_confirmed"' in entries
-    assert verify_transcript(tmp_path / "kit" / "transcript.jsonl").aborted
+    assert verify_transcript(tmp_path / "kit.aborted-1" / "transcript.jsonl").aborted
 
 
 def test_refusing_the_dice_only_warning_stops_the_ceremony(tmp_path: Path) -> None:

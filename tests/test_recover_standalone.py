@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import io
 import json
 import runpy
 import shutil
@@ -281,21 +282,25 @@ def test_typed_shares_are_checked_one_by_one(program: Path, tmp_path: Path) -> N
         encoding="utf-8",
         timeout=30,
     )
-    child.expect_exact("share 1: ")
+    screen = io.StringIO()
+    child.logfile_read = screen
+    child.expect_exact("share 1 (hidden): ")
     child.sendline(" ".join(shares[0].split()[:-1]))
     child.expect_exact("has 19 words")
-    child.expect_exact("share 1: ")
+    child.expect_exact("share 1 (hidden): ")
     child.sendline(shares[0])
     child.expect_exact("still needed: the group needs 1 more share")
-    child.expect_exact("share 2: ")
+    child.expect_exact("share 2 (hidden): ")
     child.sendline(shares[0])
     child.expect_exact("repeats share 1")
-    child.expect_exact("share 2: ")
+    child.expect_exact("share 2 (hidden): ")
     child.sendline(shares[2])
     child.expect_exact(f"master secret: {secret.hex()}")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+    # typed at a terminal, the shares are never echoed (getpass, like a password)
+    assert " ".join(shares[2].split()[4:8]) not in screen.getvalue()
 
 
 def test_usage_errors_exit_2(program: Path, tmp_path: Path) -> None:
@@ -341,18 +346,71 @@ def test_embedded_word_lists_and_ripemd160(program: Path) -> None:
         assert ripemd160(message).hex() == digest
 
 
-def test_only_the_standard_library_and_python_3_8_syntax() -> None:
+def test_only_the_standard_library_and_python_3_6_syntax() -> None:
     text = render_recover_py()
-    tree = ast.parse(text, feature_version=(3, 8))
+    tree = ast.parse(text, feature_version=(3, 6))
     imported = set()
+    optional = set()
     for node in ast.walk(tree):
+        if isinstance(node, ast.Try):
+            # `try: import gmpy2 / except ImportError`: optional speed-up, never required
+            handlers = [h.type for h in node.handlers]
+            if any(isinstance(h, ast.Name) and h.id == "ImportError" for h in handlers):
+                optional |= {
+                    alias.name for n in node.body if isinstance(n, ast.Import) for alias in n.names
+                }
         if isinstance(node, ast.Import):
             imported |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
             assert node.module is not None
             imported.add(node.module.split(".")[0])
     assert imported
-    assert imported <= sys.stdlib_module_names, imported - sys.stdlib_module_names
+    assert optional == {"gmpy2"}
+    assert imported - optional <= sys.stdlib_module_names, imported - sys.stdlib_module_names
+    negative_powers = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "pow"
+        and len(node.args) == 3
+        and isinstance(node.args[1], ast.UnaryOp)
+    ]
+    assert not negative_powers, "pow(x, -1, p) needs Python 3.8"
+
+
+OLD_PYTHONS = ["3.6", "3.7"]
+
+
+@pytest.mark.parametrize("version", OLD_PYTHONS)
+def test_recover_py_runs_on_old_python(version: str, program: Path, tmp_path: Path) -> None:
+    """An heir may find an old Python 3: recover.py runs on 3.6 and 3.7 (when installed here)."""
+    candidates = [
+        *sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python{version}")),
+        *filter(None, [shutil.which(f"python{version}")]),
+    ]
+    runs = [
+        str(c)
+        for c in candidates
+        if subprocess.run([str(c), "-c", "pass"], capture_output=True, check=False).returncode == 0
+    ]
+    if not runs:
+        pytest.skip(f"no working python{version} on this machine")
+    interpreter = runs[0]
+    secret = bytes(range(16))
+    shares = _share_set(secret, [(2, 3)])
+    (tmp_path / "shares.txt").write_text("\n".join(shares[:2]) + "\n")
+    (tmp_path / "pass.txt").write_text(PASSPHRASE)
+    done = subprocess.run(
+        [interpreter, "-I", str(program), "--passphrase-file", "pass.txt", "shares.txt"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"master secret: {secret.hex()}" in done.stdout
+    assert "fingerprint: " in done.stdout
 
 
 def test_rendering_is_deterministic_and_hashed_like_sha256sum(tmp_path: Path) -> None:

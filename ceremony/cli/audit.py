@@ -232,9 +232,11 @@ def show_table(report: "AuditReport") -> None:
         console.print(Text(f"not found: {item}"))
     for item in report.unanchored:
         console.print(Text(f"unanchored: {item}", style="yellow"))
+    for line in report.skipped_lines():
+        console.print(Text(f"skipped: {line}"))
     counts = (
         f"{report.count(Status.PASS)} passed, {report.count(Status.FAIL)} failed, "
-        f"{report.count(Status.SKIPPED)} skipped"
+        f"{report.count(Status.SKIPPED)} skipped (each named above with its reason)"
     )
     verdict = report.verdict
     style = {Verdict.ANCHORED: "bold green", Verdict.UNANCHORED: "bold yellow"}.get(

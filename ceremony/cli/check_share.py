@@ -23,6 +23,7 @@ without asking. Nothing is written and the share is never shown.
 
 \b
 Examples:
+  ceremony check-share
   ceremony check-share --record kit/record.json
   ceremony check-share --record kit share.txt
   ceremony check-share --record record.json --json - < share.txt
@@ -30,10 +31,11 @@ Examples:
 """
 
 RecordPath = Annotated[
-    Path,
+    Path | None,
     typer.Option(
         "--record",
-        help="The ceremony's record.json (public), or the kit directory that holds it.",
+        help="The ceremony's record.json (public), or the kit directory that holds it. Without "
+        "it: record.json in the current directory, or in the one kit directory below it.",
         show_default=False,
     ),
 ]
@@ -62,7 +64,7 @@ CustodyLog = Annotated[
 
 @app.command("check-share", help=HELP)
 def check_share_command(
-    record_path: RecordPath,
+    record_path: RecordPath = None,
     source: ShareFile = None,
     as_json: Json = False,
     log: CustodyLog = None,

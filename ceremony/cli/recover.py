@@ -370,7 +370,8 @@ def _unlock(
         if consent_file is not None:
             consent = rec.read_consent(consent_file, the_record)
             say(
-                f"consent file for ceremony {consent.ceremony_id}, check code "
+                f"consent file for ceremony {consent.ceremony_id or the_record.ceremony_id}, "
+                "check code "
                 f"{consent.check_code}: compare it with the consent card"
             )
         else:

@@ -97,6 +97,22 @@ def measure_squaring_rate(
     return best
 
 
+def measure_python_squaring_rate(
+    *,
+    squarings: int = 20_000,
+    rng: Callable[[int], bytes] = secrets.token_bytes,
+    clock: Callable[[], float] = time.perf_counter,
+) -> float:
+    """Squarings per second with Python's own integers, one `pow(y, 2, n)` after another: what the
+    kit's standalone recover.py does without gmpy2, so the paper can say how long that takes."""
+    modulus = int.from_bytes(rng(256), "big") | (1 << 2047) | 1
+    value = int.from_bytes(rng(256), "big") % modulus
+    started = clock()
+    for _ in range(squarings):
+        value = pow(value, 2, modulus)
+    return squarings / max(clock() - started, 1e-9)
+
+
 @dataclass(frozen=True)
 class RateSamples:
     """Several measurements of one rate. The delay is computed from the FASTEST: a slow sample only

@@ -105,7 +105,7 @@ def repair(words: Sequence[int | None]) -> Repair:
     if not valid_length(count):
         raise BadInput(
             f"a share of {count} words cannot be a SLIP-39 share",
-            "SLIP-39 shares have 20 words (128-bit secret) or 33 words (256-bit secret); "
+            "SLIP-39 shares have 20 words (128-bit secret), 33 (256-bit) or 59 (512-bit); "
             "count the words on the paper and mark each unreadable one with '?'",
         )
     for position, word in enumerate(words):

@@ -144,7 +144,9 @@ class Passphrase:
     @classmethod
     def from_text(cls, text: str) -> Passphrase:
         """Read P as a person types it from a consent card: any case, spaces and dashes ignored."""
-        return cls("".join(c for c in text.lower() if c not in " -\t\r\n"))
+        from ceremony.model.passphrase import normalise_consent
+
+        return cls(normalise_consent(text))
 
     def reveal(self) -> str:
         """The 32 characters. Every caller of this is a place where P can leak."""

@@ -25,7 +25,10 @@ from ceremony.model.share import Share
 Rng = Callable[[int], bytes]
 
 MIN_WORDS = 20
-MAX_WORDS = 33
+"""A 128-bit secret: the shortest SLIP-39 share."""
+MAX_WORDS = 110
+"""A 1024-bit secret (see model.scheme.MAX_READ_STRENGTH); this tool writes at most 33 (256 bits),
+other tools write 59 (512 bits)."""
 REPAIR_HINT = (
     "compare each word with the card; `ceremony repair` finds one wrong word "
     "or restores up to three unreadable ones"
@@ -54,10 +57,18 @@ def parse_share(text: str) -> Share:
     """Parse one share, checking word list, length, checksum, padding and parameters."""
     words = normalise_words(text)
     prefix = " ".join(words[:4]) + " ..."
-    if not MIN_WORDS <= len(words) <= MAX_WORDS:
+    from ceremony.core.repair import valid_length
+
+    if len(words) > MAX_WORDS and valid_length(len(words)):
         raise BadInput(
-            f"the share {prefix!r} has {len(words)} words; SLIP-39 shares have 20 to 33 "
-            "(20 for 128-bit and 33 for 256-bit secrets)",
+            f"the share {prefix!r} has {len(words)} words: this tool reads shares of up to "
+            f"{MAX_WORDS} words (1024-bit secrets)",
+            "recover this set with the reference `shamir` command",
+        )
+    if not (len(words) >= MIN_WORDS and valid_length(len(words))):
+        raise BadInput(
+            f"the share {prefix!r} has {len(words)} words, a length no SLIP-39 share has "
+            "(20 for 128-bit, 33 for 256-bit and 59 for 512-bit secrets)",
             "check that no word is missing or doubled, and that one share is on each line",
         )
     try:

@@ -58,6 +58,12 @@ class TimeLockInfo:
     """Sealed mode only: the RSA modulus N; its factors were destroyed at the ceremony."""
     version: str = ""
     consent_card: bool = False
+    consent_check_code: str = ""
+    """Sealed mode with a consent card: the card's check code (start of SHA-256(P)), so a
+    mistyped P is refused before anything is decrypted."""
+    standalone_seconds: float = 0.0
+    """Sealed mode: how long the kit's recover.py (standard-library Python, no gmpy2) needs for
+    the T squarings on the ceremony machine, measured there; 0 when not measured."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +164,8 @@ class Record:
     lenient: ClassVar[bool] = False
     """An audit reads a record leniently (unknown top-level fields and inconsistencies are
     reported by its own checks, not refused at reading)."""
+    read_back: dict[str, Any] = field(default_factory=dict)
+    """What the read-back proof recovered from the written kit, and by which paths."""
 
     def scheme(self) -> Scheme:
         return Scheme(
@@ -238,6 +246,7 @@ class Record:
             roles=_roles(top),
             **{name: top.get(name, str, "") for name in _OPTIONAL_TEXT},
             lineage=_lineage(top),
+            read_back=top.get("read_back", dict, {}),
         )
         record.check_shape()
         return record

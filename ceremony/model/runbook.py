@@ -95,6 +95,7 @@ PLACEHOLDERS = frozenset(
         "delay_work",
         "timelock_t",
         "timelock_modulus",
+        "standalone_expected",
         "recover_py_sha256",
         "recover_command",
         "transcript_head_words",

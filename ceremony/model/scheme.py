@@ -13,6 +13,10 @@ MAX_GROUPS = 16
 MAX_MEMBERS = 16
 MIN_STRENGTH = 128
 MAX_STRENGTH = 256
+"""What this tool makes. What it reads is wider: any secret SLIP-39 allows, see MAX_READ_STRENGTH."""
+MAX_READ_STRENGTH = 1024
+"""SLIP-39 sets no upper bound; other tools write 512-bit secrets (59-word shares). Shares of up to
+1024-bit secrets (110 words) are read and combined."""
 MAX_ITERATION_EXPONENT = 15
 GROUP_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 GROUP_TEXT = re.compile(r"^\s*([^=\s]+)\s*=\s*(\d+)\s*of\s*(\d+)\s*$", re.IGNORECASE)
@@ -151,6 +155,19 @@ class Scheme:
     def summary(self) -> str:
         groups = ", ".join(g.to_text() for g in self.groups)
         return f"{self.group_threshold} of {len(self.groups)} groups needed: {groups}"
+
+
+def check_read_strength(bits: int, kind: SecretKind) -> None:
+    """A secret recovered from shares another tool may have made: 128 bits or more in steps of
+    16 (SLIP-39), at most MAX_READ_STRENGTH; a BIP-39 secret as BIP-39 allows."""
+    if kind is SecretKind.BIP39 or bits <= MAX_STRENGTH:
+        check_strength(bits, kind)
+    elif bits > MAX_READ_STRENGTH or bits % 16:
+        raise BadInput(
+            f"a {bits}-bit secret is not one SLIP-39 shares carry (128 bits or more, in steps of "
+            f"16; this tool reads up to {MAX_READ_STRENGTH})",
+            "check that every share is complete",
+        )
 
 
 def check_strength(bits: int, kind: SecretKind) -> None:

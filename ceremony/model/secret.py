@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NoReturn
 
-from ceremony.model.scheme import SecretKind, check_strength
+from ceremony.model.scheme import SecretKind, check_read_strength
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class Secret:
     kind: SecretKind = SecretKind.SLIP39
 
     def __post_init__(self) -> None:
-        check_strength(len(self._value) * 8, self.kind)
+        check_read_strength(len(self._value) * 8, self.kind)
 
     def reveal(self) -> bytes:
         """The raw secret bytes. Every caller of this is a place where the secret can leak."""

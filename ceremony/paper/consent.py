@@ -8,11 +8,11 @@ page with deterministic bytes and never carries a QR code of P.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ceremony.errors import BadInput
+from ceremony.model.passphrase import CONSENT_ALPHABET, CONSENT_CHARS, consent_check_code
 from ceremony.model.record import Record
 from ceremony.paper.content import MM, PaperSize
 from ceremony.paper.fonts import Fonts, register
@@ -33,7 +33,7 @@ from ceremony.paper.layout import (
 )
 from ceremony.paper.wording import Wording, load
 
-PASSPHRASE_CHARS = 32
+PASSPHRASE_CHARS = CONSENT_CHARS
 GROUP = 4
 LABEL = 32 * MM
 
@@ -52,7 +52,7 @@ class ConsentCard:
 
     def __post_init__(self) -> None:
         text = self.passphrase
-        if len(text) != PASSPHRASE_CHARS or any(c not in "0123456789abcdef" for c in text):
+        if len(text) != PASSPHRASE_CHARS or any(c not in CONSENT_ALPHABET for c in text):
             raise BadInput(
                 f"a consent card holds a {PASSPHRASE_CHARS}-character hex passphrase",
                 "this is a bug in the caller of the paper module; please report it",
@@ -61,8 +61,7 @@ class ConsentCard:
     @property
     def check_code(self) -> str:
         """First 8 hex digits of SHA-256(P), upper-case, as XXXX-XXXX."""
-        head = hashlib.sha256(self.passphrase.encode("ascii")).hexdigest()[:8].upper()
-        return f"{head[:4]}-{head[4:]}"
+        return consent_check_code(self.passphrase)
 
     @property
     def groups(self) -> list[str]:

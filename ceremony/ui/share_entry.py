@@ -34,7 +34,12 @@ ReadLine = Callable[[str], str]
 """Reads one line after showing a prompt, like `getpass.getpass`."""
 
 SHORTEST_SHARE = 20
-LONGEST_SHARE = 33
+LONGEST_SHARE = 110
+"""Shares of 1024-bit secrets; 59-word (512-bit) shares are what other tools write at most."""
+USUAL_LONGEST = 33
+"""The longest share this tool writes (256 bits). At 33 words a share whose checksum fails but
+that one corrected word would fix ends there (the correction is offered): the first 33 words of a
+longer share fit that way only about 3 times in 100,000."""
 """Shares of 128- to 256-bit secrets: the range this project makes and reads."""
 
 
@@ -171,11 +176,10 @@ class ShareEntry:
             return True
         # A complete share of unknown length: a correct checksum at a valid length ends it
         # (a longer share's first words pass by chance about once in 10**9).
-        return (
-            self._may_end(words)
-            and None not in words
-            and rs1024.verify_share([w for w in words if w is not None])
-        )
+        if not self._may_end(words) or None in words:
+            return False
+        known = [w for w in words if w is not None]
+        return rs1024.verify_share(known) or (len(words) == USUAL_LONGEST and _one_word_off(known))
 
     def _line(self, prompt: str) -> str:
         try:
@@ -325,3 +329,11 @@ class ShareEntry:
 
 def _yes(answer: str) -> bool:
     return answer.strip().lower() in {"y", "yes"}
+
+
+def _one_word_off(words: list[int]) -> bool:
+    """Whether one corrected word gives a well-formed share (a typo in a complete share)."""
+    try:
+        return repair(list[int | None](words)).needed
+    except BadInput:
+        return False

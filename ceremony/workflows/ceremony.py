@@ -10,6 +10,7 @@ removed, and the error goes on to the caller.
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -18,7 +19,6 @@ from typing import Protocol
 
 from ceremony.core.dice import DiceRolls
 from ceremony.core.entropy import make_master_secret
-from ceremony.core.sealed import Passphrase
 from ceremony.errors import CeremonyError, Interrupted, NotVerified, OutputFailed, Refused
 from ceremony.files import exclusive_directory, is_locked, remove_tree
 from ceremony.model.plan import EntropySource, PassphrasePolicy, Plan, RecoveryMode
@@ -32,8 +32,9 @@ from ceremony.workflows.attest import write_message
 from ceremony.workflows.audit.kit_checks import closing_record_sha256
 from ceremony.workflows.leftovers import transcript_state
 from ceremony.workflows.preflight import Check, run_preflight
-from ceremony.workflows.split import SplitResult, split_sealed, split_secret
-from ceremony.workflows.timelock_policy import busy_warning, calibrate, measure_rates, with_lock
+from ceremony.workflows.readback import KitProof, prove_kit
+from ceremony.workflows.split import KitSplit, Sealed, make_split
+from ceremony.workflows.timelock_policy import busy_warning, calibrate, measure_rates
 from ceremony.workflows.transcript import Clock, Transcript, utc_now
 
 Rng = Callable[[int], bytes]
@@ -125,13 +126,37 @@ def prepare_directory(directory: Path) -> None:
         ) from None
 
 
-def remove_secret_outputs(directory: Path) -> None:
-    """After an abort: keep only the transcript, which says what happened."""
+def aborted_name(directory: Path) -> Path:
+    """The first free `NAME.aborted-N` beside the kit directory."""
+    number = 1
+    while directory.with_name(f"{directory.name}.aborted-{number}").exists():
+        number += 1
+    return directory.with_name(f"{directory.name}.aborted-{number}")
+
+
+def remove_secret_outputs(directory: Path) -> Path:
+    """After an abort, while the transcript is not closed: move the kit aside under an aborted
+    name first (one rename, so a kit directory is whole or gone, never half-removed), then remove
+    everything in it but the transcript, which says what happened. Returns where the transcript is."""
     if not directory.exists():
-        return
-    for child in directory.iterdir():
+        return directory
+    aside = aborted_name(directory)
+    directory.rename(aside)
+    for child in aside.iterdir():
         if child.name != TRANSCRIPT:
             remove_tree(child)
+    return aside
+
+
+def transcript_closed(path: Path) -> bool:
+    """Whether the transcript on disk ends with `closed`: read from the file, not from memory."""
+    from ceremony.workflows.transcript import CLOSED
+
+    try:
+        lines = path.read_bytes().splitlines()
+        return bool(lines) and json.loads(lines[-1]).get("event") == CLOSED
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 class Ceremony:
@@ -184,18 +209,47 @@ class Ceremony:
         try:
             return self._acts()
         except BaseException as exc:
-            reason = _reason(exc)
-            with deferred_interrupts():  # a second Ctrl-C or SIGTERM cannot stop the clean-up
-                if not self.transcript.finished:
-                    self.transcript.abort(reason, step=self.current.id if self.current else None)
-                remove_secret_outputs(self.directory)
-            if isinstance(exc, KeyboardInterrupt):
-                raise Interrupted(
-                    f"the ceremony was interrupted at step {self._step_id()}",
-                    f"no secret file was kept; the transcript in {self.directory} ends with an "
-                    "abort entry. Run the ceremony again to start afresh",
-                ) from None
-            raise
+            raise self._failed(exc) from None
+
+    def _failed(self, exc: BaseException) -> BaseException:
+        """What an interruption or failure leaves. After `closed` (read from the transcript file)
+        nothing is ever removed: the kit is finished. Before it, the transcript ends with an abort
+        entry and the secret files are removed, crash-safely. The message says what was done."""
+        assert self.transcript is not None
+        path = self.directory / TRANSCRIPT
+        if transcript_closed(path):
+            if isinstance(exc, KeyboardInterrupt | Interrupted):
+                return Interrupted(
+                    f"stopped at step {self._step_id()}, after the transcript was closed",
+                    f"the ceremony is complete and nothing was removed: the kit in "
+                    f"{self.directory} is final (its transcript ends with 'closed')",
+                )
+            if isinstance(exc, CeremonyError):
+                exc.hint = (
+                    f"{exc.hint}. The transcript was already closed: nothing in "
+                    f"{self.directory} was removed"
+                )
+            return exc
+        reason = _reason(exc)
+        wrote_abort = False
+        with deferred_interrupts():  # a second Ctrl-C or SIGTERM cannot stop the clean-up
+            if not self.transcript.finished:
+                self.transcript.abort(reason, step=self.current.id if self.current else None)
+                wrote_abort = True
+            where = remove_secret_outputs(self.directory) / TRANSCRIPT
+        said = (
+            f"the transcript {where} ends with an abort entry"
+            if wrote_abort
+            else f"the transcript is in {where}"
+        )
+        if isinstance(exc, KeyboardInterrupt):
+            return Interrupted(
+                f"the ceremony was interrupted at step {self._step_id()}",
+                f"no secret file was kept; {said}. Run the ceremony again to start afresh",
+            )
+        if isinstance(exc, CeremonyError):
+            exc.hint = f"{exc.hint}. No secret file was kept; {said}"
+        return exc
 
     def _step_id(self) -> str:
         return self.current.id if self.current else "1.1"
@@ -289,31 +343,31 @@ class Ceremony:
             passphrase = self.operator.read_passphrase()
         # Act 3: generation
         timelock: TimeLockInfo | None = None
-        consent: Passphrase | None = None
-        if plan.recovery.mode is RecoveryMode.NONE:
-            split = split_secret(plan.scheme, secret, passphrase, rng=self.rng)
-        else:
+        if plan.recovery.mode is not RecoveryMode.NONE:
             step = self._begin("3.1")
             timelock = self._calibrate(step)
-            if plan.recovery.mode is RecoveryMode.SEALED:
-                locked = split_sealed(
-                    plan.scheme, secret.reveal(), timelock.iterations, rng=self.rng
-                )
-                split, consent = locked.result, locked.consent
-                timelock = with_lock(timelock, locked.lock, plan.recovery.consent_card)
-                self._log(
-                    "timelock_sealed",
-                    step,
-                    {
-                        "modulus_sha256": hashlib.sha256(timelock.modulus_hex.encode()).hexdigest(),
-                        "squarings": timelock.iterations,
-                        "version": timelock.version,
-                        "factors_destroyed": True,
-                        "consent_card": plan.recovery.consent_card,
-                    },
-                )
-            else:
-                split = split_secret(plan.scheme, secret, passphrase, rng=self.rng)
+        kit_split = make_split(
+            plan.scheme,
+            secret,
+            passphrase,
+            timelock=timelock,
+            consent_card=plan.recovery.consent_card,
+            rng=self.rng,
+        )
+        split, timelock = kit_split.result, kit_split.timelock
+        if isinstance(kit_split, Sealed):
+            assert timelock is not None
+            self._log(
+                "timelock_sealed",
+                step,
+                {
+                    "modulus_sha256": hashlib.sha256(timelock.modulus_hex.encode()).hexdigest(),
+                    "squarings": timelock.iterations,
+                    "version": timelock.version,
+                    "factors_destroyed": True,
+                    "consent_card": plan.recovery.consent_card,
+                },
+            )
         step = self._begin("3.2")
         self.operator.show_facts(
             "Secret",
@@ -373,11 +427,10 @@ class Ceremony:
         )
         # Act 5: paper
         step = self._begin("5.1")
-        record = self._write_kit(split, passphrase, timelock)
-        if consent is not None and plan.recovery.consent_card:
-            kits.write_consent(self.directory, record, consent, self._options(timelock))
-            card = self.directory / "consent" / "consent-card.pdf"
-            record = replace(record, consent_card_sha256=_sha(card) if card.is_file() else "")
+        record = self._write_kit(kit_split)
+        card = self.directory / "consent" / "consent-card.pdf"
+        if card.is_file():
+            record = replace(record, consent_card_sha256=_sha(card))
             record = kits.write_public(self.directory, record, self._options(timelock))
         self._log(
             "kit_written",
@@ -390,6 +443,7 @@ class Ceremony:
                 ],
             },
         )
+        record = self._prove(step, kit_split, passphrase, record, timelock, "kit written")
         self.operator.show_facts("Kit", [("directory", str(self.directory))])
         step = self._begin("5.2")
         self.operator.confirm(step, "Are all holder kits and the record printed?")
@@ -445,6 +499,8 @@ class Ceremony:
                 {"bag_serial": serial, "keeper": keeper, "sha256": record.consent_card_sha256},
             )
             record = replace(record, consent_bag_serial=serial)
+        record = kits.write_public(self.directory, record, self._options(timelock))
+        record = self._prove(step, kit_split, passphrase, record, timelock, "cards sealed")
         # Act 8: closing
         step = self._begin("8.1")
         assert self.transcript is not None
@@ -463,12 +519,14 @@ class Ceremony:
                 "record_sha256": closing_record_sha256(record),
             },
         )
+        # From here on the ceremony is finished: nothing below may remove anything.
         record = replace(record, transcript_head=head)
         record = kits.write_public(self.directory, record, self._options(timelock))
         write_message(self.directory, plan.roles.signers)
         final_paper(self.directory, record, self._options(timelock))
+        final = self.prove_final(kit_split, passphrase)
         words = self.transcript.head_words()
-        facts = [("head", head), ("words", words)]
+        facts = [("head", head), ("words", words), ("read back", final.summary())]
         if plan.roles.signers:  # each signer signs this on their own device (ceremony attest)
             facts.append(("to sign", str(self.directory / "attest" / "ceremony-message.txt")))
         self.operator.show_facts("Transcript closed", facts)
@@ -476,8 +534,38 @@ class Ceremony:
         step = self._begin("8.2")
         self.operator.confirm(step, "Are the final record and runbooks printed?")
         step = self._begin("8.3")
-        self.operator.confirm(step, "Remove the kit media and power the machine off when done.")
+        self.operator.show_facts(
+            "Reminder",
+            [
+                ("kit", f"the ceremony is complete and the kit in {self.directory} is final"),
+                ("now", "remove the kit media and power the machine off"),
+            ],
+        )
         return Outcome(self.directory, record, head, words)
+
+    def prove_final(self, kit_split: KitSplit, passphrase: bytes) -> KitProof:
+        """The read-back proof of the finished kit, after the record took the transcript head
+        (and after any later re-rendering of public files). It raises NotRecoverable on a
+        difference but never removes anything: the transcript is closed."""
+        return prove_kit(self.directory, kit_split, passphrase)
+
+    def _prove(
+        self,
+        step: Step,
+        kit_split: KitSplit,
+        passphrase: bytes,
+        record: Record,
+        timelock: TimeLockInfo | None,
+        when: str,
+    ) -> Record:
+        """Read the kit back and recover it by every path; log and record what was proved."""
+        proof = prove_kit(self.directory, kit_split, passphrase)
+        data = {**proof.to_data(), "when": when}
+        self._log("kit_read_back", step, data)
+        record = replace(record, read_back=data)
+        record = kits.write_public(self.directory, record, self._options(timelock))
+        self.operator.show_facts("Read back", [(when, proof.summary())])
+        return record
 
     # -- pieces ------------------------------------------------------------------------------
 
@@ -517,22 +605,18 @@ class Ceremony:
             time_lock_text=timelock.description if timelock else None,
         )
 
-    def _write_kit(
-        self, split: SplitResult, passphrase: bytes, timelock: TimeLockInfo | None
-    ) -> Record:
+    def _write_kit(self, kit_split: KitSplit) -> Record:
         plan = self.plan
         holders = [[kits.Holder(h.printed_name, h.contact) for h in g.holders] for g in plan.groups]
-        record = kits.build_record(
-            split,
+        record = kits.kit_record(
+            kit_split,
             ceremony_name=plan.name,
             holders=holders,
             plan_sha256=plan.sha256,
             plan_source="plan",
-            passphrase_used=bool(passphrase),
             demo=plan.demo,
             ceremony_id=self.ceremony_id,
             clock=self.clock,
-            timelock=timelock,
             roles={
                 "administrator": plan.roles.administrator,
                 "witnesses": list(plan.roles.witnesses),
@@ -543,8 +627,9 @@ class Ceremony:
         record = replace(
             record, entropy_source=plan.entropy.source.value, preflight=self.preflight_summary
         )
-        record = kits.populate_kit(self.directory, split, record, self._options(timelock))
-        _render_runbooks(self.directory, record, self._options(timelock))
+        options = self._options(kit_split.timelock)
+        record = kits.populate_kit(self.directory, kit_split, record, options)
+        _render_runbooks(self.directory, record, options)
         return record
 
     def _calibrate(self, step: Step) -> TimeLockInfo:

@@ -39,9 +39,27 @@ class ShareCheck:
         )
 
 
-def load_record(source: str | Path) -> Record:
-    """The record from its file, or from a kit directory holding record.json."""
-    path = Path(source)
+def find_record(here: Path) -> Path:
+    """Without --record: `record.json` in `here` (the kit directory), or in the one kit directory
+    below `here` that holds one. Otherwise say the exact command to type."""
+    if (here / RECORD_FILE).is_file():
+        return here / RECORD_FILE
+    found = sorted(path for path in here.glob(f"*/{RECORD_FILE}") if path.is_file())
+    if len(found) == 1:
+        return found[0]
+    where = "several kit directories here hold one" if found else "there is none here"
+    example = found[0].relative_to(here) if found else Path("KIT") / RECORD_FILE
+    raise BadInput(
+        f"which ceremony record? {where}",
+        f"run the command in the kit directory (where {RECORD_FILE} is), or name the record: "
+        f"ceremony check-share --record {example}",
+    )
+
+
+def load_record(source: str | Path | None) -> Record:
+    """The record from its file, from a kit directory holding record.json, or (None) found from
+    the current directory."""
+    path = find_record(Path.cwd()) if source is None else Path(source)
     if path.is_dir():
         if not (path / RECORD_FILE).is_file():
             raise BadInput(

@@ -20,14 +20,16 @@ from typing import TYPE_CHECKING
 
 from ceremony import __version__
 from ceremony.build_info import lock_sha256, python_version
-from ceremony.errors import BadInput, CeremonyError, Refused
+from ceremony.errors import BadInput, CeremonyError, NotVerified, Refused
 from ceremony.files import staged_directory, write_atomic
 from ceremony.model.hashwords import hash_words
+from ceremony.model.passphrase import CONSENT_FORMAT, consent_check_code
 from ceremony.model.record import Record, ShareEntry, TimeLockInfo
 from ceremony.model.scheme import SecretKind
 from ceremony.paper.content import HolderKit, PaperSize, RecordSheet, ShareCard, ShareRow
 from ceremony.terminal_text import hidden_characters
-from ceremony.workflows.split import SplitResult
+from ceremony.workflows.readback import KitProof
+from ceremony.workflows.split import KitSplit, Sealed, SplitResult, Unsealed
 
 if TYPE_CHECKING:  # the sealed lock's module loads gmpy2, which only time-lock commands need
     from ceremony.core.sealed import Passphrase
@@ -305,16 +307,54 @@ def write_public(directory: Path, record: Record, options: KitOptions) -> Record
     return record
 
 
-def populate_kit(
-    directory: Path, split: SplitResult, record: Record, options: KitOptions
+def kit_record(
+    split: KitSplit,
+    *,
+    ceremony_name: str,
+    holders: Sequence[Sequence[Holder]],
+    plan_sha256: str,
+    plan_source: str,
+    demo: bool,
+    ceremony_id: str | None = None,
+    clock: Clock = utc_now,
+    roles: dict[str, object] | None = None,
 ) -> Record:
-    """Write holder PDFs, recover.py and the record into an existing (staging) directory."""
+    """The record of a kit: the time lock (and whether a passphrase was used) come from the split
+    itself, so a sealed kit can never be recorded without its lock."""
+    return build_record(
+        split.result,
+        ceremony_name=ceremony_name,
+        holders=holders,
+        plan_sha256=plan_sha256,
+        plan_source=plan_source,
+        passphrase_used=isinstance(split, Unsealed) and split.passphrase_used,
+        demo=demo,
+        ceremony_id=ceremony_id,
+        clock=clock,
+        timelock=split.timelock,
+        roles=roles,
+    )
+
+
+def check_kit_split(split: KitSplit, record: Record) -> None:
+    """The record must carry exactly the split's lock: a sealed kit without N and T is lost."""
+    if record.timelock != split.timelock or record.fingerprint != split.result.fingerprint:
+        raise NotVerified(
+            "the kit record does not carry the split's time lock and fingerprint",
+            "this is a bug; nothing was written",
+        )
+
+
+def populate_kit(directory: Path, split: KitSplit, record: Record, options: KitOptions) -> Record:
+    """Write holder PDFs, recover.py, the record and (sealed, with a consent card) the consent
+    card into an existing (staging) directory."""
     from ceremony.workflows.standalone import recover_py_sha256, render_recover_py
 
+    check_kit_split(split, record)
     holders_dir = directory / "holders"
     os.mkdir(holders_dir, 0o700)
     entries = []
-    for entry, pdf in render_holder_pdfs(split, record, options):
+    for entry, pdf in render_holder_pdfs(split.result, record, options):
         write_atomic(holders_dir / holder_filename(entry), pdf, secret=True)
         entries.append(replace(entry, holder_pdf_sha256=hashlib.sha256(pdf).hexdigest()))
     program = render_recover_py()
@@ -325,33 +365,70 @@ def populate_kit(
         recover_py_sha256=recover_py_sha256(program),
         paper_size=options.paper_size.value,
     )
-    return write_public(directory, record, options)
+    record = write_public(directory, record, options)
+    if isinstance(split, Sealed) and split.consent is not None:
+        write_consent(directory, record, split.consent, options)
+    return record
 
 
 def write_kit(
     directory: Path,
-    split: SplitResult,
+    split: KitSplit,
     record: Record,
     options: KitOptions,
     *,
-    consent: Passphrase | None = None,
     overwrite: bool = False,
 ) -> Record:
     """Write a whole kit (and the consent card of a sealed lock) into a new directory; on any
     failure nothing is left behind."""
     with staged_directory(directory, overwrite=overwrite) as staging:
         final = populate_kit(staging, split, record, options)
-        if consent is not None:
-            write_consent(staging, final, consent, options)
     return final
 
 
-CONSENT_FORMAT = "ceremony-consent/v1"
+def write_split_kit(
+    directory: Path,
+    split: KitSplit,
+    *,
+    name: str,
+    paper: PaperSize,
+    overwrite: bool,
+    passphrase: bytes = b"",
+) -> tuple[Record, KitProof]:
+    """The kit of `ceremony split --kit`: default holder names, the command line as the plan.
+    The kit is proved from its written files before it is moved into place, so a kit that does
+    not recover is never left behind."""
+    from ceremony.workflows.readback import prove_kit
+
+    options = KitOptions(
+        ceremony_name=name,
+        paper_size=paper,
+        time_lock_text=split.timelock.description if split.timelock else None,
+    )
+    record = kit_record(
+        split,
+        ceremony_name=name,
+        holders=default_holders(split.result),
+        plan_sha256=command_line_plan_hash(split.result, name),
+        plan_source="command-line",
+        demo=False,
+    )
+    with staged_directory(directory, overwrite=overwrite) as staging:
+        record = populate_kit(staging, split, record, options)
+        proof = prove_kit(staging, split, passphrase)
+        record = replace(record, read_back=proof.to_data())
+        record = write_public(staging, record, options)
+    return record, proof
 
 
 def consent_text(record: Record, consent: Passphrase) -> str:
-    """The consent file that `ceremony recover unlock --consent-file` reads. SECRET."""
-    return f"{CONSENT_FORMAT}\nceremony_id: {record.ceremony_id}\npassphrase: {consent.reveal()}\n"
+    """The consent file that `ceremony recover unlock --consent-file` and `recover.py
+    --passphrase-file` read: the form printed on the card, with its check code. SECRET."""
+    p = consent.reveal()
+    return (
+        f"{CONSENT_FORMAT}\nceremony_id: {record.ceremony_id}\npassphrase: {p}\n"
+        f"check_code: {consent_check_code(p)}\n"
+    )
 
 
 def write_consent(

@@ -82,6 +82,11 @@ def facts_from_record(record: Record) -> Facts:
                 "delay_work": str(lock.iterations),
                 "timelock_t": str(lock.iterations),
                 "timelock_modulus": _grouped(lock.modulus_hex),
+                "standalone_expected": (
+                    duration_text(lock.standalone_seconds)
+                    if lock.standalone_seconds
+                    else "(not measured)"
+                ),
             }
         )
     holders = tuple(

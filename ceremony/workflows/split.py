@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ceremony.core import fingerprint, slip39
 from ceremony.core.sealed import Passphrase, SealedLock, seal_ems
 from ceremony.core.verify import verify_shares
-from ceremony.errors import NotVerified
+from ceremony.errors import BadInput, NotVerified
+from ceremony.model.passphrase import consent_check_code
+from ceremony.model.record import TimeLockInfo
 from ceremony.model.scheme import Scheme
 from ceremony.model.secret import Secret
 from ceremony.model.share import Share
+from ceremony.workflows.timelock_policy import SEALED, with_lock
 
 Rng = Callable[[int], bytes]
 
@@ -114,3 +117,77 @@ def split_sealed(
     )
     prove_split(result, sealed.passphrase.slip39_bytes())
     return SealedSplit(result=result, lock=sealed.lock, consent=sealed.passphrase)
+
+
+@dataclass(frozen=True)
+class Unsealed:
+    """A split whose shares are plain SLIP-39 of the secret, with the (optional) passphrase.
+
+    `timelock` is an evidenced delay's calibration (recorded, enforced by the recovery tool), never
+    a sealed lock: a sealed lock is a `Sealed` split, so its parameters cannot be left out."""
+
+    result: SplitResult
+    passphrase_used: bool
+    timelock: TimeLockInfo | None = None
+
+    def __post_init__(self) -> None:
+        if self.timelock is not None and self.timelock.mode == SEALED:
+            raise ValueError("a sealed time lock is a Sealed split, not an Unsealed one")
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """A split whose secret is sealed: the lock's parameters (N, T, version, both bounds) travel
+    with it, and so does P, for the consent card when `consent_card` is set."""
+
+    sealed: SealedSplit
+    timelock: TimeLockInfo
+    consent_card: bool
+
+    def __post_init__(self) -> None:
+        lock = self.sealed.lock
+        if (
+            self.timelock.mode != SEALED
+            or self.timelock.modulus_hex != f"{lock.modulus:x}"
+            or self.timelock.iterations != lock.squarings
+        ):
+            raise ValueError("the recorded time lock is not the lock that sealed the secret")
+
+    @property
+    def result(self) -> SplitResult:
+        return self.sealed.result
+
+    @property
+    def consent(self) -> Passphrase | None:
+        """P when the kit carries a consent card, else None. SECRET."""
+        return self.sealed.consent if self.consent_card else None
+
+
+KitSplit = Unsealed | Sealed
+
+
+def make_split(
+    scheme: Scheme,
+    secret: Secret,
+    passphrase: bytes,
+    *,
+    timelock: TimeLockInfo | None = None,
+    consent_card: bool = False,
+    rng: Rng = secrets.token_bytes,
+) -> KitSplit:
+    """The one split that `ceremony split` and the guided ceremony share. With a sealed
+    `timelock` (calibrated, not yet bound to a lock) the secret's bytes become the EMS and are
+    sealed under a fresh lock of `timelock.iterations` squarings."""
+    if timelock is None or timelock.mode != SEALED:
+        result = split_secret(scheme, secret, passphrase, rng=rng)
+        return Unsealed(result, passphrase_used=bool(passphrase), timelock=timelock)
+    if passphrase:
+        raise BadInput(
+            "a sealed time lock cannot be combined with a passphrase",
+            "a sealed time lock makes its own passphrase; leave the passphrase out",
+        )
+    sealed = split_sealed(scheme, secret.reveal(), timelock.iterations, rng=rng)
+    info = with_lock(timelock, sealed.lock, consent_card)
+    if consent_card:
+        info = replace(info, consent_check_code=consent_check_code(sealed.consent.reveal()))
+    return Sealed(sealed, info, consent_card)

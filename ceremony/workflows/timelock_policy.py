@@ -10,6 +10,8 @@ from ceremony.core.calibration import (
     MAX_SPREAD,
     DelayBounds,
     RateSamples,
+    duration_text,
+    measure_python_squaring_rate,
     measure_squaring_rate,
     measure_vdf_rate,
     sample_rates,
@@ -58,6 +60,7 @@ def calibrate(
     *,
     measure: Measure | None = None,
     samples: RateSamples | None = None,
+    measure_standalone: Measure = measure_python_squaring_rate,
 ) -> TimeLockInfo:
     """The work T for `delay_seconds` at this machine's FASTEST measured rate, and both bounds.
 
@@ -73,6 +76,14 @@ def calibrate(
         if mode == EVIDENCED
         else "after a quorum has gathered, recovery needs"
     )
+    standalone = 0.0
+    note = ""
+    if mode == SEALED:
+        standalone = round(work / measure_standalone(), 3)
+        note = (
+            f" The kit's recover.py with the standard library alone (no gmpy2) needs about "
+            f"{duration_text(standalone)} on this machine."
+        )
     return TimeLockInfo(
         mode=mode,
         iterations=work,
@@ -80,7 +91,10 @@ def calibrate(
         attacker_speedup=float(speedup),
         expected_seconds=round(bounds.expected_seconds, 3),
         minimum_seconds=round(bounds.minimum_seconds, 3),
-        description=f"{what} {work:,} {unit}: {bounds.text} (rate {rate:,.0f}/s, {found.text}).",
+        description=(
+            f"{what} {work:,} {unit}: {bounds.text} (rate {rate:,.0f}/s, {found.text}).{note}"
+        ),
+        standalone_seconds=standalone,
         version=EVIDENCED_VERSION if mode == EVIDENCED else SEALED_VERSION,
     )
 

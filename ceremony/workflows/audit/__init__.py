@@ -40,6 +40,7 @@ from ceremony.workflows.audit.kit_checks import (
     _transcript_checks,
 )
 from ceremony.workflows.audit.pdf_checks import notice_pdf_check, record_pdf_check
+from ceremony.workflows.audit.recoverable import _recoverable_checks
 from ceremony.workflows.audit.report import (
     CHECKS,
     FORMAT,
@@ -106,6 +107,7 @@ KIT_CHECKS: tuple[KitCheck, ...] = (
     lambda c: _file_checks(c.kit),
     lambda c: _conduct(c.kit),
     lambda c: [record_pdf_check(c.kit)],
+    lambda c: _recoverable_checks(c.kit),
     lambda c: _share_checks(c.kit, c.share_text) if c.share_text is not None else [],
     lambda c: _leftover_checks(c.kit.directory),
 )

@@ -615,6 +615,7 @@ def _as_written(record: Record, events: _Events) -> AuditCheck:
         shares=tuple(replace(share, bag_serial="") for share in record.shares),
         transcript_head="",
         consent_bag_serial="",
+        read_back={},
     )
     if record.record_pdf_sha256:  # record.pdf as it was printed then, before closing
         before = replace(before, record_pdf_sha256=_sha256(record_pdf(before)))
@@ -625,7 +626,7 @@ def _as_written(record: Record, events: _Events) -> AuditCheck:
             note = f" (the record was written by {record.tool}; this is ceremony {__version__})"
         return _fail(
             name,
-            f"the record, without the bag serials and transcript head that closing adds, hashes "
+            f"the record, without the bag serials, read-back proof and transcript head added later, hashes "
             f"to {digest[:16]}...; transcript entry {written.seq} (kit_written) holds "
             f"{_show(written.data.get('record_sha256'))}: a field of record.json was changed"
             + note,

@@ -46,6 +46,11 @@ CHECKS: dict[str, str] = {
     "has the SHA-256 the record lists",
     "kit.leftovers": "shown only when it fails: secret files of an unfinished (killed) run are "
     "in or beside the kit, with how to destroy them",
+    "kit.complete": "the kit is not what an aborted (or half-removed) run left behind",
+    "kit.sealed-lock": "a sealed secret's record carries its lock (N, T, version): without them "
+    "no quorum can ever recover it",
+    "kit.read-back": "the record says the kit was recovered from its written files by ceremony "
+    "and by recover.py, as the transcript logged it",
     "share-file.line-<n>": "a share the auditor is shown is word for word one issued at this "
     "ceremony (its commitment), without rebuilding anything",
     "session.<id>.transcript": "the session transcript's hash chain",
@@ -150,6 +155,15 @@ class AuditReport:
 
     def count(self, status: Status) -> int:
         return sum(1 for c in self.checks if c.status is status)
+
+    def skipped_lines(self) -> list[str]:
+        """What was skipped and why, one line per reason: "files.holders/a.pdf,
+        files.holders/b.pdf: not present ...". A count of skipped checks is never shown alone."""
+        reasons: dict[str, list[str]] = {}
+        for check in self.checks:
+            if check.status is Status.SKIPPED:
+                reasons.setdefault(check.detail, []).append(check.name)
+        return [f"{', '.join(names)}: {why}" for why, names in reasons.items()]
 
     @property
     def head_words(self) -> str:

@@ -1,25 +1,35 @@
 """The consent file: the sealed lock's passphrase P for one ceremony, the fast path past the delay.
 
-SECRET. Its check code (the start of SHA-256(P)) is printed on the consent card, so a mistyped P is
-seen before anything else.
+SECRET. One format everywhere (`ceremony.model.passphrase`): the kit's consent.txt, the lines printed
+on the consent card (three, or four with the check code), or P alone as printed, with or without the
+group spaces. A P that does not match the card's check code (in the file, or in the record) is
+refused before anything is decrypted or solved.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ceremony.core.sealed import Passphrase
 from ceremony.errors import BadInput
+from ceremony.model.passphrase import (
+    CONSENT_FORMAT,
+    check_consent_code,
+    consent_check_code,
+    parse_consent_text,
+)
 from ceremony.model.record import Record
 from ceremony.workflows.inputs import decode_text, read_bounded
-from ceremony.workflows.kit import CONSENT_FORMAT
+
+__all__ = ["Consent", "consent_check_code", "read_consent"]
 
 
 @dataclass(frozen=True)
 class Consent:
-    """A consent file: P for one ceremony. SECRET: with a quorum it skips the whole time lock."""
+    """A consent file: P for one ceremony. SECRET: with a quorum it skips the whole time lock.
+
+    `ceremony_id` is "" when only P was given (typed alone from the card)."""
 
     ceremony_id: str
     passphrase: Passphrase = field(repr=False)
@@ -32,37 +42,26 @@ class Consent:
     def to_text(self) -> str:
         return (
             f"{CONSENT_FORMAT}\nceremony_id: {self.ceremony_id}\n"
-            f"passphrase: {self.passphrase.reveal()}\n"
+            f"passphrase: {self.passphrase.reveal()}\ncheck_code: {self.check_code}\n"
         )
 
     @classmethod
     def from_text(cls, text: str) -> Consent:
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        fields_: dict[str, str] = {}
-        for line in lines[1:]:
-            key, _, value = line.partition(":")
-            fields_[key.strip()] = value.strip()
-        if not lines or lines[0] != CONSENT_FORMAT or set(fields_) != {"ceremony_id", "passphrase"}:
-            raise BadInput(
-                f"this is not a consent file ({CONSENT_FORMAT})",
-                "give the consent.txt written at the ceremony, or type P from the consent card "
-                "into a file in that form",
-            )
-        return cls(fields_["ceremony_id"], Passphrase.from_text(fields_["passphrase"]))
-
-
-def consent_check_code(passphrase: str) -> str:
-    head = hashlib.sha256(passphrase.encode("ascii")).hexdigest()[:8].upper()
-    return f"{head[:4]}-{head[4:]}"
+        ceremony_id, passphrase, _code = parse_consent_text(text)
+        return cls(ceremony_id or "", Passphrase(passphrase))
 
 
 def read_consent(path: Path, record: Record) -> Consent:
-    """The consent file for this ceremony; one for another ceremony is refused by its id."""
+    """The consent file for this ceremony; one for another ceremony is refused by its id, and a P
+    that is not the card's (by the check code the record keeps) before anything is opened."""
     consent = Consent.from_text(decode_text(read_bounded(path, "consent"), "consent"))
-    if consent.ceremony_id != record.ceremony_id:
+    if consent.ceremony_id and consent.ceremony_id != record.ceremony_id:
         raise BadInput(
             f"the consent file is for ceremony {consent.ceremony_id}, not {record.ceremony_id}",
             "give the consent card of this ceremony, or leave out --consent-file to solve the "
             "time lock",
         )
+    lock = record.timelock
+    if lock is not None and lock.consent_check_code:
+        check_consent_code(consent.passphrase.reveal(), lock.consent_check_code)
     return consent

@@ -1,0 +1,358 @@
+"""The read-back proof: a kit is recovered from what was written, not from what is in memory.
+
+After a kit is written (and again whenever its record changes) this module reads the kit back: the
+words from the text of each holder PDF, `record.json`, `recover.py` and the consent file. From a
+minimal quorum of those words it recovers the secret twice, by this tool's own code and by the kit's
+`recover.py` in a separate `python3 -I -S` process (standard library only), and compares both with
+the recorded fingerprint and commitment. For a sealed lock the tool knows P at the ceremony and gives
+it to `recover.py` through a pipe, never a file; the kit's consent file, when there is one, is read
+back and checked the same two ways. Any difference raises `NotRecoverable`.
+
+SECRET HANDLING: the words and secrets read back live only in memory; errors name holders and
+files, never words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ceremony.core import fingerprint, slip39
+from ceremony.core.verify import verify_shares
+from ceremony.errors import BadInput, CeremonyError, NotRecoverable
+from ceremony.model.record import Record, ShareEntry
+from ceremony.model.scheme import SecretKind
+from ceremony.model.secret import Secret
+from ceremony.model.share import Share
+from ceremony.workflows.split import KitSplit, Sealed
+
+WORD_LINE = re.compile(r"^\s*(\d{1,2})\.\s+([a-z]+)\s*$")
+CONSENT_FILE = Path("consent") / "consent.txt"
+RECOVER_TIMEOUT = 600
+TOOL = "ceremony"
+STANDALONE = "recover.py"
+"""Names of the two recovery paths, as the screen, the transcript and the record show them."""
+
+
+@dataclass(frozen=True)
+class KitProof:
+    """What the read-back proved. Public: names, counts and the recorded identifiers only."""
+
+    fingerprint: str
+    commitment: str
+    holder_pdfs: int
+    quorum: tuple[str, ...]
+    paths: tuple[str, ...]
+    consent_file: bool
+    sealed: bool = False
+
+    def summary(self) -> str:
+        files = f"{self.holder_pdfs} holder PDFs, record.json" + (
+            ", consent/consent.txt" if self.consent_file else ""
+        )
+        return (
+            f"read back from the written kit ({files}): a quorum of {len(self.quorum)} shares "
+            f"recovers fingerprint {self.fingerprint} by {', '.join(self.paths)}"
+        )
+
+    def to_data(self) -> dict[str, object]:
+        return {
+            "fingerprint": self.fingerprint,
+            "commitment": self.commitment,
+            "holder_pdfs": self.holder_pdfs,
+            "quorum": list(self.quorum),
+            "paths": list(self.paths),
+            "consent_file": self.consent_file,
+            "sealed": self.sealed,
+        }
+
+
+def prove_kit(directory: Path, split: KitSplit, passphrase: bytes = b"") -> KitProof:
+    """Read the kit in `directory` back and recover its secret by every path; raise
+    `NotRecoverable` (naming what differs) unless each gives the recorded fingerprint."""
+    directory = Path(directory)
+    record = read_record(directory)
+    check_record(record, split)
+    read = read_holder_shares(directory, record)
+    quorum = minimal_quorum(record, read)
+    shares = [share for _, share in quorum]
+    sealed = isinstance(split, Sealed)
+    key = split.sealed.consent.slip39_bytes() if isinstance(split, Sealed) else passphrase
+    paths = [f"{TOOL} ({_tool_recover(record, shares, key, sealed)})"]
+    program = directory / STANDALONE
+    check_recover_py(program, record)
+    _compare(record, run_recover_py(program, shares, key, kind=record.kind, sealed=sealed), "")
+    paths.append(f"{STANDALONE} (python3 -I, {'P' if sealed else 'passphrase'} through a pipe)")
+    consent_path = directory / CONSENT_FILE
+    has_consent = consent_path.exists()
+    if isinstance(split, Sealed) and split.consent_card != has_consent:
+        raise NotRecoverable(
+            "the kit's consent file is "
+            + ("missing" if split.consent_card else "there although no consent card was asked for"),
+            "the kit is not final: write it again",
+        )
+    if has_consent:
+        if not isinstance(split, Sealed):
+            raise NotRecoverable(
+                "the kit holds a consent file but its secret is not sealed",
+                "the kit is not final: write it again",
+            )
+        _prove_consent(consent_path, record, shares, program)
+        paths.append(f"the consent file, by {TOOL} and by {STANDALONE}")
+    return KitProof(
+        fingerprint=record.fingerprint,
+        commitment=record.commitment,
+        holder_pdfs=len(read),
+        quorum=tuple(entry.holder for entry, _ in quorum),
+        paths=tuple(paths),
+        consent_file=has_consent,
+        sealed=sealed,
+    )
+
+
+def read_record(directory: Path) -> Record:
+    path = directory / "record.json"
+    try:
+        return Record.from_json(path.read_text(encoding="utf-8"), "the written record.json")
+    except OSError as exc:
+        raise NotRecoverable(
+            f"the written record.json cannot be read back: {exc.strerror or exc}",
+            "the kit is not final: check the kit media and write the kit again",
+        ) from None
+    except (CeremonyError, UnicodeDecodeError) as exc:
+        raise NotRecoverable(
+            f"the written record.json does not read back: {exc}",
+            "the kit is not final: check the kit media and write the kit again",
+        ) from None
+
+
+def check_record(record: Record, split: KitSplit) -> None:
+    """The record must carry the split's fingerprint, commitment and (sealed) the lock itself."""
+    result = split.result
+    if (record.fingerprint, record.commitment, record.identifier) != (
+        result.fingerprint,
+        result.commitment,
+        result.identifier,
+    ):
+        raise NotRecoverable(
+            "the written record's fingerprint or commitment is not the split's",
+            "the kit is not final: write it again",
+        )
+    if isinstance(split, Sealed):
+        lock = split.sealed.lock
+        info = record.timelock
+        if (
+            info is None
+            or info.mode != "sealed"
+            or info.modulus_hex != f"{lock.modulus:x}"
+            or info.iterations != lock.squarings
+            or info.version != lock.version
+        ):
+            raise NotRecoverable(
+                "the written record does not carry the sealed time lock (N, T, version)",
+                "without them the secret can never be recovered; the kit is not final",
+            )
+
+
+def words_from_pdf(path: Path, holder: str) -> tuple[str, ...]:
+    """The share words as printed on the first page of a holder PDF, read from its text."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        text = PdfReader(path).pages[0].extract_text()
+    except (OSError, PyPdfError, ValueError, KeyError, IndexError) as exc:
+        raise NotRecoverable(
+            f"{holder}'s holder PDF cannot be read back ({type(exc).__name__})",
+            "the kit is not final: check the kit media and write the kit again",
+        ) from None
+    numbered = [match.groups() for match in map(WORD_LINE.match, text.splitlines()) if match]
+    if [int(number) for number, _ in numbered] != list(range(1, len(numbered) + 1)):
+        raise NotRecoverable(
+            f"the words on {holder}'s share card are not numbered 1 to {len(numbered)}",
+            "the kit is not final: this is a bug in the paper layout; do not print it",
+        )
+    return tuple(word for _, word in numbered)
+
+
+def read_holder_shares(directory: Path, record: Record) -> list[tuple[ShareEntry, Share]]:
+    """Every holder PDF of the record, its hash checked and its words parsed into the share
+    whose commitment the record holds."""
+    from ceremony.workflows.kit import holder_filename
+
+    shares = []
+    for entry in record.shares:
+        path = directory / "holders" / holder_filename(entry)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise NotRecoverable(
+                f"{entry.holder}'s holder PDF cannot be read back: {exc.strerror or exc}",
+                "the kit is not final: check the kit media and write the kit again",
+            ) from None
+        if hashlib.sha256(data).hexdigest() != entry.holder_pdf_sha256:
+            raise NotRecoverable(
+                f"{entry.holder}'s holder PDF is not the one the record names",
+                "the kit is not final: write it again",
+            )
+        words = words_from_pdf(path, entry.holder)
+        try:
+            share = slip39.parse_share(" ".join(words))
+        except BadInput:
+            raise NotRecoverable(
+                f"the words printed on {entry.holder}'s share card are not a valid share",
+                "the kit is not final: this is a bug; do not print it",
+            ) from None
+        if share.commitment() != entry.commitment:
+            raise NotRecoverable(
+                f"the words printed on {entry.holder}'s share card are not the issued share",
+                "the kit is not final: this is a bug; do not print it",
+            )
+        shares.append((entry, share))
+    return shares
+
+
+def minimal_quorum(
+    record: Record, read: Sequence[tuple[ShareEntry, Share]]
+) -> list[tuple[ShareEntry, Share]]:
+    """The first `threshold` members of the first `group_threshold` groups."""
+    chosen: list[tuple[ShareEntry, Share]] = []
+    for number, group in enumerate(record.groups[: record.group_threshold], start=1):
+        members = [pair for pair in read if pair[0].group_number == number]
+        chosen.extend(members[: group.threshold])
+    return chosen
+
+
+def _tool_recover(record: Record, shares: Sequence[Share], key: bytes, sealed: bool) -> str:
+    proof = verify_shares(shares)
+    if proof.ems is None:
+        raise NotRecoverable(
+            "the shares read back from the holder PDFs do not make a quorum",
+            "the kit is not final: this is a bug; do not print it",
+        )
+    reference = slip39.recover_ems(shares)
+    if reference.ciphertext != proof.ems.ciphertext:
+        raise NotRecoverable(
+            "the reference SLIP-39 code and the consistency proof disagree on the read-back shares",
+            "the kit is not final: this is a bug; do not print it",
+        )
+    secret = Secret(proof.ems.decrypt(key), record.kind)
+    # Under a sealed lock P only unlocks the shares: a BIP-39 wallet passphrase stays empty.
+    found = {
+        "fingerprint": fingerprint.master_fingerprint(secret, b"" if sealed else key),
+        "commitment": fingerprint.commitment(secret),
+    }
+    _compare(record, found, f"by {TOOL}")
+    return "SLIP-39 reference and algebraic proof agree"
+
+
+def _compare(record: Record, found: dict[str, str], how: str) -> None:
+    for name in ("fingerprint", "commitment"):
+        if found.get(name) != getattr(record, name):
+            where = f" {how}" if how else ""
+            raise NotRecoverable(
+                f"the kit read back{where} gives {name} {found.get(name) or '(none)'}, "
+                f"not the recorded {getattr(record, name)}",
+                "the kit is not final: do not print or hand out any of it",
+            )
+
+
+def check_recover_py(program: Path, record: Record) -> None:
+    try:
+        digest = hashlib.sha256(program.read_bytes()).hexdigest()
+    except OSError:
+        raise NotRecoverable(
+            "the kit has no readable recover.py",
+            "the kit is not final: write it again",
+        ) from None
+    if digest != record.recover_py_sha256:
+        raise NotRecoverable(
+            "the kit's recover.py is not the one the record names",
+            "the kit is not final: write it again",
+        )
+
+
+def run_recover_py(
+    program: Path,
+    shares: Sequence[Share],
+    passphrase: bytes,
+    *,
+    kind: SecretKind,
+    sealed: bool,
+    passphrase_file: Path | None = None,
+) -> dict[str, str]:
+    """Run the kit's recover.py as a separate standard-library-only process: shares on stdin, the
+    passphrase through a pipe (or the kit's own `passphrase_file`). Returns its labelled output
+    lines (SECRET: they include the master secret)."""
+    args = [sys.executable, "-I", "-S", str(program)]
+    if kind is SecretKind.BIP39:
+        args += ["--kind", "bip39"]
+    if sealed:
+        args.append("--sealed")
+    fds: tuple[int, ...] = ()
+    read_end = -1
+    if passphrase_file is None:
+        read_end, write_end = os.pipe()
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(passphrase)
+        args += ["--passphrase-file", f"/dev/fd/{read_end}"]
+        fds = (read_end,)
+    else:
+        args += ["--passphrase-file", str(passphrase_file)]
+    text = "".join(share.mnemonic() + "\n" for share in shares)
+    try:
+        done = subprocess.run(
+            [*args, "-"],
+            input=text.encode(),
+            capture_output=True,
+            pass_fds=fds,
+            timeout=RECOVER_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise NotRecoverable(
+            f"the kit's recover.py could not be run ({type(exc).__name__})",
+            "the kit is not final: check that python3 runs on this machine",
+        ) from None
+    finally:
+        if read_end >= 0:
+            os.close(read_end)
+    if done.returncode != 0:
+        errors = [
+            line
+            for line in done.stderr.decode("utf-8", "replace").splitlines()
+            if line.startswith("error:")
+        ]
+        raise NotRecoverable(
+            f"the kit's recover.py failed (exit {done.returncode}): "
+            + (errors[0].removeprefix("error: ") if errors else "no error message"),
+            "the kit is not final: do not print or hand out any of it",
+        )
+    found = {}
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        name, _, value = line.partition(": ")
+        found[name.strip()] = value.strip()
+    return found
+
+
+def _prove_consent(path: Path, record: Record, shares: Sequence[Share], program: Path) -> None:
+    from ceremony.workflows.recovery.consent import read_consent
+
+    try:
+        consent = read_consent(path, record)
+    except CeremonyError as exc:
+        raise NotRecoverable(
+            f"the kit's consent file does not read back: {exc.message}",
+            "the kit is not final: write it again",
+        ) from None
+    _tool_recover(record, shares, consent.passphrase.slip39_bytes(), sealed=True)
+    found = run_recover_py(
+        program, shares, b"", kind=record.kind, sealed=True, passphrase_file=path
+    )
+    _compare(record, found, f"by {STANDALONE} from the consent file")
