@@ -118,7 +118,6 @@ for args, what in [
     (["split", "-t", "1", "-g", "a=2of3", "--speedup", "fast"], "speedup not a number"),
     (["split", "-t", "1", "-g", "a=2of3", "--sides", "six"], "sides not a number"),
     (["split", "-t", "1", "-g"], "--group without a value"),
-    (["check-share"], "missing --record"),
     (["check-share", "--record"], "--record without a value"),
     (["plan", "check"], "missing plan"),
     (["plan", "check", "a.toml", "b.toml"], "two plans"),

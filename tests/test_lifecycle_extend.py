@@ -213,15 +213,12 @@ def test_shares_below_threshold_or_of_another_group_stop_the_ceremony(
     kit = _copy(first_kit, tmp_path)
     with pytest.raises(BadInput, match="no share for holder 2"):
         extend(tmp_path, kit, [card(kit, 1, 1)])
-    assert {p.name for p in (tmp_path / "kit-2").iterdir()} == {"transcript.jsonl"}
-    (tmp_path / "kit-2").rename(tmp_path / "aborted-1")
+    assert {p.name for p in (tmp_path / "kit-2.aborted-1").iterdir()} == {"transcript.jsonl"}
     with pytest.raises(BadInput, match="of group board, not family"):
         extend(tmp_path, kit, [card(kit, 1, 1), card(kit, 2, 1)])
-    (tmp_path / "kit-2").rename(tmp_path / "aborted-2")
     other = original_kit(tmp_path, "other")
     with pytest.raises(NotVerified, match="another backup"):
         extend(tmp_path, kit, [card(kit, 1, 1), card(other, 1, 2)])
-    (tmp_path / "kit-2").rename(tmp_path / "aborted-3")
     with pytest.raises(BadInput, match="already typed"):
         extend(tmp_path, kit, [card(kit, 1, 1), card(kit, 1, 1)])
 
@@ -245,6 +242,7 @@ def test_ctrl_c_at_each_step_keeps_nothing_secret_and_leaves_the_predecessor(
         assert verify_transcript(out / "transcript.jsonl").closed
         assert (out / "holders" / "01-04-ben-again.pdf").exists()
         return
+    out = out.with_name(out.name + ".aborted-1")  # an aborted run is moved aside first
     assert [p.name for p in out.iterdir()] == ["transcript.jsonl"]
     summary = verify_transcript(out / "transcript.jsonl")
     assert summary.aborted

@@ -171,4 +171,4 @@ def test_ctrl_c_while_a_holder_types(tmp_path: Path) -> None:
     assert child.exitstatus == 130
     assert "interrupted at step 2.1" in child.before
     assert {p: p.read_bytes() for p in kit.rglob("*") if p.is_file()} == before
-    assert [p.name for p in (tmp_path / "kit-2").iterdir()] == ["transcript.jsonl"]
+    assert [p.name for p in (tmp_path / "kit-2.aborted-1").iterdir()] == ["transcript.jsonl"]

@@ -153,5 +153,6 @@ def test_ctrl_c_at_each_step_of_a_reshare(tmp_path: Path, first_kit: Path, step:
         _reshare(tmp_path, kit, quorum, stop_at=step)
     assert tree_bytes(kit) == before
     out = tmp_path / "kit-3"
+    out = out.with_name(out.name + ".aborted-1")  # an aborted run is moved aside first
     assert [p.name for p in out.iterdir()] == ["transcript.jsonl"]
     assert verify_transcript(out / "transcript.jsonl").aborted
