@@ -259,6 +259,7 @@ class LifecycleRun:
             entropy_source=self.predecessor.record.entropy_source,  # the same secret
             preflight=self.preflight_summary,
             paper_size=self.options().paper_size.value,
+            read_back={},  # the predecessor's read-back proof says nothing about this kit
         )
         record = write_lifecycle_kit(self.directory, new, record, self.options())
         fresh = record.shares[-len(new.all_shares()) :]
