@@ -24,6 +24,7 @@ Examples:
   ceremony runbook render --record kit/record.json --out printed --paper letter
   ceremony runbook render --record kit/record.json --force
   ceremony runbook render --record kit/record.json --check
+  ceremony runbook render --check                # in the kit directory
   ceremony runbook render --plan plan.toml --out before-the-ceremony
 """
 
@@ -34,7 +35,9 @@ def render_command(
         Path | None,
         typer.Option(
             "--record",
-            help="The ceremony's record.json (public), or the kit directory that holds it.",
+            help="The ceremony's record.json (public), or the kit directory that holds it. "
+            "Without it (and without --plan): record.json in the current directory, or in the "
+            "one kit directory below it.",
             show_default=False,
         ),
     ] = None,
@@ -67,7 +70,11 @@ def render_command(
     ] = False,
     markdown: Annotated[
         bool,
-        typer.Option("--markdown", help="Also write each filled-in runbook as NAME.md."),
+        typer.Option(
+            "--markdown",
+            help="Also write each filled-in runbook as NAME.md (in a printed kit, whose PDFs "
+            "are already these, only the NAME.md files are written).",
+        ),
     ] = False,
     check: Annotated[
         bool,
@@ -91,11 +98,15 @@ def render_command(
         render_runbooks,
     )
 
-    if (record_path is None) == (plan_path is None):
+    if record_path is not None and plan_path is not None:
         raise BadInput(
             "give either --record (after the ceremony) or --plan (before it)",
             "ceremony runbook render --record kit/record.json",
         )
+    if record_path is None and plan_path is None:  # as the runbooks print it, in the kit folder
+        from ceremony.workflows.check_share import find_record
+
+        record_path = find_record(Path.cwd(), "runbook render")
     if plan_path is not None:
         from ceremony.model.plan import load_plan
 
@@ -178,4 +189,6 @@ def _report(paths: list[Path], hashes: dict[str, str], directory: Path, *, as_js
     else:
         for path, digest in rows:
             out(f"{path}  {digest}" if digest else str(path))
-    say(f"{len(rows)} PDFs written to {directory} (public: they hold no share and no secret)")
+    texts = sum(1 for path in paths if path.suffix == ".md")
+    also = f" and {texts} NAME.md texts" if texts else ""
+    say(f"{len(rows)} PDFs{also} in {directory} (public: they hold no share and no secret)")

@@ -39,9 +39,10 @@ class ShareCheck:
         )
 
 
-def find_record(here: Path) -> Path:
+def find_record(here: Path, command: str = "check-share") -> Path:
     """Without --record: `record.json` in `here` (the kit directory), or in the one kit directory
-    below `here` that holds one. Otherwise say the exact command to type."""
+    below `here` that holds one. Otherwise say the exact command to type (`ceremony COMMAND
+    --record ...`)."""
     if (here / RECORD_FILE).is_file():
         return here / RECORD_FILE
     found = sorted(path for path in here.glob(f"*/{RECORD_FILE}") if path.is_file())
@@ -52,7 +53,7 @@ def find_record(here: Path) -> Path:
     raise BadInput(
         f"which ceremony record? {where}",
         f"run the command in the kit directory (where {RECORD_FILE} is), or name the record: "
-        f"ceremony check-share --record {example}",
+        f"ceremony {command} --record {example}",
     )
 
 

@@ -431,8 +431,9 @@ def _write(
             outputs.append((f"{item.name}.md", item.runbook.text.encode("utf-8")))
     outputs.append((f"{APPENDIX}.pdf", appendix))
     out_dir = Path(out_dir)
+    kept = {name for name, data in outputs if markdown and _holds(out_dir / name, data)}
     if not overwrite:
-        existing = [name for name, _ in outputs if (out_dir / name).exists()]
+        existing = [n for n, _ in outputs if n not in kept and (out_dir / n).exists()]
         if existing:
             raise Refused(
                 f"{out_dir / existing[0]} already exists",
@@ -442,9 +443,19 @@ def _write(
     paths = []
     for name, data in outputs:
         path = out_dir / name
-        write_atomic(path, data, secret=False, overwrite=overwrite)
+        if name not in kept:
+            write_atomic(path, data, secret=False, overwrite=overwrite)
         paths.append(path)
     return paths
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether `path` already holds exactly `data`: with --markdown in a printed kit, its PDFs
+    are kept as they are and only the text is written beside them."""
+    try:
+        return path.is_file() and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)
