@@ -11,7 +11,8 @@ WHEELHOUSE ?= $(HOME)/.cache/ceremony/wheels
 BUNDLE ?= dist/bundle
 UNSHARE := $(shell unshare -n true 2>/dev/null && echo "unshare -n")
 # Test processes (pytest-xdist): the tests are isolated (each in its own tmp_path), so two run at
-# once on a 2-core machine. PYTEST_WORKERS=0 runs them in one process.
+# once on a 2-core machine (--dist loadgroup: the tests of one xdist_group, which share kits made
+# once, stay on one worker). PYTEST_WORKERS=0 runs them in one process.
 PYTEST_WORKERS ?= 2
 COMPILE := $(TOOLS)/bin/uv pip compile --quiet --universal --python-version 3.11 \
   --generate-hashes --custom-compile-command "make lock"
@@ -59,7 +60,7 @@ typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 pytest: $(VENV)/.installed-test $(BUNDLE)/MANIFEST.sha256
-	$(UNSHARE) $(BIN)/pytest -n $(PYTEST_WORKERS)
+	$(UNSHARE) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: lint typecheck pytest
 
