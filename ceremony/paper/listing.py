@@ -27,11 +27,13 @@ from ceremony.paper.layout import (
     Flow,
     Geometry,
     Run,
+    TextStyle,
     render_framed,
     text_width,
     wrap,
+    wrap_runs,
 )
-from ceremony.paper.runbook import TextStyle, inline, wrap_runs
+from ceremony.paper.runbook import inline
 from ceremony.paper.wording import load
 
 SIZE = 9.0
