@@ -20,7 +20,6 @@ from reportlab.pdfgen.canvas import Canvas
 from ceremony.model.runbook import Piece
 from ceremony.paper.content import MM, PaperSize
 from ceremony.paper.fonts import Fonts
-from ceremony.paper.wording import Wording
 
 Draw = Callable[[Canvas], None]
 """One drawing step, with its coordinates already fixed by the layout."""
@@ -615,6 +614,10 @@ class Prose:
     leading: float
     gap: float
 
+    @classmethod
+    def of(cls, fonts: Fonts, size: float, leading: float, gap: float) -> Prose:
+        return cls(fonts.sans, fonts.mono, fonts.mono_bold, size, leading, gap)
+
 
 def prose(flow: Flow, text: str, style: Prose) -> None:
     """Lay out template prose: blank lines part paragraphs, "- " starts a bullet, "$ " a command,
@@ -690,14 +693,14 @@ def draw_frame(
         canvas.setFillGray(0.12)
         canvas.rect(geometry.left, top - BAND, geometry.content_width, BAND, stroke=0, fill=1)
         canvas.setFillGray(1.0)
-        canvas.setFont(bold, 13)
+        canvas.setFont(bold, Size.DISPLAY)
         canvas.drawCentredString(geometry.width / 2, top - BAND / 2 - 4.6, band)
     canvas.setStrokeGray(RULE)
     canvas.setLineWidth(0.5)
     rule = EDGE + FOOTER - 2 * MM
     canvas.line(geometry.left, rule, geometry.right, rule)
     canvas.setFillGray(SOFT_INK)
-    size = 7.5
+    size = Size.NOTE
     page_width = text_width(page, regular, size)
     lines = wrap(footer, regular, size, geometry.content_width - page_width - 6 * MM)
     y = rule - 3.2 * MM
@@ -774,79 +777,3 @@ def render_framed(
 
     info = DocumentInfo(title=title, subject=subject, font=fonts.sans)
     return render(flow.pages, size, info, frame)
-
-
-def title_with_tag(flow: Flow, fonts: Fonts, title: str, tag: str, *, filled: bool = False) -> None:
-    """A document's title at the left and its PUBLIC / SECRET tag in a box at the right (a filled,
-    reversed-out box for secret documents, so they are told apart at a glance)."""
-    top = flow.place(26)
-    left, right = flow.geometry.left, flow.geometry.right
-
-    def draw(canvas: Canvas) -> None:
-        draw_runs(canvas, left, top - 19, [Run(title, fonts.sans_bold, 20)])
-        tag_width = text_width(tag, fonts.sans_bold, 11) + 6 * MM
-        if filled:
-            canvas.setFillGray(INK)
-            canvas.rect(right - tag_width, top - 22, tag_width, 20, stroke=0, fill=1)
-            canvas.setFillGray(1.0)
-            canvas.setFont(fonts.sans_bold, 11)
-            canvas.drawString(right - tag_width + 3 * MM, top - 16, tag)
-        else:
-            canvas.setLineWidth(1.4)
-            canvas.rect(right - tag_width, top - 22, tag_width, 20, stroke=1, fill=0)
-            draw_runs(canvas, right - tag_width + 3 * MM, top - 16, [Run(tag, fonts.sans_bold, 11)])
-
-    flow.draw(draw)
-
-
-def label_run(text: str, fonts: Fonts) -> Run:
-    """The small grey label in front of a value in a table of facts."""
-    return Run(text, fonts.sans, 8.5, SOFT_INK)
-
-
-def add_fact(
-    block: Block,
-    fonts: Fonts,
-    label: str,
-    text: str,
-    font: str,
-    size: float,
-    *,
-    x: float,
-    note: str | None = None,
-    leading: float = 1.45,
-    space: float = 2.5,
-) -> None:
-    """One row of a two-column table of facts: what the value is, the value, and an optional note
-    in small grey type under it."""
-    block.wrapped(text, font, size, leading=size * leading, x=x, label=label_run(label, fonts))
-    if note:
-        block.wrapped(note, fonts.sans, 7.5, leading=10, x=x, gray=SOFT_INK)
-    block.space(space)
-
-
-def render_document(
-    flow: Flow,
-    size: PaperSize,
-    geometry: Geometry,
-    fonts: Fonts,
-    common: Wording,
-    *,
-    demo: bool,
-    footer: str,
-    title: str,
-    subject: str,
-) -> bytes:
-    """`render_framed` for the ceremony's documents: "page N of M" and the DEMO band come from
-    the shared wording (templates/paper/common.toml)."""
-    return render_framed(
-        flow,
-        size,
-        geometry,
-        fonts,
-        footer=footer,
-        page_label=lambda page, pages: common.text("page", {"page": page, "pages": pages}),
-        band=common.text("demo_band") if demo else None,
-        title=title,
-        subject=subject,
-    )
