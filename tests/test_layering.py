@@ -121,3 +121,18 @@ def test_core_modules_import_each_other_without_a_circle() -> None:
         return False
 
     assert [name for name in graph if reaches(name, name, set())] == []
+
+
+def test_each_shared_type_is_defined_once() -> None:
+    """One `Rng`, `Clock`, `PaperSize`, `Holder`: two definitions of one name drift apart (the
+    plan's and the paper's PaperSize had different values)."""
+    shared = {"Rng", "Clock", "PaperSize", "Holder", "Share"}
+    defined: dict[str, list[str]] = {name: [] for name in shared}
+    for path in modules():
+        for node in ast.parse(path.read_text()).body:
+            names = [node.name] if isinstance(node, ast.ClassDef) else []
+            if isinstance(node, ast.Assign):
+                names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            for name in set(names) & shared:
+                defined[name].append(str(path.relative_to(PACKAGE)))
+    assert {name: places for name, places in defined.items() if len(places) != 1} == {}
