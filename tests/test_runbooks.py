@@ -15,7 +15,7 @@ import pytest
 import typer
 
 from ceremony.errors import OutputFailed
-from ceremony.model.record import Record, ShareEntry, TimeLockInfo
+from ceremony.model.record import IssuedShare, Record, TimeLockInfo
 from ceremony.model.runbook import (
     BLANK,
     CONDITIONS,
@@ -78,7 +78,7 @@ def demo_record(
         for member, name in enumerate(names, start=1):
             commitment = hashlib.sha256(f"share {number}-{member}".encode()).hexdigest()
             entries.append(
-                ShareEntry(
+                IssuedShare(
                     holder=name,
                     group=group.name,
                     group_number=number,
@@ -377,7 +377,7 @@ def test_recover_command_follows_kind_and_lock() -> None:
 
 
 def test_facts_from_the_plan_before_the_ceremony() -> None:
-    from ceremony.model.plan import load_plan
+    from ceremony.planfile.plan import load_plan
     from ceremony.templates import template_path
 
     plan = load_plan(template_path("plan-example.toml"))

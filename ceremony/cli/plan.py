@@ -58,7 +58,7 @@ def new_command(file: PlanFile, force: Force = False) -> None:
 
 @plan_app.command("check", help=CHECK_HELP)
 def check_command(file: PlanFile, as_json: Json = False) -> None:
-    from ceremony.model.plan import load_plan
+    from ceremony.planfile.plan import load_plan
     from ceremony.ui.console import out, say
     from ceremony.workflows.printable import check_printable
 
@@ -92,8 +92,8 @@ def print_command(
     import hashlib
 
     from ceremony.files import write_atomic
-    from ceremony.model.plan import load_plan
     from ceremony.paper.plan_sheet import PlanSheet, render_plan_sheet
+    from ceremony.planfile.plan import load_plan
     from ceremony.ui.console import say
 
     plan = load_plan(file)
@@ -103,7 +103,7 @@ def print_command(
             text=plan.text,
             sha256=plan.sha256,
             hash_words=plan.hash_words,
-            paper=plan.paper_size.value,
+            paper=plan.paper_size.label,
             demo=plan.demo,
         )
     )
@@ -149,7 +149,7 @@ def summary_lines(plan: "Plan") -> list[str]:
     lines.append(f"roles      administrator: {roles.administrator}")
     lines.append(f"           witnesses: {', '.join(roles.witnesses) or '(none)'}")
     lines.append(f"           auditor: {roles.auditor or '(none)'}")
-    lines.append(f"paper      {plan.paper_size.value}")
+    lines.append(f"paper      {plan.paper_size.label}")
     lines.append(f"output     {plan.output_directory}")
     lines.append(f"sha256     {plan.sha256}")
     lines.append(f"words      {plan.hash_words}")

@@ -108,7 +108,7 @@ def render_command(
 
         record_path = find_record(Path.cwd(), "runbook render")
     if plan_path is not None:
-        from ceremony.model.plan import load_plan
+        from ceremony.planfile.plan import load_plan
 
         if check:
             raise BadInput(
