@@ -27,8 +27,8 @@ from pathlib import Path
 import pytest
 
 from ceremony.model.hashwords import hash_words, sha256_words
-from ceremony.model.plan import load_plan
 from ceremony.model.record import Record
+from ceremony.planfile.plan import load_plan
 from ceremony.ui.answers import ScriptedOperator
 from ceremony.workflows.ceremony import Ceremony
 from tests.ceremony_helpers import DATA, SMALL_PLAN, card_words
@@ -45,6 +45,8 @@ SESSION = "1A2B-3C4D"
 SSH_KEYGEN = shutil.which("ssh-keygen")
 SIGNERS = ("wendy", "walter", "stella")
 BIN = Path(sys.executable).parent
+DOCUMENTATION = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+"""The documentation whose commands run: the README and the pages it links in docs/."""
 
 pytestmark = pytest.mark.xdist_group("printed")  # one worker makes the kits, once
 
@@ -109,18 +111,18 @@ RUNS: tuple[tuple[str, str, How], ...] = (
     ("recover-start", r"ceremony recover start .*", How()),
     (
         "recover-status-cancel",
-        r"ceremony recover (status|cancel) (SESSION|kit/recovery/\S+)",
+        r"ceremony recover (status|cancel) {SESSION}",
         How(session="started"),
     ),
-    ("recover-wait", r"ceremony recover wait (SESSION|kit/recovery/\S+)", How(session="started")),
+    ("recover-wait", r"ceremony recover wait {SESSION}", How(session="started")),
     (
         "recover-unlock",
-        r"ceremony recover unlock (SESSION|kit/recovery/\S+)( --output secret\.txt)?",
+        r"ceremony recover unlock {SESSION}( --output secret\.txt)?",
         How(session="waited", recovers=True),
     ),
     (
         "recover-unlock-consent",
-        r"ceremony recover unlock SESSION --consent-file consent(/consent)?\.txt",
+        r"ceremony recover unlock {SESSION} --consent-file ((kit-example-co/)?consent/|)consent\.txt( --output secret\.txt)?",
         How("sealed", session="started", recovers=True),
     ),
     ("recover-py", r"python3 recover\.py( shares\.txt)?", How(recovers=True)),
@@ -141,27 +143,27 @@ RUNS: tuple[tuple[str, str, How], ...] = (
     ),
     (
         "recover-py-consent",
-        r"python3 recover\.py --passphrase-file consent\.txt( --sealed)?( shares\.txt)?",
+        r"python3 recover\.py --passphrase-file (consent/)?consent\.txt( --sealed)?( shares\.txt)?",
         How("sealed", recovers=True),
     ),
     # audit
     (
         "audit",
-        r"ceremony audit (KIT|kit)( --plan plan\.toml)?( --head-words \"WORDS\")?( --pdf audit\.pdf)?( --json( > audit\.json)?)?",
+        r"ceremony audit {KIT}( --plan plan\.toml)?( --head-words (\"WORDS\"|\"\$\(cat head-words\.txt\)\"))?( --pdf audit\.pdf)?( --json( > audit\.json)?)?",
         How("with transcript"),
     ),
-    ("audit-split", r"ceremony audit KIT --without-transcript", How("without transcript")),
-    ("audit-share-file", r"ceremony audit (KIT|kit) --share-file (shares|shown)\.txt", How()),
+    ("audit-split", r"ceremony audit {KIT} --without-transcript", How("without transcript")),
+    ("audit-share-file", r"ceremony audit {KIT} --share-file (shares|shown)\.txt", How()),
     (
         "audit-session-words",
-        r"ceremony audit (KIT|kit)( --head-words \"WORDS\")? --notice-words \"WORDS\" --session-words \"WORDS\"",
+        r"ceremony audit {KIT}( --head-words \"WORDS\")? --notice-words \"WORDS\" --session-words \"WORDS\"",
         How(session="closed"),
     ),
-    ("audit-session-outside", r"ceremony audit KIT --session DIR", How(session="outside")),
+    ("audit-session-outside", r"ceremony audit {KIT} --session DIR", How(session="outside")),
     ("attest-kit", r"ceremony attest kit \S+\.sig \S+\.sig --plan plan\.toml", How(setup="signed")),
     (
         "attest-session",
-        r"ceremony attest kit/recovery/\S+ \S+\.sig --plan plan\.toml",
+        r"ceremony attest kit/recovery/[^\s\"]+ \S+\.sig --plan plan\.toml",
         How(session="started", setup="signed"),
     ),
     (
@@ -180,6 +182,8 @@ RUNS: tuple[tuple[str, str, How], ...] = (
 MENTIONS: dict[str, str] = {
     "ceremony run": "prose naming the command; `ceremony run plan.toml` is run",
     "ceremony audit": "prose naming the command; each `ceremony audit KIT ...` is run",
+    "ceremony extend": "prose naming the command (a link to docs/lifecycle.md); its examples are run",
+    "ceremony recover unlock": "prose naming the command; each `ceremony recover unlock ...` is run",
     "ceremony run --answers": "prose naming the option; `ceremony run plan.toml --answers answers.toml` is run",
     "ceremony attest": "prose naming the command; `ceremony attest kit wendy.sig ...` is run",
     "ceremony recover": "prose naming the command group; each `ceremony recover ...` is run",
@@ -199,9 +203,21 @@ SYNOPSIS = re.compile(r"\[|\]| / |\.\.\.|\b(R|F|P|N|PLAN|AMENDMENT|SIGFILE)\b")
 """A synopsis (the README's table of commands, an option's form): checked like a mention."""
 
 
+PLACEHOLDERS = {
+    "KIT": r"(KIT|kit|kit-example-co)",
+    "SESSION": r'(SESSION|"\$SESSION"|kit/recovery/[^\s"]+)',
+}
+"""In RUNS: {KIT} is a kit as printed (KIT, or a kit folder's name), {SESSION} a recovery session."""
+
+
 def how_to_run(command: str) -> tuple[str, How] | None:
     for name, pattern, how in RUNS:
-        if re.fullmatch(pattern, command):
+        if re.fullmatch(
+            pattern.replace("{KIT}", PLACEHOLDERS["KIT"]).replace(
+                "{SESSION}", PLACEHOLDERS["SESSION"]
+            ),
+            command,
+        ):
             return name, how
     return None
 
@@ -279,7 +295,7 @@ def make_kits(folder: Path) -> Kits:
         assert result.code == 0, result.err
         made[name] = Kit(name, folder / name, None, PASSPHRASE if name == "passphrase" else "")
     documents = {name: kit.directory for name, kit in made.items()}
-    return Kits(folder, made, keys, printed_in(documents, ROOT / "README.md"))
+    return Kits(folder, made, keys, printed_in(documents, DOCUMENTATION, ROOT))
 
 
 def _consent_passphrase(consent: str) -> str:
@@ -384,7 +400,7 @@ class Place:
     person: Person
 
 
-USES_KIT_PATH = re.compile(r"(^| )(kit|KIT)(/| |$)|kits/|kit-3")
+USES_KIT_PATH = re.compile(r"(^| )(kit|KIT)(/| |$)|kits/|kit-3|kit-example-co")
 
 
 def _files(folder: Path, kit: Kit | None) -> None:
@@ -394,6 +410,9 @@ def _files(folder: Path, kit: Kit | None) -> None:
     if kit is None:
         return
     shares = "\n".join(kit.shares()) + "\n"
+    if kit.record.transcript_head:  # the head words initialled on paper, typed into a file
+        head = hash_words(bytes.fromhex(kit.record.transcript_head))
+        (folder / "head-words.txt").write_text(head + "\n")
     (folder / "shares.txt").write_text(shares)
     (folder / "shown.txt").write_text(shares)
     if kit.plan is not None:
@@ -532,7 +551,7 @@ def _reshare(work: Path, kit: Path) -> list[str]:
 def _chain(work: Path, kit: Path) -> list[str]:
     """kits/kit, kits/kit-2 (extended), and kit-3 (kit-2 reshared), made by the lifecycle
     workflows: `ceremony audit kit-3 --chain kits/` follows it."""
-    from ceremony.model.amendment import load_amendment
+    from ceremony.planfile.amendment import load_amendment
     from ceremony.workflows.lifecycle import lifecycle_ceremony
 
     kits = work / "kits"
@@ -556,9 +575,11 @@ def _fill(command: str, kit: Path, session: Path | None, cwd: Path, work: Path) 
 
         return os.path.relpath(path, cwd)
 
+    command = re.sub(r"\bkit-example-co\b", relative(kit), command)  # the example plan's kit folder
     if session is not None:
+        command = command.replace("$SESSION", relative(session))
         command = re.sub(
-            r"\bSESSION\b|kit/recovery/\S+|(?<=--session )DIR\b", relative(session), command
+            r"\bSESSION\b|kit/recovery/[^\s\"]+|(?<=--session )DIR\b", relative(session), command
         )
     command = re.sub(r"\bKIT\b", relative(kit), command)
     for option in ("--head-words", "--notice-words", "--session-words"):
@@ -567,7 +588,10 @@ def _fill(command: str, kit: Path, session: Path | None, cwd: Path, work: Path) 
             command = command.replace(f'{option} "WORDS"', f'{option} "{words}"')
     record = Record.from_json((kit / "record.json").read_text()) if kit.exists() else None
     if record is not None and record.timelock is not None:
-        command = re.sub(r"--timelock-t T\b", f"--timelock-t {record.timelock.iterations}", command)
+        # T as printed (a placeholder, or the README's example value) is this kit's T
+        command = re.sub(
+            r"--timelock-t (T|\d+)\b", f"--timelock-t {record.timelock.iterations}", command
+        )
         command = re.sub(
             r"--timelock-n HEX\b", f"--timelock-n {record.timelock.modulus_hex}", command
         )
@@ -581,7 +605,11 @@ def execute(place: Place) -> Ran:
     if place.command.startswith("python3 "):
         env = {"PATH": "/usr/bin:/bin", "TERM": "xterm", "HOME": str(place.cwd)}
         return in_pty(place.command, place.person, place.cwd, env, timeout=120)
-    args = shlex.split(place.command)
+
+    def cat(found: re.Match[str]) -> str:  # what the shell would put there
+        return (place.cwd / found.group(1)).read_text().strip()
+
+    args = shlex.split(re.sub(r"\$\(cat ([^)\s]+)\)", cat, place.command))
     target = None
     if ">" in args:
         at = args.index(">")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,12 +132,16 @@ def kit_documents(kit: Path) -> list[Path]:
     return found + sorted((kit / "runbooks").glob("*.pdf"))
 
 
-def printed_in(kits: dict[str, Path], readme: Path) -> dict[tuple[str, str], Printed]:
-    """Every printed command, keyed by (kit it was printed for, command); README commands are
-    printed for no kit in particular ("")."""
+def printed_in(
+    kits: dict[str, Path], documents: Sequence[Path], root: Path
+) -> dict[tuple[str, str], Printed]:
+    """Every printed command, keyed by (kit it was printed for, command); the commands of the
+    documentation (Markdown `documents`) are printed for no kit in particular ("")."""
     found: dict[tuple[str, str], Printed] = {}
-    for command in from_markdown(readme.read_text(encoding="utf-8")):
-        found.setdefault(("", command), Printed(command, readme.name))
+    for document in documents:
+        where = str(document.relative_to(root))
+        for command in from_markdown(document.read_text(encoding="utf-8")):
+            found.setdefault(("", command), Printed(command, where))
     for name, kit in kits.items():
         for pdf in kit_documents(kit):
             for command in from_pdf(pdf):
