@@ -17,7 +17,7 @@ PYTEST_WORKERS ?= 2
 COMPILE := $(TOOLS)/bin/uv pip compile --quiet --universal --python-version 3.11 \
   --generate-hashes --custom-compile-command "make lock"
 
-.PHONY: demo test lint typecheck pytest bench wheelhouse lock lock-upgrade lock-check bundle clean
+.PHONY: demo test test-slow test-all lint typecheck pytest pytest-slow pytest-all bench wheelhouse lock lock-upgrade lock-check bundle clean
 
 # Install hashed requirements: the local wheelhouse first, then the configured index.
 define locked-install
@@ -59,10 +59,25 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
+# `make test` runs the fast set; the slow tests (whole ceremonies and demos, pseudo-terminal
+# sessions, property tests: tests/helpers/slow.py and @pytest.mark.slow) run in `make test-slow`,
+# everything in `make test-all`; CI runs `make test` and then `make test-slow`.
+PYTEST := $(UNSHARE) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
 pytest: $(VENV)/.installed-test $(BUNDLE)/MANIFEST.sha256
-	$(UNSHARE) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	$(PYTEST) -m "not slow"
+
+pytest-slow: $(VENV)/.installed-test $(BUNDLE)/MANIFEST.sha256
+	$(PYTEST) -m slow
+
+pytest-all: $(VENV)/.installed-test $(BUNDLE)/MANIFEST.sha256
+	$(PYTEST)
 
 test: lint typecheck pytest
+
+test-slow: pytest-slow
+
+test-all: lint typecheck pytest-all
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py

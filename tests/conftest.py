@@ -80,3 +80,12 @@ def _not_hardened() -> None:
 @pytest.fixture
 def cli() -> Any:
     return run_cli
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests tests/helpers/slow.py names as slow (`make test` leaves them out)."""
+    from tests.helpers.slow import slow_reason
+
+    for item in items:
+        if slow_reason(item.nodeid):
+            item.add_marker(pytest.mark.slow)
