@@ -75,3 +75,12 @@ def test_paper_knows_nothing_of_slip39_or_the_terminal() -> None:
 def test_ui_does_not_reach_into_the_cli() -> None:
     for path in modules("ui"):
         assert not any(n.startswith("ceremony.cli") for n in imports_of(path)), path
+
+
+def test_only_the_core_imports_the_number_theory_and_slip39_libraries() -> None:
+    """gmpy2, chiavdf and shamir_mnemonic are the hazardous primitives: the core alone holds them."""
+    hazardous = {"gmpy2", "chiavdf", "shamir_mnemonic"}
+    for path in modules():
+        if path.is_relative_to(PACKAGE / "core"):
+            continue
+        assert not {top(n) for n in imports_of(path)} & hazardous, path
