@@ -48,7 +48,7 @@ def run_command(
     answers: AnswersFile = None,
     destroy_leftovers: DestroyLeftovers = False,
 ) -> None:
-    from ceremony.model.plan import load_plan
+    from ceremony.planfile.plan import load_plan
     from ceremony.ui.console import say
     from ceremony.workflows.ceremony import Ceremony, Operator
 

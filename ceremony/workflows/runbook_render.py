@@ -59,7 +59,7 @@ def render(request: RenderRequest) -> Rendered | Checked:
 
 
 def _from_plan(plan_path: Path, request: RenderRequest) -> Rendered:
-    from ceremony.model.plan import load_plan
+    from ceremony.planfile.plan import load_plan
     from ceremony.paper.content import PaperSize
     from ceremony.workflows.runbooks import facts_from_plan, fill_runbooks, render_plan_runbooks
 
