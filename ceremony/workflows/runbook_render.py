@@ -59,8 +59,8 @@ def render(request: RenderRequest) -> Rendered | Checked:
 
 
 def _from_plan(plan_path: Path, request: RenderRequest) -> Rendered:
-    from ceremony.planfile.plan import load_plan
     from ceremony.paper.content import PaperSize
+    from ceremony.planfile.plan import load_plan
     from ceremony.workflows.runbooks import facts_from_plan, fill_runbooks, render_plan_runbooks
 
     if request.check:
