@@ -100,7 +100,7 @@ def print_command(
             text=plan.text,
             sha256=plan.sha256,
             hash_words=plan.hash_words,
-            paper=plan.paper_size.value,
+            paper=plan.paper_size.label,
             demo=plan.demo,
         )
     )

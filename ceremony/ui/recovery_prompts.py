@@ -103,16 +103,16 @@ def type_shares(record: Record) -> ShareCollection:
 def _take_one(terminal: Terminal, collection: ShareCollection, words: int | None) -> None:
     """One holder's share: accepted (with whose it is), or refused with what to do."""
     from ceremony.core import slip39
-    from ceremony.ui.share_entry import ShareEntry
+    from ceremony.ui.share_entry import SharePrompt
 
-    entry = ShareEntry(
+    entry = SharePrompt(
         terminal.read_hidden,
         terminal.console,
         read_answer=terminal.read_answer,
         expected_words=words,
     )
     try:
-        share = slip39.parse_share(entry.read().mnemonic())
+        share = slip39.share_from_indices(entry.read().words)
     except (BadInput, NotVerified) as exc:
         collection.refuse()  # counted in the transcript; add() counts its own refusals
         _refused(terminal, exc)
@@ -141,7 +141,7 @@ def _show(terminal: Terminal, text: str) -> None:
 
 
 def _share_words(record: Record) -> int | None:
-    from ceremony.core.repair import valid_length
+    from ceremony.core.slip39 import valid_length
 
     words = 7 + math.ceil(record.strength_bits / 10)
     return words if valid_length(words) else None

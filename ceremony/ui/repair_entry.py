@@ -12,7 +12,7 @@ from ceremony.errors import BadInput
 def read_repair_words(source: str | None) -> list[int | None]:
     """The share's word indices, None where the person marked a word unreadable."""
     if source is None and sys.stdin.isatty():
-        from ceremony.ui.share_entry import ShareEntry
+        from ceremony.ui.share_entry import SharePrompt
         from ceremony.ui.share_source import hidden_terminal
 
         terminal = hidden_terminal()
@@ -21,7 +21,7 @@ def read_repair_words(source: str | None) -> list[int | None]:
             markup=False,
             highlight=False,
         )
-        entry = ShareEntry(terminal.read_hidden, terminal.console, read_answer=terminal.read_answer)
+        entry = SharePrompt(terminal.read_hidden, terminal.console, read_answer=terminal.read_answer)
         return entry.read_words()
     return _from_file(source or "-")
 
