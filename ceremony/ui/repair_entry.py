@@ -21,7 +21,9 @@ def read_repair_words(source: str | None) -> list[int | None]:
             markup=False,
             highlight=False,
         )
-        entry = SharePrompt(terminal.read_hidden, terminal.console, read_answer=terminal.read_answer)
+        entry = SharePrompt(
+            terminal.read_hidden, terminal.console, read_answer=terminal.read_answer
+        )
         return entry.read_words()
     return _from_file(source or "-")
 
