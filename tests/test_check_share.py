@@ -18,12 +18,14 @@ from shamir_mnemonic.share import Share as ReferenceShare
 
 import ceremony.cli.check_share as check_share_cli
 import ceremony.cli.verify as verify_cli
+import ceremony.ui.share_reports as share_reports
 import ceremony.ui.share_source as share_source
 import ceremony.workflows.check_share as check_share_workflow
 import ceremony.workflows.combine as combine_workflow
 from ceremony.core import repair as repair_module
 from ceremony.core import words as words_module
-from ceremony.core.slip39 import parse_share, wordlist
+from ceremony.core.slip39 import wordlist
+from ceremony.core.words import parse_share
 from ceremony.errors import BadInput, ExitCode, Interrupted
 from ceremony.ui import share_entry
 from ceremony.ui.share_source import Terminal, TypedShare
@@ -116,6 +118,7 @@ def assert_no_share_shown(
         check_share_cli,
         check_share_workflow,
         verify_cli,
+        share_reports,  # what check-share and verify-shares print
         combine_workflow,  # verify-shares prints its per-group progress lines
         repair_module,
         words_module,

@@ -17,7 +17,7 @@ import pypdfium2.raw as pdfium_raw
 import pytest
 
 from ceremony.core.slip39 import wordlist
-from ceremony.model.record import Record, ShareEntry, TimeLockInfo
+from ceremony.model.record import IssuedShare, Record, TimeLockInfo
 from ceremony.model.scheme import GroupSpec, SecretKind
 from ceremony.paper.audit_report import AuditRow, AuditSheet, render_audit_report
 from ceremony.paper.content import MM, PaperSize
@@ -53,7 +53,7 @@ def stress_record() -> Record:
         for member in range(1, group.count + 1):
             digest = hashlib.sha256(f"{number}/{member}".encode()).hexdigest()
             entries.append(
-                ShareEntry(
+                IssuedShare(
                     holder=f"{LONG[:34]} {number:02d}-{member:02d}",
                     group=group.name,
                     group_number=number,
