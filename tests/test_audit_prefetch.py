@@ -35,6 +35,16 @@ def test_the_started_verdict_is_used_for_the_same_chain(tmp_path: Path) -> None:
     prefetch.cancel()
 
 
+def test_the_chain_is_read_once_when_the_audit_starts(tmp_path: Path) -> None:
+    chain = session(tmp_path)
+    prefetch = ChainPrefetch()
+    prefetch.start(tmp_path)
+    (tmp_path / "proof" / "segment-0003.json").unlink()
+    assert prefetch.segments(tmp_path) == chain
+    assert ChainPrefetch().segments(tmp_path) == Chain(chain.segments[:2])
+    prefetch.cancel()
+
+
 def test_a_chain_changed_after_the_start_is_checked_again(tmp_path: Path) -> None:
     chain = session(tmp_path)
     prefetch = ChainPrefetch()

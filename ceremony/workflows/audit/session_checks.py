@@ -102,39 +102,44 @@ def saved_segments(directory: Path) -> Chain | str:
 
 
 class ChainPrefetch:
-    """The sessions' proof chains, checked on every core from the start of the audit while the
-    kit's own checks (which re-render PDFs, in Python) go on. The `proofs` check takes its
-    verdict from here when the chain and the notice it reads are the ones started, so the report
-    is the same as without it; anything unexpected is simply checked again."""
+    """The sessions' proof chains, read once and checked on every core from the start of the
+    audit while the kit's own checks (which re-render PDFs, in Python) go on. The `proofs` check
+    takes the chain read here, and the verdict when the notice it reads is the one the check was
+    started for, so the report is the same as without it; anything else is checked again."""
 
     def __init__(self) -> None:
-        self._pending: dict[Path, tuple[Chain, bytes, PendingVerdict]] = {}
+        self._read: dict[Path, Chain | str] = {}
+        self._pending: dict[Path, tuple[bytes, PendingVerdict]] = {}
 
     def start(self, directory: Path) -> None:
         try:
-            notice = read_bounded(directory / NOTICE, "notice")
-            chain = saved_segments(directory)
+            chain = self._read[directory] = saved_segments(directory)
             if isinstance(chain, str) or not chain.segments:
                 return
-            digest = hashlib.sha256(notice).digest()
-            self._pending[directory] = (chain, digest, start_verify_chain(chain, digest, 0))
+            digest = hashlib.sha256(read_bounded(directory / NOTICE, "notice")).digest()
+            self._pending[directory] = (digest, start_verify_chain(chain, digest, 0))
         except (OSError, CeremonyError):
             return  # the checks themselves report it
+
+    def segments(self, directory: Path) -> Chain | str:
+        """`saved_segments(directory)`, as read when the audit started."""
+        found = self._read.get(directory)
+        return saved_segments(directory) if found is None else found
 
     def verify(self, directory: Path, chain: Chain, notice_hash: bytes) -> None:
         """`verify_chain(chain, notice_hash, 0)`, from the checks already under way if they
         are of this very chain and notice."""
         started = self._pending.pop(directory, None)
-        if started is not None and started[:2] == (chain, notice_hash):
-            started[2].result()
+        if started is not None and started[0] == notice_hash and started[1].chain == chain:
+            started[1].result()
             return
         if started is not None:
-            started[2].cancel()
+            started[1].cancel()
         verify_chain(chain, notice_hash, 0)
 
     def cancel(self) -> None:
         """Drop what was started and not asked for (an interrupted or failed audit)."""
-        for _, _, pending in self._pending.values():
+        for _, pending in self._pending.values():
             pending.cancel()
         self._pending.clear()
 
@@ -355,7 +360,7 @@ class _SessionAudit:
             return _skip(name, "sealed mode: the delay is in the secret itself, not in proofs")
         if self.notice_bytes is None:
             return _skip(name, f"no {NOTICE} to bind the proofs to")
-        chain = saved_segments(self.directory)
+        chain = self.prefetch.segments(self.directory)
         if isinstance(chain, str):
             return _fail(name, chain)
         if not chain.segments:
