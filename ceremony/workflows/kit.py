@@ -32,6 +32,7 @@ from ceremony.terminal_text import hidden_characters
 if TYPE_CHECKING:  # the sealed lock's module loads gmpy2, which only time-lock commands need;
     # the split and the read-back are not needed to re-render record.pdf (the audit does)
     from ceremony.core.sealed import Passphrase
+    from ceremony.paper.consent import ConsentCard  # reportlab: only when a kit is written
     from ceremony.workflows.readback import KitProof
     from ceremony.workflows.split import KitSplit, SplitResult
 
@@ -442,10 +443,25 @@ def write_consent(
     folder = directory / "consent"
     os.mkdir(folder, 0o700)
     write_atomic(folder / "consent.txt", consent_text(record, consent).encode(), secret=True)
-    from ceremony.paper.consent import render_consent_card
+    from ceremony.paper.consent import render_card
 
-    pdf = render_consent_card(record, consent.reveal(), options.paper_size)
+    pdf = render_card(consent_card(record, consent.reveal()), options.paper_size)
     write_atomic(folder / "consent-card.pdf", pdf, secret=True)
+
+
+def consent_card(record: Record, passphrase: str) -> ConsentCard:
+    """What the consent card of a sealed record shows. SECRET: it holds P."""
+    from ceremony.paper.consent import ConsentCard
+
+    lock = record.timelock
+    return ConsentCard(
+        ceremony_name=record.ceremony_name,
+        ceremony_id=record.ceremony_id,
+        passphrase=passphrase,
+        squarings=lock.iterations if lock is not None else 0,
+        fingerprint=record.fingerprint,
+        demo=record.demo,
+    )
 
 
 SPLIT_KIT_ENTRIES = {
@@ -508,7 +524,7 @@ def _check_entry(path: Path, kind: str, hint: str) -> None:
 
 
 MAX_CEREMONY_NAME = 100
-"""As long as a plan's names may be (`ceremony.model.plan.MAX_NAME`): it is printed on every page."""
+"""As long as a plan's names may be (`ceremony.planfile.fields.MAX_NAME`): it is printed on every page."""
 
 
 def check_ceremony_name(name: str) -> None:
