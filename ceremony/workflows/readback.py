@@ -31,6 +31,7 @@ from ceremony.model.scheme import SecretKind
 from ceremony.model.secret import Secret
 from ceremony.model.share import Share
 from ceremony.workflows.split import KitSplit, Sealed
+from ceremony.workflows.transcript import Json
 
 WORD_LINE = re.compile(r"^\s*(\d{1,2})\.\s+([a-z]+)\s*$")
 CONSENT_FILE = Path("consent") / "consent.txt"
@@ -61,7 +62,7 @@ class KitProof:
             f"recovers fingerprint {self.fingerprint} by {', '.join(self.paths)}"
         )
 
-    def to_data(self) -> dict[str, object]:
+    def to_data(self) -> dict[str, Json]:
         return {
             "fingerprint": self.fingerprint,
             "commitment": self.commitment,

@@ -15,28 +15,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
-from ceremony.errors import Interrupted, NotVerified
 from ceremony.model.amendment import Amendment
 from ceremony.model.record import Record, ShareEntry
 from ceremony.model.share import Share
-from ceremony.model.steps import Act, Step, applicable, lifecycle_script
+from ceremony.model.steps import Act, applicable, lifecycle_script
 from ceremony.paper.content import PaperSize
 from ceremony.workflows import kit as kits
 from ceremony.workflows.attest import write_message
-from ceremony.workflows.audit.kit_checks import closing_record_sha256
-from ceremony.workflows.ceremony import (
-    TRANSCRIPT,
-    Operator,
-    Outcome,
-    _reason,
-    preflight_summary,
-    prepare_directory,
-    remove_secret_outputs,
-)
 from ceremony.workflows.lifecycle.predecessor import Predecessor
 from ceremony.workflows.preflight import Check, run_preflight
+from ceremony.workflows.script_run import Operator, Outcome, ScriptRun, contacts, prepare_directory
 from ceremony.workflows.split import SplitResult
-from ceremony.workflows.transcript import Clock, Json, Transcript, utc_now
+from ceremony.workflows.transcript import Clock, Json, utc_now
 
 Rng = Callable[[int], bytes]
 ShareCheck = Callable[[Share], str]
@@ -54,8 +44,10 @@ class LifecycleOperator(Operator, Protocol):
         """What became of an old card at a reshare: 'destroyed' or 'not returned'."""
 
 
-class LifecycleRun:
+class LifecycleRun(ScriptRun):
     """The frame of one lifecycle ceremony; subclasses supply `_acts`."""
+
+    untouched = ", and the predecessor kit was not touched"
 
     def __init__(
         self,
@@ -70,18 +62,16 @@ class LifecycleRun:
     ) -> None:
         self.amendment = amendment
         self.predecessor = predecessor
-        self.operator = operator
+        self.operator: LifecycleOperator = operator
         self.directory = directory
         self.rng = rng
         self.clock = clock
         self.preflight = preflight or (lambda out: run_preflight(output_dir=out))
         self.kind = amendment.kind.value
+        self.name = f"the {self.kind} ceremony"
         self.check_amendment()
         self.ceremony_id = kits.new_ceremony_id(rng)
         self.script = applicable(self.conditions(), lifecycle_script())
-        self.transcript: Transcript | None = None
-        self.current: Step | None = None
-        self.preflight_summary = ""
 
     def check_amendment(self) -> None:
         """Refuse, before anything is written, an amendment the record cannot take."""
@@ -106,57 +96,7 @@ class LifecycleRun:
 
     def run(self) -> Outcome:
         prepare_directory(self.directory)
-        self.transcript = Transcript.create(
-            self.directory / TRANSCRIPT,
-            role="administrator",
-            data=self.opening(),
-            clock=self.clock,
-        )
-        try:
-            return self._acts()
-        except BaseException as exc:
-            if self.transcript.finished:
-                # Closed: the kit is final, and no answer, signal or crash removes any of it.
-                if isinstance(exc, KeyboardInterrupt):
-                    raise Interrupted(
-                        f"interrupted after the transcript was closed; the kit in "
-                        f"{self.directory} is complete and was kept",
-                        "check that every witness has the head words, then power off",
-                    ) from None
-                raise
-            self.transcript.abort(_reason(exc), step=self.current.id if self.current else None)
-            remove_secret_outputs(self.directory)
-            if isinstance(exc, KeyboardInterrupt):
-                raise Interrupted(
-                    f"the {self.kind} ceremony was interrupted at step {self._step_id()}",
-                    f"no secret file was kept; the transcript in {self.directory} ends with an "
-                    "abort entry, and the predecessor kit was not touched. Run it again to start "
-                    "afresh",
-                ) from None
-            raise
-
-    def _acts(self) -> Outcome:
-        raise NotImplementedError
-
-    # -- steps -------------------------------------------------------------------------------
-
-    def _step_id(self) -> str:
-        return self.current.id if self.current else "1.1"
-
-    def _begin(self, step_id: str) -> Step:
-        for act in self.script:
-            for step in act.steps:
-                if step.id == step_id:
-                    if step is act.steps[0]:
-                        self.operator.begin_act(act)
-                    self.current = step
-                    self.operator.begin_step(step)
-                    return step
-        raise KeyError(step_id)
-
-    def _log(self, event: str, step: Step, data: dict[str, Json], role: str | None = None) -> None:
-        assert self.transcript is not None
-        self.transcript.append(event, role=role or step.who, step=step.id, data=data)
+        return self._open_and_run(self.opening())
 
     def acts(self) -> tuple[Act, ...]:
         return self.script
@@ -164,26 +104,8 @@ class LifecycleRun:
     # -- the shared acts ---------------------------------------------------------------------
 
     def preparation(self) -> None:
-        roles = self.amendment.roles
-        step = self._begin("1.1")
-        self.operator.show_facts(
-            "Roles",
-            [
-                ("administrator", roles.administrator),
-                *[("witness", w) for w in roles.witnesses],
-                ("auditor", roles.auditor or "(none present)"),
-            ],
-        )
-        self.operator.confirm(step, "Is everyone named here present, and nobody else?")
-        self._log(
-            "roles_recorded",
-            step,
-            {
-                "administrator": roles.administrator,
-                "witnesses": list(roles.witnesses),
-                "auditor": roles.auditor or "",
-            },
-        )
+        """Act 1: who is present (1.1), the amendment and its predecessor (1.2), preflight (1.3)."""
+        self._roles_present(self.amendment.roles)
         step = self._begin("1.2")
         record = self.predecessor.record
         from ceremony.model.hashwords import hash_words
@@ -209,39 +131,16 @@ class LifecycleRun:
                 "predecessor_record_sha256": self.predecessor.record_sha256,
             },
         )
-        step = self._begin("1.3")
-        checks = self.preflight(self.directory)
-        self.operator.show_checks(checks)
-        failed = [c for c in checks if c.status.value == "fail"]
-        accepted = bool(failed) and self.operator.accept_failures(failed)
-        self.preflight_summary = preflight_summary(checks, accepted)
-        self._log(
-            "preflight",
-            step,
-            {
-                "checks": [{"name": c.name, "status": c.status.value} for c in checks],
-                "failures_accepted": accepted,
-            },
-        )
-        if failed and not accepted:
-            raise NotVerified(
-                f"preflight failed: {', '.join(c.name for c in failed)}",
-                "fix the failed checks (see `ceremony preflight`), then run it again",
-            )
+        self._preflight_checks()
 
     def options(self) -> kits.KitOptions:
         roles = self.amendment.roles
         record = self.predecessor.record
-        contacts: tuple[tuple[str, str, str], ...] = (
-            ("administrator", roles.administrator, roles.contact(roles.administrator)),
-            *(("witness", w, roles.contact(w)) for w in roles.witnesses),
-            *((("auditor", roles.auditor, roles.contact(roles.auditor)),) if roles.auditor else ()),
-        )
         return kits.KitOptions(
             ceremony_name=record.ceremony_name,
             paper_size=PaperSize.from_text(self.amendment.paper_size.value),
             demo=self.amendment.demo or record.demo,
-            contacts=contacts,
+            contacts=contacts(roles),
             administrator=roles.administrator,
             witnesses=roles.witnesses,
             auditor=roles.auditor or "",
@@ -279,21 +178,8 @@ class LifecycleRun:
         return record
 
     def reentry(self, entries: Sequence[ShareEntry], shares: Sequence[Share]) -> None:
-        step = self._begin("5.1")
-        for entry, share in zip(entries, shares, strict=True):
-            how = self.operator.reenter_share(entry.holder, entry.group, share)
-            self._log(
-                "share_confirmed",
-                step,
-                {
-                    "holder": entry.holder,
-                    "group": entry.group,
-                    "member": entry.member_number,
-                    "commitment": entry.commitment,
-                    "method": how,
-                },
-                role="shareholder",
-            )
+        """Act 5: each new holder types their share back from the printed card (5.1)."""
+        self._reentry(self._begin("5.1"), entries, shares)
 
     def sealing(self, record: Record, commitments: Sequence[str]) -> Record:
         """A bag serial for each card in `commitments` (new cards, and old cards brought)."""
@@ -314,17 +200,8 @@ class LifecycleRun:
 
     def closing(self, record: Record) -> Outcome:
         step = self._begin("8.1")
+        head = self._close_transcript(record)
         assert self.transcript is not None
-        head = self.transcript.close(
-            role="administrator",
-            data={
-                "fingerprint": record.fingerprint,
-                "commitment": record.commitment,
-                "bag_serials": [e.bag_serial for e in record.shares],
-                # Bound both ways: this entry holds the record's hash, the record this head.
-                "record_sha256": closing_record_sha256(record),
-            },
-        )
         record = replace(record, transcript_head=head)
         kits.write_public(self.directory, record, self.options())
         write_message(self.directory, self.amendment.roles.signers)
