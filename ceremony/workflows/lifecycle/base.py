@@ -15,13 +15,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
+from ceremony.errors import BadInput
 from ceremony.model.amendment import Amendment
 from ceremony.model.record import Record, ShareEntry
 from ceremony.model.share import Share
-from ceremony.model.steps import Act, applicable, lifecycle_script
+from ceremony.model.steps import Act, Step, applicable, lifecycle_script
 from ceremony.paper.content import PaperSize
 from ceremony.workflows import kit as kits
 from ceremony.workflows.attest import write_message
+from ceremony.workflows.check_share import ShareCheck as Found
+from ceremony.workflows.check_share import check_share
 from ceremony.workflows.lifecycle.predecessor import Predecessor
 from ceremony.workflows.preflight import Check, run_preflight
 from ceremony.workflows.script_run import Operator, Outcome, ScriptRun, contacts, prepare_directory
@@ -132,6 +135,42 @@ class LifecycleRun(ScriptRun):
             },
         )
         self._preflight_checks()
+
+    def _old_share(
+        self, step: Step, who: str, typed: list[Share], describe: Callable[[Found], str]
+    ) -> Share:
+        """One share of the predecessor's set, typed by its holder (hidden) and checked against
+        the record: refused when from another ceremony, or typed already; `describe` says what it
+        is (and may refuse it too). It is added to `typed` and logged by its public facts."""
+        record = self.predecessor.record
+
+        def check(share: Share) -> str:
+            found = check_share(record, share)
+            if any(s.commitment() == share.commitment() for s in typed):
+                raise BadInput(f"{found.holder}'s share was already typed", "the next holder types")
+            return describe(found)
+
+        share = self.operator.read_share(who, share_words(record.strength_bits), check)
+        entry = record.share_by_commitment(share.commitment())
+        assert entry is not None
+        typed.append(share)
+        self._log(
+            "share_checked",
+            step,
+            {
+                "holder": entry.holder,
+                "group": entry.group,
+                "member": entry.member_number,
+                "commitment": entry.commitment,
+            },
+            role="shareholder",
+        )
+        return share
+
+    def _proved(self, step: Step, shares: int, result: str, method: str) -> None:
+        """The algebraic proof's result on screen and in the transcript."""
+        self.operator.show_facts("Proof", [("result", result)])
+        self._log("proof_passed", step, {"shares": shares, "method": method})
 
     def options(self) -> kits.KitOptions:
         roles = self.amendment.roles

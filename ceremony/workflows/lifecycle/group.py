@@ -20,8 +20,8 @@ from ceremony.model.record import Lineage, Record, ShareEntry
 from ceremony.model.scheme import GroupSpec
 from ceremony.model.share import Share
 from ceremony.workflows.ceremony import Outcome
-from ceremony.workflows.check_share import check_share
-from ceremony.workflows.lifecycle.base import LifecycleRun, share_words
+from ceremony.workflows.check_share import ShareCheck as Found
+from ceremony.workflows.lifecycle.base import LifecycleRun
 from ceremony.workflows.split import SplitResult
 from ceremony.workflows.transcript import Json
 
@@ -159,39 +159,18 @@ class GroupCeremony(LifecycleRun):
             ],
         )
         typed: list[Share] = []
-        record = self.predecessor.record
 
-        def check(share: Share) -> str:
-            found = check_share(record, share)
+        def describe(found: Found) -> str:
             if found.group != spec.name:
                 raise BadInput(
                     f"this share is of group {found.group}, not {spec.name}",
                     f"only holders of group {spec.name} type their shares now",
                 )
-            if any(s.commitment() == share.commitment() for s in typed):
-                raise BadInput(f"{found.holder}'s share was already typed", "the next holder types")
             return f"{found.holder}: share {found.member} of group {found.group}, check code {found.check_code}"
 
         for number in range(1, spec.threshold + 1):
-            share = self.operator.read_share(
-                f"holder {number} of {spec.threshold} of group {spec.name}",
-                share_words(record.strength_bits),
-                check,
-            )
-            entry = record.share_by_commitment(share.commitment())
-            assert entry is not None
-            typed.append(share)
-            self._log(
-                "share_checked",
-                step,
-                {
-                    "holder": entry.holder,
-                    "group": entry.group,
-                    "member": entry.member_number,
-                    "commitment": entry.commitment,
-                },
-                role="shareholder",
-            )
+            who = f"holder {number} of {spec.threshold} of group {spec.name}"
+            self._old_share(step, who, typed, describe)
         return typed
 
     def new_shares(self, typed: list[Share]) -> GroupExtension:
@@ -228,28 +207,16 @@ class GroupCeremony(LifecycleRun):
             )
             self.operator.confirm(step, "Is this the member number of the lost card?")
             self._log("lost_reported", step, {"group": plan.spec.name, "members": list(plan.lost)})
-        step = self._begin("3.4")
-        self.operator.show_facts(
-            "Proof",
-            [
-                (
-                    "result",
-                    f"passed: the {len(typed)} shares brought and the {len(extension.shares)} new "
-                    f"share(s) lie on one polynomial of group {plan.spec.name} with a valid digest, "
-                    "so every qualifying set of the whole scheme, old and new shares, rebuilds "
-                    "the recorded secret",
-                )
-            ],
-        )
-        self._log(
-            "proof_passed",
-            step,
-            {
-                "shares": len(typed) + len(extension.shares),
-                "method": "algebraic: the shares brought match the record's commitments; old "
-                "and new shares lie on the group's member polynomial and its digest holds; the "
-                "other groups are unchanged",
-            },
+        self._proved(
+            self._begin("3.4"),
+            len(typed) + len(extension.shares),
+            f"passed: the {len(typed)} shares brought and the {len(extension.shares)} new "
+            f"share(s) lie on one polynomial of group {plan.spec.name} with a valid digest, "
+            "so every qualifying set of the whole scheme, old and new shares, rebuilds "
+            "the recorded secret",
+            "algebraic: the shares brought match the record's commitments; old "
+            "and new shares lie on the group's member polynomial and its digest holds; the "
+            "other groups are unchanged",
         )
         return extension
 
