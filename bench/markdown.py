@@ -1,4 +1,4 @@
-"""Print bench/results/run.json as the README's Markdown table, so that the README quotes exactly
+"""Print bench/results/run.json as the Markdown table of bench/README.md, so that it quotes exactly
 what one run of bench/run.py measured (medians; the ratio is the median of the pair ratios).
 
 Run: .venv/bin/python bench/markdown.py [bench/results/run.json]

@@ -10,7 +10,7 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Documented exit codes (README, "Exit codes")."""
+    """Documented exit codes (README, "Commands and exit codes")."""
 
     OK = 0
     INTERNAL = 1

@@ -23,8 +23,8 @@ from ceremony.core import vdf
 from ceremony.errors import BadInput
 
 DEFAULT_SPEEDUP = 10.0
-"""The attacker's advantage k when the plan does not say; the README ("The attacker speed-up k")
-gives the published figures it rests on."""
+"""The attacker's advantage k when the plan does not say; the README ("Security limitations") and
+docs/timelock.md give the published figures it rests on."""
 
 SAMPLE_SECONDS = 3.0
 """Calibration keeps sampling the rate for about this long (at least `MIN_SAMPLES` samples)."""

@@ -1,6 +1,6 @@
 """SECRET HANDLING. Where a new master secret comes from: the OS CSPRNG, dice, or both.
 
-The mixing formula is published (README, "Entropy") so that anyone can recompute it by hand:
+The mixing formula is published (docs/entropy.md) so that anyone can recompute it by hand:
 
     csprng  = strength / 8 bytes from the OS CSPRNG (`secrets.token_bytes`)
     ikm     = SHA-256(dice string) || csprng          (32 + strength / 8 bytes)
