@@ -424,12 +424,14 @@ class Ceremony(ScriptRun):
 
     def _calibrate(self, step: Step) -> TimeLockInfo:
         recovery = self.plan.recovery
-        samples = measure_rates(recovery.mode.value)
+        mode = recovery.mode.lock
+        assert mode is not None  # step 3.1 is in the script only when the plan asks for a lock
+        samples = measure_rates(mode)
         if samples.busy():
             self.operator.warn(busy_warning(samples))
             self.operator.confirm(step, "Continue with the fastest sample?")
         info = calibrate(
-            recovery.mode.value,
+            mode,
             recovery.delay_seconds,
             recovery.attacker_speedup,
             samples=samples,

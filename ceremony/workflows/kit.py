@@ -26,6 +26,7 @@ from ceremony.model.hashwords import hash_words
 from ceremony.model.passphrase import CONSENT_FORMAT, consent_check_code
 from ceremony.model.record import Record, ShareEntry, TimeLockInfo
 from ceremony.model.scheme import SecretKind
+from ceremony.model.timelock_mode import TimeLockMode
 from ceremony.paper.content import HolderKit, PaperSize, RecordSheet, ShareCard, ShareRow
 from ceremony.terminal_text import hidden_characters
 from ceremony.workflows.readback import KitProof
@@ -255,7 +256,7 @@ def render_holder_pdfs(
     plan_words = hash_words(bytes.fromhex(record.plan_sha256))
     shares = split.all_shares()
     rule = tuple((g.name, g.threshold, g.count) for g in record.groups)
-    sealed = record.timelock is not None and record.timelock.mode == "sealed"
+    sealed = record.timelock is not None and record.timelock.mode is TimeLockMode.SEALED
     for entry, share in zip(record.shares, shares, strict=True):
         group = record.groups[entry.group_number - 1]
         card = ShareCard(

@@ -23,10 +23,12 @@ from ceremony.model.steps import Act, Step, applicable, lifecycle_script
 from ceremony.paper.content import PaperSize
 from ceremony.workflows import kit as kits
 from ceremony.workflows.attest import write_message
+from ceremony.workflows.ceremony import final_paper
 from ceremony.workflows.check_share import ShareCheck as Found
 from ceremony.workflows.check_share import check_share
 from ceremony.workflows.lifecycle.predecessor import Predecessor
 from ceremony.workflows.preflight import Check, run_preflight
+from ceremony.workflows.readback import LifecycleProof, prove_lifecycle_kit
 from ceremony.workflows.script_run import Operator, Outcome, ScriptRun, contacts, prepare_directory
 from ceremony.workflows.split import SplitResult
 from ceremony.workflows.transcript import Clock, Json, utc_now
@@ -75,6 +77,8 @@ class LifecycleRun(ScriptRun):
         self.check_amendment()
         self.ceremony_id = kits.new_ceremony_id(rng)
         self.script = applicable(self.conditions(), lifecycle_script())
+        self.fresh: tuple[ShareEntry, ...] = ()
+        """The new cards' record rows, once the kit is written."""
 
     def check_amendment(self) -> None:
         """Refuse, before anything is written, an amendment the record cannot take."""
@@ -210,18 +214,49 @@ class LifecycleRun(ScriptRun):
                 "holder_pdfs": [{"holder": e.holder, "sha256": e.holder_pdf_sha256} for e in fresh],
             },
         )
+        self.fresh = tuple(fresh)
+        record = self.read_back(step, record, "kit written")
         self.operator.show_facts("Kit", [("directory", str(self.directory))])
         step = self._begin("4.2")
         self.operator.confirm(step, "Are the new holder kits and the amended record printed?")
         self._log("printed", step, {"holder_kits": len(fresh)})
         return record
 
+    def read_back(self, step: Step, record: Record, when: str) -> Record:
+        """The kit read back from its written files and recovered (`prove_lifecycle_kit`);
+        logged, kept in the record, and said on screen."""
+        proof = self.prove(record)
+        data: dict[str, Json] = {**proof.to_data(), "when": when}
+        self._log("kit_read_back", step, data)
+        record = replace(record, read_back=data)
+        kits.write_public(self.directory, record, self.options())
+        self.operator.show_facts("Read back", [(when, proof.summary())])
+        return record
+
+    def prove(self, record: Record) -> LifecycleProof:
+        return prove_lifecycle_kit(self.directory, record, self.fresh, self.sources())
+
+    def sources(self) -> list[Path]:
+        """Where the old cards' holder PDFs may still be: the predecessor kit, and the kits kept
+        beside it (each PDF is used only if it is the one the record names)."""
+        kit = self.predecessor.directory
+        found = [kit]
+        try:
+            siblings = sorted(p for p in kit.parent.iterdir() if p.is_dir())
+        except OSError:
+            return found
+        found += [
+            p for p in siblings if p != kit and p != self.directory and (p / "holders").is_dir()
+        ]
+        return found
+
     def reentry(self, entries: Sequence[ShareEntry], shares: Sequence[Share]) -> None:
         """Act 5: each new holder types their share back from the printed card (5.1)."""
         self._reentry(self._begin("5.1"), entries, shares)
 
     def sealing(self, record: Record, commitments: Sequence[str]) -> Record:
-        """A bag serial for each card in `commitments` (new cards, and old cards brought)."""
+        """Act 6: a bag serial for each card in `commitments` (new cards, and old cards brought);
+        the record, now with the serials, read back again."""
         step = self._begin("6.1")
         wanted = set(commitments)
         sealed = []
@@ -235,7 +270,7 @@ class LifecycleRun(ScriptRun):
                     {"holder": entry.holder, "commitment": entry.commitment, "bag_serial": serial},
                 )
             sealed.append(entry)
-        return replace(record, shares=tuple(sealed))
+        return self.read_back(step, replace(record, shares=tuple(sealed)), "cards sealed")
 
     def closing(self, record: Record) -> Outcome:
         step = self._begin("8.1")
@@ -244,8 +279,11 @@ class LifecycleRun(ScriptRun):
         record = replace(record, transcript_head=head)
         kits.write_public(self.directory, record, self.options())
         write_message(self.directory, self.amendment.roles.signers)
+        final_paper(self.directory, record, self.options())  # the runbooks with serials and head
+        final = self.prove(record)  # never removes anything: the transcript is closed
         words = self.transcript.head_words()
-        self.operator.show_facts("Transcript closed", [("head", head), ("words", words)])
+        facts = [("head", head), ("words", words), ("read back", final.summary())]
+        self.operator.show_facts("Transcript closed", facts)
         self.operator.confirm(step, "Has every witness written and initialled these words?")
         step = self._begin("8.2")
         self.operator.confirm(step, "Remove the kit media and power the machine off when done.")

@@ -16,7 +16,7 @@ from ceremony import __version__
 from ceremony.core.lifecycle import GroupExtension, extend_group
 from ceremony.errors import BadInput, Refused
 from ceremony.model.amendment import Amendment, AmendmentKind, GroupChange
-from ceremony.model.record import Lineage, Record, ShareEntry
+from ceremony.model.record import Lineage, LostCard, Record, ShareEntry
 from ceremony.model.scheme import GroupSpec
 from ceremony.model.share import Share
 from ceremony.workflows.ceremony import Outcome
@@ -111,10 +111,19 @@ def plan_group_change(amendment: Amendment, record: Record) -> GroupPlan:
 
 
 def _lost_before(record: Record, group: str) -> tuple[int, ...]:
+    """Member numbers of `group` reported lost by any earlier amendment of this share set."""
     lineage = record.lineage
-    if lineage is None or lineage.group != group:
+    if lineage is None:
         return ()
-    return lineage.lost
+    return tuple(card.member_number for card in lineage.lost_cards() if card.group == group)
+
+
+def _reported_lost(record: Record, group: str, lost: tuple[int, ...]) -> tuple[LostCard, ...]:
+    """The record's lost cards, in every group, and those of `group` reported now."""
+    before = record.lineage.lost_cards() if record.lineage else ()
+    cards = {*before, *(LostCard(group, number) for number in lost)}
+    order = record.group_names()
+    return tuple(sorted(cards, key=lambda c: (order.index(c.group), c.member_number)))
 
 
 class GroupCeremony(LifecycleRun):
@@ -247,6 +256,7 @@ class GroupCeremony(LifecycleRun):
             group=spec.name,
             new_members=tuple(e.member_number for e in entries),
             lost=tuple(sorted(set(_lost_before(before, spec.name)) | set(plan.lost))),
+            reported_lost=_reported_lost(before, spec.name, plan.lost),
         )
         return replace(
             before,
