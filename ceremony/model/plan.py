@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import assert_never
 
+from ceremony.model.paper import PaperSize
 from ceremony.model.scheme import GroupSpec, Scheme, SecretKind
 from ceremony.model.timelock_mode import TimeLockMode
 
@@ -36,6 +37,7 @@ class EntropySource(StrEnum):
 
     @property
     def uses_dice(self) -> bool:
+        """Whether the ceremony asks for dice rolls."""
         return self is not EntropySource.CSPRNG
 
 
@@ -60,11 +62,6 @@ class RecoveryMode(StrEnum):
                 assert_never(unreachable)
 
 
-class PaperSize(StrEnum):
-    A4 = "A4"
-    LETTER = "Letter"
-
-
 @dataclass(frozen=True)
 class Holder:
     """A person who keeps one share card."""
@@ -76,6 +73,7 @@ class Holder:
 
     @property
     def printed_name(self) -> str:
+        """The name as the paper prints it: the transliteration when the fonts lack the script."""
         return self.transliteration or self.name
 
 
@@ -89,9 +87,11 @@ class Group:
 
     @property
     def count(self) -> int:
+        """How many shares the group has: one per holder."""
         return len(self.holders)
 
     def to_spec(self) -> GroupSpec:
+        """The group as the SLIP-39 scheme sees it, so that the scheme's limits are checked once."""
         return GroupSpec(
             name=self.name,
             threshold=self.threshold,
@@ -264,7 +264,7 @@ class Plan:
                 "auditor": self.roles.auditor,
                 "signers": [{"name": s.name, "key": s.key} for s in self.roles.signers],
             },
-            "paper": {"size": self.paper_size.value},
+            "paper": {"size": self.paper_size.label},
             "output": {"directory": self.output_directory},
             "share_count": scheme.share_count,
             "words_per_share": scheme.words_per_share,

@@ -20,6 +20,7 @@ from ceremony.files import exclusive_directory
 from ceremony.model.plan import EntropySource, PassphrasePolicy, Plan, RecoveryMode
 from ceremony.model.record import Record, TimeLockInfo, serial_key
 from ceremony.model.secret import Secret
+from ceremony.model.sources import Clock, Rng
 from ceremony.model.steps import Step, applicable, warning
 from ceremony.terminal_text import hidden_characters
 from ceremony.workflows import kit as kits
@@ -39,9 +40,8 @@ from ceremony.workflows.script_run import (
 )
 from ceremony.workflows.split import KitSplit, Sealed, make_split
 from ceremony.workflows.timelock_policy import busy_warning, calibrate, measure_rates
-from ceremony.workflows.transcript import Clock, Json, utc_now
+from ceremony.workflows.transcript import Json, utc_now
 
-Rng = Callable[[int], bytes]
 __all__ = [
     "TRANSCRIPT",
     "Ceremony",

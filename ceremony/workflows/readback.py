@@ -25,8 +25,9 @@ from pathlib import Path
 
 from ceremony.core import fingerprint, slip39
 from ceremony.core.verify import verify_shares
+from ceremony.core.words import parse_share
 from ceremony.errors import BadInput, CeremonyError, NotRecoverable
-from ceremony.model.record import Record, ShareEntry
+from ceremony.model.record import IssuedShare, Record
 from ceremony.model.scheme import SecretKind
 from ceremony.model.secret import Secret
 from ceremony.model.share import Share
@@ -184,8 +185,8 @@ def words_from_pdf(path: Path, holder: str) -> tuple[str, ...]:
 
 
 def read_holder_shares(
-    directory: Path, record: Record, entries: Sequence[ShareEntry] | None = None
-) -> list[tuple[ShareEntry, Share]]:
+    directory: Path, record: Record, entries: Sequence[IssuedShare] | None = None
+) -> list[tuple[IssuedShare, Share]]:
     """Every holder PDF of the record (or of `entries`), its hash checked and its words parsed
     into the share whose commitment the record holds."""
     from ceremony.workflows.kit import holder_filename
@@ -207,7 +208,7 @@ def read_holder_shares(
             )
         words = words_from_pdf(path, entry.holder)
         try:
-            share = slip39.parse_share(" ".join(words))
+            share = parse_share(" ".join(words))
         except BadInput:
             raise NotRecoverable(
                 f"the words printed on {entry.holder}'s share card are not a valid share",
@@ -223,10 +224,10 @@ def read_holder_shares(
 
 
 def minimal_quorum(
-    record: Record, read: Sequence[tuple[ShareEntry, Share]]
-) -> list[tuple[ShareEntry, Share]]:
+    record: Record, read: Sequence[tuple[IssuedShare, Share]]
+) -> list[tuple[IssuedShare, Share]]:
     """The first `threshold` members of the first `group_threshold` groups."""
-    chosen: list[tuple[ShareEntry, Share]] = []
+    chosen: list[tuple[IssuedShare, Share]] = []
     for number, group in enumerate(record.groups[: record.group_threshold], start=1):
         members = [pair for pair in read if pair[0].group_number == number]
         chosen.extend(members[: group.threshold])
@@ -407,7 +408,7 @@ class LifecycleProof:
 def prove_lifecycle_kit(
     directory: Path,
     expected: Record,
-    fresh: Sequence[ShareEntry],
+    fresh: Sequence[IssuedShare],
     sources: Sequence[Path],
 ) -> LifecycleProof:
     """Read a lifecycle kit back: its record must be `expected` in fingerprint, commitment and
@@ -452,7 +453,7 @@ def prove_lifecycle_kit(
     )
 
 
-def _limit(record: Record, quorum: Sequence[tuple[ShareEntry, Share]]) -> str:
+def _limit(record: Record, quorum: Sequence[tuple[IssuedShare, Share]]) -> str:
     if record.timelock is not None and record.timelock.mode is TimeLockMode.SEALED:
         return "the fingerprint was not compared: the shares open only with P (the time lock)"
     if record.passphrase:
@@ -466,8 +467,8 @@ def _limit(record: Record, quorum: Sequence[tuple[ShareEntry, Share]]) -> str:
 
 
 def _old_cards(
-    record: Record, fresh: Sequence[ShareEntry], sources: Sequence[Path]
-) -> list[tuple[ShareEntry, Share]]:
+    record: Record, fresh: Sequence[IssuedShare], sources: Sequence[Path]
+) -> list[tuple[IssuedShare, Share]]:
     """The old cards of `record` whose holder PDFs are still in one of the kits `sources`,
     unchanged (the hash the record names), read back as the new ones are."""
     from ceremony.workflows.kit import holder_filename
@@ -491,12 +492,12 @@ def _old_cards(
 
 def mixed_quorum(
     record: Record,
-    new: Sequence[tuple[ShareEntry, Share]],
-    old: Sequence[tuple[ShareEntry, Share]],
-) -> list[tuple[ShareEntry, Share]]:
+    new: Sequence[tuple[IssuedShare, Share]],
+    old: Sequence[tuple[IssuedShare, Share]],
+) -> list[tuple[IssuedShare, Share]]:
     """A minimal quorum with as many new cards as it can hold and, in a group that has both, old
     and new cards together; empty when the cards at hand make none."""
-    chosen: list[tuple[ShareEntry, Share]] = []
+    chosen: list[tuple[IssuedShare, Share]] = []
     groups = 0
     numbered = list(enumerate(record.groups, start=1))
     with_new = {entry.group_number for entry, _ in new}

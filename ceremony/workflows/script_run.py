@@ -20,14 +20,15 @@ from ceremony.core.dice import DiceRolls
 from ceremony.errors import CeremonyError, Interrupted, NotVerified, OutputFailed, Refused
 from ceremony.files import is_locked, remove_tree
 from ceremony.model.plan import Roles
-from ceremony.model.record import Record, ShareEntry
+from ceremony.model.record import IssuedShare, Record
 from ceremony.model.share import Share
+from ceremony.model.sources import Clock
 from ceremony.model.steps import Act, Step
 from ceremony.process import deferred_interrupts, interruption_name
 from ceremony.workflows.audit.kit_checks import closing_record_sha256
 from ceremony.workflows.leftovers import transcript_state
 from ceremony.workflows.preflight import Check
-from ceremony.workflows.transcript import Clock, Json, Transcript
+from ceremony.workflows.transcript import Json, Transcript
 
 TRANSCRIPT = "transcript.jsonl"
 
@@ -206,7 +207,7 @@ class ScriptRun:
                 f"fix the failed checks (see `ceremony preflight`), then run {self.name} again",
             )
 
-    def _reentry(self, step: Step, entries: Sequence[ShareEntry], shares: Sequence[Share]) -> None:
+    def _reentry(self, step: Step, entries: Sequence[IssuedShare], shares: Sequence[Share]) -> None:
         """Each holder types their share back from the printed card."""
         for entry, share in zip(entries, shares, strict=True):
             how = self.operator.reenter_share(entry.holder, entry.group, share)

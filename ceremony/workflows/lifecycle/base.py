@@ -17,8 +17,9 @@ from typing import Protocol
 
 from ceremony.errors import BadInput
 from ceremony.model.amendment import Amendment
-from ceremony.model.record import Record, ShareEntry
+from ceremony.model.record import IssuedShare, Record
 from ceremony.model.share import Share
+from ceremony.model.sources import Clock, Rng
 from ceremony.model.steps import Act, Step, applicable, lifecycle_script
 from ceremony.paper.content import PaperSize
 from ceremony.workflows import kit as kits
@@ -31,9 +32,8 @@ from ceremony.workflows.preflight import Check, run_preflight
 from ceremony.workflows.readback import LifecycleProof, prove_lifecycle_kit
 from ceremony.workflows.script_run import Operator, Outcome, ScriptRun, contacts, prepare_directory
 from ceremony.workflows.split import SplitResult
-from ceremony.workflows.transcript import Clock, Json, utc_now
+from ceremony.workflows.transcript import Json, utc_now
 
-Rng = Callable[[int], bytes]
 ShareCheck = Callable[[Share], str]
 """Checks a typed share and says what it is (public); raises a CeremonyError to refuse it."""
 
@@ -77,7 +77,7 @@ class LifecycleRun(ScriptRun):
         self.check_amendment()
         self.ceremony_id = kits.new_ceremony_id(rng)
         self.script = applicable(self.conditions(), lifecycle_script())
-        self.fresh: tuple[ShareEntry, ...] = ()
+        self.fresh: tuple[IssuedShare, ...] = ()
         """The new cards' record rows, once the kit is written."""
 
     def check_amendment(self) -> None:
@@ -250,7 +250,7 @@ class LifecycleRun(ScriptRun):
         ]
         return found
 
-    def reentry(self, entries: Sequence[ShareEntry], shares: Sequence[Share]) -> None:
+    def reentry(self, entries: Sequence[IssuedShare], shares: Sequence[Share]) -> None:
         """Act 5: each new holder types their share back from the printed card (5.1)."""
         self._reentry(self._begin("5.1"), entries, shares)
 
