@@ -9,13 +9,20 @@
   computes the BIP-32 fingerprint and the commitment. Goal: at most 2x.
 - `ceremony check-share --help` and `ceremony audit --help` against `ceremony --help`, for reference.
 
+Each row also gives the ratio of CPU time (user + system, the kernel's accounting of the finished
+process, from `wait4`), median of its own alternating pairs: on a loaded machine the wall-clock
+ratio drifts with the other processes, CPU time much less.
+
 Run: .venv/bin/python bench/startup.py [--quick]   (results in bench/results/startup.json)
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
+import statistics
+import subprocess
 
 import shamir_mnemonic
 from harness import BIN, PYTHON, Command, Row, load_average, process_pairs, report
@@ -32,11 +39,49 @@ def shamir_cli_works() -> bool:
     return SHAMIR.exists()
 
 
+def cpu_seconds(command: Command) -> float:
+    """User plus system time of one run of `command` (and of the processes it waited for)."""
+    child = subprocess.Popen(
+        list(command.argv),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=command.cwd,
+        env=command.env,
+    )
+    assert child.stdin is not None
+    try:
+        child.stdin.write(command.stdin)
+        child.stdin.close()
+    except BrokenPipeError:
+        pass
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode not in command.ok_codes:
+        raise SystemExit(f"{' '.join(command.argv)} exited {child.returncode}")
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_ratios(work: Command, base: Command, times: int) -> list[float]:
+    """CPU-time ratios of `times` alternating pairs, after one warm-up run of each."""
+    cpu_seconds(work)
+    cpu_seconds(base)
+    ratios = []
+    for index in range(times):
+        if index % 2:
+            b, w = cpu_seconds(base), cpu_seconds(work)
+        else:
+            w, b = cpu_seconds(work), cpu_seconds(base)
+        ratios.append(w / b)
+    return ratios
+
+
 def rows(times: int) -> list[Row]:
     out: list[Row] = []
 
     def add(name: str, work: Command, base_name: str, base: Command, goal: str, most: float | None):
         value, baseline, ratios = process_pairs(work, base, times)
+        cpu = cpu_ratios(work, base, times)
         out.append(
             Row(
                 "startup",
@@ -47,6 +92,9 @@ def rows(times: int) -> list[Row]:
                 ratios,
                 goal=goal,
                 max_ratio=most,
+                note=f"CPU time (user + sys) ratio, median of {times} pairs: "
+                f"{statistics.median(cpu):.2f}x",
+                extra={"cpu_ratios": cpu},
             )
         )
 

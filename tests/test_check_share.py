@@ -18,6 +18,7 @@ from shamir_mnemonic.share import Share as ReferenceShare
 
 import ceremony.cli.check_share as check_share_cli
 import ceremony.cli.verify as verify_cli
+import ceremony.ui.share_reports as share_reports
 import ceremony.ui.share_source as share_source
 import ceremony.workflows.check_share as check_share_workflow
 import ceremony.workflows.combine as combine_workflow
@@ -117,6 +118,7 @@ def assert_no_share_shown(
         check_share_cli,
         check_share_workflow,
         verify_cli,
+        share_reports,  # what check-share and verify-shares print
         combine_workflow,  # verify-shares prints its per-group progress lines
         repair_module,
         words_module,

@@ -99,6 +99,76 @@ def test_ui_does_not_reach_into_the_cli() -> None:
         assert not any(n.startswith("ceremony.cli") for n in imports_of(path)), path
 
 
+def test_the_cli_imports_no_core_module() -> None:
+    """Commands parse and wire: what they need of the core comes through a workflow or the UI."""
+    for path in modules("cli"):
+        names = imports_of(path)
+        assert not any(n == "ceremony.core" or n.startswith("ceremony.core.") for n in names), path
+
+
+def test_only_the_core_imports_the_number_theory_and_slip39_libraries() -> None:
+    """gmpy2, chiavdf and shamir_mnemonic are the hazardous primitives: the core alone holds them."""
+    hazardous = {"gmpy2", "chiavdf", "shamir_mnemonic"}
+    for path in modules():
+        if path.is_relative_to(PACKAGE / "core"):
+            continue
+        assert not {top(n) for n in imports_of(path)} & hazardous, path
+
+
+def object_parameters(path: Path) -> list[str]:
+    """Parameters annotated `object`, bare or in a union (`object | None`). Untrusted data may
+    still be `dict[str, object]` or `list[object]`: that is what a validator reads."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        arguments = node.args
+        every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+        for argument in every:
+            if argument.annotation is not None and _is_object(argument.annotation):
+                found.append(f"{path.name}:{node.lineno} {node.name}({argument.arg})")
+    return found
+
+
+def _is_object(annotation: ast.expr) -> bool:
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        annotation = ast.parse(annotation.value, mode="eval").body  # a quoted annotation
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return _is_object(annotation.left) or _is_object(annotation.right)
+    if isinstance(annotation, ast.Subscript) and ast.unparse(annotation.value) in (
+        "Optional",
+        "Union",
+        "typing.Optional",
+        "typing.Union",
+    ):
+        inner = annotation.slice
+        parts = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+        return any(_is_object(part) for part in parts)
+    return isinstance(annotation, ast.Name) and annotation.id == "object"
+
+
+def test_no_parameter_in_the_cli_or_ui_is_typed_object() -> None:
+    """`object` in a signature hides a type the module would not import; name the real type
+    (under TYPE_CHECKING if start-up matters)."""
+    found = [
+        hit for sub in ("cli", "ui") for path in modules(sub) for hit in object_parameters(path)
+    ]
+    assert found == []
+
+
+def test_the_object_check_sees_what_it_looks_for(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "def a(x: object) -> None: ...\n"
+        "def b(x: 'object | None') -> None: ...\n"
+        "def c(*, x: Optional[object]) -> None: ...\n"
+        "def d(x: dict[str, object]) -> object: ...\n"
+        "def e(x: int, y: 'Path') -> None: ...\n"
+    )
+    assert [hit.split()[1] for hit in object_parameters(sample)] == ["a(x)", "b(x)", "c(x)"]
+
+
 def test_core_modules_import_each_other_without_a_circle() -> None:
     """Every import counts, also one inside a function: a circle hidden in a function is still one
     (core/slip39.py and core/words.py had one)."""

@@ -96,6 +96,36 @@ def test_verify_shares_loads_neither_paper_nor_time_lock(shares_file: Path, tmp_
     assert not loaded & (NEVER | PAPER | TIMELOCK)
 
 
+def test_split_to_stdout_loads_neither_paper_nor_time_lock(tmp_path: Path) -> None:
+    """Shares printed with --reveal, no kit and no time lock: no PDF library, no VDF, no rich."""
+    args = ["split", "-t", "1", "-g", "solo=2of3", "--strength", "128", "--reveal"]
+    loaded = top_level_modules(args, tmp_path)
+    assert "shamir_mnemonic" in loaded
+    assert not loaded & (NEVER | PAPER | TIMELOCK | TERMINAL)
+
+
+def test_repair_and_check_share_load_neither_paper_nor_time_lock(
+    shares_file: Path, kit: Path, tmp_path: Path
+) -> None:
+    one = tmp_path / "one.txt"
+    one.write_text(shares_file.read_text().splitlines()[0] + "\n")
+    repaired = top_level_modules(["repair", str(one), "--reveal"], tmp_path)
+    assert "shamir_mnemonic" in repaired
+    assert not repaired & (NEVER | PAPER | TIMELOCK | TERMINAL)
+    share = tmp_path / "kit-share.txt"
+    share.write_text(kit_share(kit) + "\n")
+    checked = top_level_modules(["check-share", "--record", str(kit), str(share)], tmp_path)
+    assert "shamir_mnemonic" in checked
+    assert not checked & (NEVER | PAPER | TIMELOCK | TERMINAL)
+
+
+def kit_share(kit: Path) -> str:
+    """One share of the kit, read back from its holder PDF (the words are printed there)."""
+    from tests.ceremony_helpers import card_words
+
+    return " ".join(card_words(sorted((kit / "holders").glob("*.pdf"))[0]))
+
+
 def test_audit_of_a_kit_without_time_lock_loads_no_vdf(kit: Path, tmp_path: Path) -> None:
     """A kit without a time lock: no VDF. The audit re-renders record.pdf from record.json and
     compares bytes (files.record.pdf), so it loads the PDF library even without --pdf."""

@@ -30,39 +30,42 @@ Examples:
 """
 
 
+Kit = Annotated[
+    Path,
+    typer.Argument(help="The kit directory, after closing.", metavar="KIT", show_default=False),
+]
+PlanFile = Annotated[
+    Path,
+    typer.Option(
+        "--plan",
+        metavar="FILE",
+        help="The ceremony plan, which pins each signer's public key.",
+        show_default=False,
+    ),
+]
+Signatures = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Signature files made by `ssh-keygen -Y sign` (.sig). Without any, the "
+        "messages to sign are written (again) into KIT/attest/.",
+        metavar="SIGFILE...",
+        show_default=False,
+    ),
+]
+RecordFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--record",
+        metavar="FILE",
+        help="The ceremony's record.json, for a recovery session kept away from its kit.",
+        show_default=False,
+    ),
+]
+
+
 @app.command("attest", help=HELP, no_args_is_help=True)
 def attest_command(
-    kit: Annotated[
-        Path,
-        typer.Argument(help="The kit directory, after closing.", metavar="KIT", show_default=False),
-    ],
-    plan: Annotated[
-        Path,
-        typer.Option(
-            "--plan",
-            metavar="FILE",
-            help="The ceremony plan, which pins each signer's public key.",
-            show_default=False,
-        ),
-    ],
-    signatures: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            help="Signature files made by `ssh-keygen -Y sign` (.sig). Without any, the "
-            "messages to sign are written (again) into KIT/attest/.",
-            metavar="SIGFILE...",
-            show_default=False,
-        ),
-    ] = None,
-    record: Annotated[
-        Path | None,
-        typer.Option(
-            "--record",
-            metavar="FILE",
-            help="The ceremony's record.json, for a recovery session kept away from its kit.",
-            show_default=False,
-        ),
-    ] = None,
+    kit: Kit, plan: PlanFile, signatures: Signatures = None, record: RecordFile = None
 ) -> None:
     from ceremony.ui.console import say
     from ceremony.workflows.attest import attest

@@ -4,7 +4,6 @@ Read-only and secret-free on output: the share is typed at a hidden prompt (or r
 and never echoed; the result names the holder, the group and the check code printed on the card.
 """
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -70,40 +69,13 @@ def check_share_command(
     log: CustodyLog = None,
 ) -> None:
     from ceremony.ui.console import out, say
+    from ceremony.ui.share_reports import check_share_report, corrected_note
     from ceremony.ui.share_source import read_share
-    from ceremony.workflows.check_share import check_share, load_record
+    from ceremony.workflows.check_share import check_and_log, load_record
 
     record = load_record(record_path)
     typed = read_share(source)
-    result = check_share(record, typed.share)
-    if log is not None:
-        from ceremony.workflows.lifecycle.custody import append_sighting
-
-        number = append_sighting(log, record, result)
-        say(f"recorded in the custody log {log} (entry {number})")
+    result = check_and_log(record, typed.share, log, say)
     if typed.corrected:
-        words = "words" if len(typed.corrected) > 1 else "word"
-        positions = ", ".join(str(p + 1) for p in typed.corrected)
-        say(
-            f"corrected as you confirmed: {words} {positions}; if the card reads differently "
-            "there, have it rewritten"
-        )
-    if as_json:
-        out(
-            json.dumps(
-                {
-                    "format": "ceremony-check-share/v1",
-                    "ceremony_id": result.ceremony_id,
-                    "holder": result.holder,
-                    "group": result.group,
-                    "member": result.member,
-                    "check_code": result.check_code,
-                    "matches": True,
-                },
-                indent=2,
-            )
-        )
-        return
-    out(result.summary())
-    out(f"check code {result.check_code}: compare it with the code on your card")
-    out(f"ceremony {result.ceremony_name} ({result.ceremony_id})")
+        say(corrected_note(typed.corrected))
+    out(check_share_report(result, as_json=as_json))

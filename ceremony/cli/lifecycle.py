@@ -126,30 +126,38 @@ Examples:
 """
 
 
+RecordPath = Annotated[
+    Path,
+    typer.Option("--record", help="The record.json, or the kit directory holding it."),
+]
+CardOut = Annotated[Path, typer.Option("--out", help="Where to write the new card (PDF).")]
+CustodyLog = Annotated[
+    Path | None,
+    typer.Option(
+        "--log",
+        help="The custody log to append to (default: custody.jsonl beside the record).",
+    ),
+]
+ShareFile = Annotated[
+    str | None,
+    typer.Argument(
+        help="File with the share's words; - for stdin. Without it, a hidden prompt.",
+        metavar="FILE",
+        show_default=False,
+    ),
+]
+Paper = Annotated[str, typer.Option("--paper", help="a4 or letter.")]
+Force = Annotated[bool, typer.Option("--force", help="Replace an existing file.")]
+
+
 @app.command("reprint", help=REPRINT_HELP, no_args_is_help=True)
 def reprint_command(
-    record_path: Annotated[
-        Path,
-        typer.Option("--record", help="The record.json, or the kit directory holding it."),
-    ],
-    out: Annotated[Path, typer.Option("--out", help="Where to write the new card (PDF).")],
-    log: Annotated[
-        Path | None,
-        typer.Option(
-            "--log",
-            help="The custody log to append to (default: custody.jsonl beside the record).",
-        ),
-    ] = None,
-    source: Annotated[
-        str | None,
-        typer.Argument(
-            help="File with the share's words; - for stdin. Without it, a hidden prompt.",
-            metavar="FILE",
-            show_default=False,
-        ),
-    ] = None,
-    paper: Annotated[str, typer.Option("--paper", help="a4 or letter.")] = "a4",
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    record_path: RecordPath,
+    out: CardOut,
+    log: CustodyLog = None,
+    source: ShareFile = None,
+    paper: Paper = "a4",
+    force: Force = False,
 ) -> None:
     from ceremony.paper.content import PaperSize
     from ceremony.ui.console import out as print_out

@@ -5,15 +5,12 @@ Names in a plan are untrusted text: they are written out literally, never as mar
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from ceremony.cli.base import plan_app
 from ceremony.cli.options import Json
-
-if TYPE_CHECKING:
-    from ceremony.model.plan import Plan
 
 PlanFile = Annotated[Path, typer.Argument(help="The plan file (TOML).", show_default=False)]
 Force = Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")]
@@ -60,6 +57,7 @@ def new_command(file: PlanFile, force: Force = False) -> None:
 def check_command(file: PlanFile, as_json: Json = False) -> None:
     from ceremony.planfile.plan import load_plan
     from ceremony.ui.console import out, say
+    from ceremony.ui.plan_summary import summary_lines
     from ceremony.workflows.printable import check_printable
 
     plan = load_plan(file)
@@ -73,8 +71,7 @@ def check_command(file: PlanFile, as_json: Json = False) -> None:
         }
         out(json.dumps(document, indent=2))
         return
-    for line in summary_lines(plan):
-        out(line)
+    out("\n".join(summary_lines(plan)))
     for warning in plan.warnings():
         say(f"warning: {warning}")
     say("the plan is valid")
@@ -110,47 +107,3 @@ def print_command(
     write_atomic(output, pdf, secret=False, overwrite=force)
     say(f"wrote {output} (sha256 {hashlib.sha256(pdf).hexdigest()})")
     say(f"plan words: {plan.hash_words}")
-
-
-def summary_lines(plan: "Plan") -> list[str]:
-    """The plan in a few lines, for a person to compare with what they agreed."""
-    secret = plan.secret
-    scheme = plan.scheme
-    lines = []
-    if plan.demo:
-        lines.append("DEMO plan: never keep value under a secret made from it")
-    lines += [
-        f"ceremony   {plan.name}",
-        f"secret     {secret.strength_bits} bits, kind {secret.kind.value}, passphrase "
-        f"{secret.passphrase.value}, iteration exponent {secret.iteration_exponent}, "
-        + ("extendable" if secret.extendable else "not extendable"),
-        f"scheme     {secret.group_threshold} of {len(plan.groups)} groups needed; "
-        f"at least {plan.minimum_holders} people recover; {scheme.share_count} shares of "
-        f"{scheme.words_per_share} words",
-    ]
-    for group in plan.groups:
-        lines.append(f"group      {group.name}: {group.threshold} of {group.count} needed")
-        for holder in group.holders:
-            contact = f"  <{holder.contact}>" if holder.contact else ""
-            lines.append(f"             {holder.name}{contact}")
-    entropy = plan.entropy
-    dice = f" ({entropy.dice_sides}-sided dice)" if entropy.source.uses_dice else ""
-    lines.append(f"entropy    {entropy.source.value}{dice}")
-    recovery = plan.recovery
-    if recovery.mode.value == "none":
-        lines.append("recovery   none: no delay")
-    else:
-        card = "a consent card" if recovery.consent_card else "no consent card"
-        lines.append(
-            f"recovery   {recovery.mode.value}, delay {recovery.delay}, attacker speed-up "
-            f"{recovery.attacker_speedup}x, {card}"
-        )
-    roles = plan.roles
-    lines.append(f"roles      administrator: {roles.administrator}")
-    lines.append(f"           witnesses: {', '.join(roles.witnesses) or '(none)'}")
-    lines.append(f"           auditor: {roles.auditor or '(none)'}")
-    lines.append(f"paper      {plan.paper_size.label}")
-    lines.append(f"output     {plan.output_directory}")
-    lines.append(f"sha256     {plan.sha256}")
-    lines.append(f"words      {plan.hash_words}")
-    return lines

@@ -1,13 +1,13 @@
 """`ceremony recover start|status|wait|unlock|cancel`: time-locked recovery sessions.
 
-Parses and wires only: the session logic is `ceremony.workflows.recovery`, the prompts are
-`SharePrompt`, the bar is `ceremony.ui.progress`. Chatter goes to stderr; data (the session path,
+Parses and wires only: the session logic is `ceremony.workflows.recovery` (with
+`recovery_steps` and `recovery_unlock`), the prompts are `ceremony.ui.recovery_prompts`, what is
+printed `ceremony.ui.recovery_reports`, the bar `ceremony.ui.progress`. Chatter goes to stderr; data (the session path,
 the notice hash, the status as JSON, and the secret when asked) to stdout.
 """
 
 import json
 import math
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,8 +17,7 @@ from ceremony.cli.base import recover_app
 from ceremony.cli.options import Json, PassphraseFile, Reveal
 
 if TYPE_CHECKING:
-    from ceremony.model.record import Record
-    from ceremony.workflows.recovery import Session, ShareCollection
+    from ceremony.workflows.recovery import Session
 
 SessionDir = Annotated[
     Path,
@@ -110,94 +109,81 @@ Examples:
 """
 
 
+StartRecord = Annotated[
+    Path,
+    typer.Option(
+        "--record",
+        help="The ceremony's record.json, or the kit directory that holds it.",
+        show_default=False,
+    ),
+]
+Requester = Annotated[str, typer.Option("--requester", help="Who asks for the recovery (printed).")]
+StartReason = Annotated[
+    str, typer.Option("--reason", help="Why, in one line (printed and recorded).")
+]
+NewSessionDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--session-dir", help="Create the session here (a new directory).", show_default=False
+    ),
+]
+NoticePaper = Annotated[
+    str,
+    typer.Option(
+        "--paper",
+        help="Paper size of the notice: a4 or letter (default: the kit's, from the record).",
+    ),
+]
+Output = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", help="Write the secret into this new file (mode 0600).", show_default=False
+    ),
+]
+Force = Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")]
+UnlockSharesFile = Annotated[
+    str | None,
+    typer.Option(
+        "--shares-file",
+        help="File with one share per line (- for stdin), instead of typing them.",
+        show_default=False,
+    ),
+]
+ConsentFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--consent-file",
+        help="Sealed lock: the consent file (ceremony-consent/v1) holding the passphrase; "
+        "opens the lock at once.",
+        show_default=False,
+    ),
+]
+CancelReason = Annotated[str, typer.Option("--reason", help="Why, in one line (recorded).")]
+
+
 @recover_app.command("start", help=START_HELP)
 def start_command(
-    record: Annotated[
-        Path,
-        typer.Option(
-            "--record",
-            help="The ceremony's record.json, or the kit directory that holds it.",
-            show_default=False,
-        ),
-    ],
-    requester: Annotated[
-        str, typer.Option("--requester", help="Who asks for the recovery (printed).")
-    ] = "",
-    reason: Annotated[
-        str, typer.Option("--reason", help="Why, in one line (printed and recorded).")
-    ] = "",
-    session_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--session-dir", help="Create the session here (a new directory).", show_default=False
-        ),
-    ] = None,
-    paper: Annotated[
-        str,
-        typer.Option(
-            "--paper",
-            help="Paper size of the notice: a4 or letter (default: the kit's, from the record).",
-        ),
-    ] = "",
+    record: StartRecord,
+    requester: Requester = "",
+    reason: StartReason = "",
+    session_dir: NewSessionDir = None,
+    paper: NoticePaper = "",
     as_json: Json = False,
 ) -> None:
-    from ceremony.paper.content import PaperSize
     from ceremony.ui.console import out, say
-    from ceremony.workflows.recovery import NOTICE_PDF, describe_bounds, start
-    from ceremony.workflows.session_attest import write_session_messages
+    from ceremony.ui.recovery_reports import start_report, started_notes
+    from ceremony.workflows.recovery_steps import start_session
 
-    if not paper:
-        from ceremony.workflows.recovery.session import read_record
-
-        paper = read_record(record).record.paper_size or "a4"
-    session = start(
-        record,
-        requester=requester,
-        reason=reason,
-        session_dir=session_dir,
-        paper=PaperSize.from_text(paper),
-    )
-    notice = session.notice
-    if as_json:
-        out(
-            json.dumps(
-                {
-                    "format": "ceremony-recovery-start/v1",
-                    "session": str(session.path),
-                    "notice_id": notice.notice_id,
-                    "notice_sha256": notice.sha256.hex(),
-                    "notice_words": notice.hash_words,
-                    "mode": notice.mode,
-                    "required_iterations": notice.required_iterations,
-                    "expected_seconds": notice.expected_seconds,
-                    "minimum_seconds": notice.minimum_seconds,
-                    "attacker_speedup": notice.attacker_speedup,
-                },
-                indent=2,
-            )
-        )
-    else:
-        out(f"session      {session.path}")
-        out(f"notice       {notice.notice_id}")
-        out(f"notice hash  {notice.sha256.hex()}")
-        out(f"hash words   {notice.hash_words}")
-        out(f"work         {notice.required_iterations:,} {_unit(notice.mode)}")
-        out(f"delay        {describe_bounds(session)}")
-    say(f"the notice is printed in {session.path / NOTICE_PDF}: give a copy to every stakeholder")
-    write_session_messages(session.path)
-    say(
-        "stakeholders may sign that they received it: attest/notice-message.txt in the session "
-        "(`ceremony attest SESSION SIGFILE --plan PLAN`)"
-    )
-    given = record / "record.json" if record.is_dir() else record
-    if session.path.resolve().parent.parent / "record.json" != given.resolve():
-        say(f"the session is not beside the record: give unlock --record {given}")
-    say(_next_step(session, "wait" if notice.mode == "evidenced" else "unlock"))
+    session = start_session(record, requester, reason, session_dir, paper)
+    out(start_report(session, as_json=as_json))
+    for line in started_notes(session, record):
+        say(line)
 
 
 @recover_app.command("status", help=STATUS_HELP)
 def status_command(session_dir: SessionDir, as_json: Json = False) -> None:
     from ceremony.ui.console import out
+    from ceremony.ui.recovery_reports import mode_name, next_text
     from ceremony.workflows.recovery import Session, describe_bounds, status
 
     session = Session.open(session_dir)
@@ -208,7 +194,7 @@ def status_command(session_dir: SessionDir, as_json: Json = False) -> None:
     notice = session.notice
     required = notice.required_iterations
     out(f"session {notice.notice_id} of {notice.ceremony_name} ({notice.ceremony_id})")
-    out(f"state: {session.state.value} ({_mode_name(notice.mode)})")
+    out(f"state: {session.state.value} ({mode_name(notice.mode)})")
     if session.sealed:
         if report.checkpoint_squarings is not None:
             out(
@@ -229,12 +215,13 @@ def status_command(session_dir: SessionDir, as_json: Json = False) -> None:
                 "the last good one"
             )
     out(f"delay: {describe_bounds(session)}")
-    out(f"next: {_next_text(report.next_step, session)}")
+    out(f"next: {next_text(report.next_step, session)}")
 
 
 @recover_app.command("wait", help=WAIT_HELP)
 def wait_command(session_dir: SessionDir) -> None:
     from ceremony.ui.console import say
+    from ceremony.ui.recovery_reports import next_step
     from ceremony.workflows.recovery import Session, exclusive
 
     session = Session.open(session_dir)
@@ -243,7 +230,7 @@ def wait_command(session_dir: SessionDir) -> None:
             "this session has a sealed time lock: there is nothing to wait for before the shares "
             "are in. The time lock is solved by unlock, after the holders have typed their shares."
         )
-        say(_next_step(session, "unlock"))
+        say(next_step(session, "unlock"))
         return
     with exclusive(session):
         _wait(Session.open(session_dir), session_dir)
@@ -253,6 +240,7 @@ def _wait(session: "Session", session_dir: Path) -> None:
     from ceremony.errors import Interrupted
     from ceremony.ui.console import say
     from ceremony.ui.progress import ProgressBar
+    from ceremony.ui.recovery_reports import next_step
     from ceremony.workflows.recovery import Session, chain_sha256, plan_wait, run_wait, saved_chain
 
     plan = plan_wait(session)
@@ -287,343 +275,40 @@ def _wait(session: "Session", session_dir: Path) -> None:
         f"the delay is done: {chain.total_iterations:,} iterations in {len(chain.segments)} "
         f"segment(s), chain sha256 {chain_sha256(chain)}"
     )
-    say(_next_step(session, "unlock"))
+    say(next_step(session, "unlock"))
 
 
 @recover_app.command("unlock", help=UNLOCK_HELP)
 def unlock_command(
     session_dir: SessionDir,
     record: RecordOption = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", help="Write the secret into this new file (mode 0600).", show_default=False
-        ),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing --output file.")
-    ] = False,
-    shares_file: Annotated[
-        str | None,
-        typer.Option(
-            "--shares-file",
-            help="File with one share per line (- for stdin), instead of typing them.",
-            show_default=False,
-        ),
-    ] = None,
-    consent_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--consent-file",
-            help="Sealed lock: the consent file (ceremony-consent/v1) holding the passphrase; "
-            "opens the lock at once.",
-            show_default=False,
-        ),
-    ] = None,
+    output: Output = None,
+    force: Force = False,
+    shares_file: UnlockSharesFile = None,
+    consent_file: ConsentFile = None,
     passphrase_file: PassphraseFile = None,
     reveal: Reveal = False,
 ) -> None:
-    from ceremony.files import check_output_target, remove_stale_partials
-    from ceremony.workflows import recovery as rec
+    from ceremony.ui.console import say
+    from ceremony.ui.recovery_prompts import TerminalUnlockScreen
+    from ceremony.ui.recovery_reports import closed_notes
+    from ceremony.workflows.recovery_unlock import UnlockRequest, unlock
 
-    if output is not None:  # a copy of the secret left by a crashed write to this path goes first
-        remove_stale_partials(output.parent, output.name)
-        check_output_target(output, force)
-    with rec.exclusive(rec.Session.open(session_dir)):
-        _unlock(
-            rec.Session.open(session_dir),
-            session_dir,
-            record,
-            output=output,
-            force=force,
-            shares_file=shares_file,
-            consent_file=consent_file,
-            passphrase_file=passphrase_file,
-            reveal=reveal,
-        )
-
-
-def _unlock(
-    session: "Session",
-    session_dir: Path,
-    record: Path | None,
-    *,
-    output: Path | None,
-    force: bool,
-    shares_file: str | None,
-    consent_file: Path | None,
-    passphrase_file: Path | None,
-    reveal: bool,
-) -> None:
-    """The whole unlock, under the session's lock: no second unlock, wait or cancel meanwhile."""
-    from ceremony.errors import Interrupted, Refused
-    from ceremony.ui.console import out, say
-    from ceremony.ui.progress import ProgressBar
-    from ceremony.workflows import recovery as rec
-
-    rec.refuse_finished(session, "unlock")
-    found = rec.session_record(session, record)
-    the_record = found.record
-    _check_release_target(output, force, reveal)
-    chain = None
-    if session.sealed:
-        if consent_file is not None:
-            consent = rec.read_consent(consent_file, the_record)
-            say(
-                f"consent file for ceremony {consent.ceremony_id or the_record.ceremony_id}, "
-                "check code "
-                f"{consent.check_code}: compare it with the consent card"
-            )
-        else:
-            consent = None
-    else:
-        if consent_file is not None:
-            from ceremony.errors import BadInput
-
-            raise BadInput(
-                "a consent file opens a sealed time lock; this session has an evidenced delay",
-                "leave out --consent-file",
-            )
-        consent = None
-        chain = rec.check_delay(session)
-        say(
-            f"the delay is proven: {chain.total_iterations:,} iterations in "
-            f"{len(chain.segments)} segment(s), bound to notice {session.notice.notice_id}"
-        )
-    session = rec.record_attempt(session)
-    collection = _read_shares(the_record, shares_file)
-    shares = list(collection.shares)
-    passphrase = b""
-    if not session.sealed:
-        passphrase = _passphrase(the_record, passphrase_file)
-    lock = the_record.timelock
-    if session.sealed and consent is None:
-        assert lock is not None
-        say(f"solving the time lock: {lock.iterations:,} sequential squarings")
-        try:
-            with ProgressBar("time lock", unit="sq", rate_hint=lock.rate_per_second) as bar:
-                events = rec.SolveEvents(on_resume=_say_resume, progress=bar)
-                result = rec.rebuild(session, the_record, shares, solve=events)
-        except KeyboardInterrupt:
-            saved = rec.checkpoint_progress(session) or 0
-            raise Interrupted(
-                f"the time lock was interrupted: {saved:,} of {lock.iterations:,} squarings "
-                f"({100 * saved // lock.iterations}%) are saved in the checkpoint",
-                f"run `ceremony recover unlock {session_dir}` again with the shares to resume "
-                "from there (the shares are needed again: the checkpoint is useless without them)",
-            ) from None
-    else:
-        result = rec.rebuild(
-            session, the_record, shares, passphrase=passphrase, consent=consent, chain=chain
-        )
-    say(
-        f"verified: this IS the recorded secret (fingerprint {result.fingerprint}, commitment "
-        f"{result.commitment[:16]}... both match the record)"
+    request = UnlockRequest(
+        session_dir, record, output, force, shares_file, consent_file, passphrase_file, reveal
     )
-    session = rec.record_unlock(session, result, refused_shares=collection.refused)
-    if output is not None:
-        session = rec.release_to_file(session, result, output, force=force)
-        say(f"the {result.release_form} was written to {output} (mode 0600)")
-        _say_closed(session)
-        return
-    if sys.stdin.isatty() and not _confirm(result.release_form):
-        raise Refused(
-            "nothing was released",
-            "run unlock again to release it, or give --output FILE; the session stays unlocked",
-        )
-    out(result.release_text())
-    session = rec.record_release(session, result, "terminal")
-    say(f"the {result.release_form} was shown; the transcript records that, never the secret")
-    _say_closed(session)
+    for line in closed_notes(unlock(request, TerminalUnlockScreen())):
+        say(line)
 
 
 @recover_app.command("cancel", help=CANCEL_HELP)
-def cancel_command(
-    session_dir: SessionDir,
-    reason: Annotated[str, typer.Option("--reason", help="Why, in one line (recorded).")] = "",
-) -> None:
+def cancel_command(session_dir: SessionDir, reason: CancelReason = "") -> None:
     from ceremony.ui.console import say
-    from ceremony.workflows.recovery import Session, cancel
+    from ceremony.ui.recovery_reports import closed_notes
+    from ceremony.workflows.recovery_steps import cancel_session
 
-    session = cancel(Session.open(session_dir), reason)
+    session = cancel_session(session_dir, reason)
     say(f"session {session.notice.notice_id} is cancelled for good")
     say(f"transcript head: {session.head}")
-    _say_closed(session)
-
-
-def _say_closed(session: "Session") -> None:
-    """The closed session's head as words: written down outside the kit, they anchor the audit
-    (`ceremony audit --session-words`) against a transcript cut or rewritten later."""
-    from ceremony.model.hashwords import hash_words
-    from ceremony.ui.console import say
-    from ceremony.workflows.session_attest import write_session_messages
-
-    say(
-        f"session closed; write down its head words for the audit: "
-        f"{hash_words(bytes.fromhex(session.head))}"
-    )
-    write_session_messages(session.path)
-    say("people present may sign its close: attest/close-message.txt in the session")
-
-
-# -- helpers --------------------------------------------------------------------------------------
-
-
-def _unit(mode: str) -> str:
-    return "VDF iterations" if mode == "evidenced" else "sequential squarings"
-
-
-def _mode_name(mode: str) -> str:
-    return "evidenced delay" if mode == "evidenced" else "sealed time lock"
-
-
-def _next_text(step: str, session: "Session") -> str:
-    if step == "wait":
-        return f"ceremony recover wait {session.path}"
-    if step == "unlock":
-        return f"ceremony recover unlock {session.path}"
-    return "nothing: the session has ended"
-
-
-def _next_step(session: "Session", step: str) -> str:
-    return f"next: {_next_text(step, session)}"
-
-
-def _check_release_target(output: Path | None, force: bool, reveal: bool) -> None:
-    """Refuse an unusable destination before anyone types a share."""
-    from ceremony.errors import Refused
-
-    if output is not None:
-        if output.exists() and not force:
-            raise Refused(
-                f"{output} already exists", "choose another path, or pass --force to replace it"
-            )
-        return
-    if not sys.stdout.isatty() and not reveal:
-        raise Refused(
-            "refusing to write the secret to standard output, which is not a terminal",
-            "give --output FILE (written with mode 0600), or --reveal if you really mean it",
-        )
-    if not sys.stdin.isatty() and not reveal:
-        raise Refused(
-            "the secret is shown only after a confirmation at the terminal",
-            "give --output FILE, or --reveal to show it without asking",
-        )
-
-
-def _confirm(form: str) -> bool:
-    from ceremony.ui.console import err
-
-    answer = err().input(
-        f"Show the {form} on this screen now? Make sure nobody else can see it. [y/N] ",
-        markup=False,
-    )
-    return answer.strip().lower() in {"y", "yes"}
-
-
-def _share_words(record: "Record") -> int | None:
-    from ceremony.core.slip39 import valid_length
-
-    words = 7 + math.ceil(record.strength_bits / 10)
-    return words if valid_length(words) else None
-
-
-def _read_shares(record: "Record", source: str | None) -> "ShareCollection":
-    """Shares from --shares-file, from piped stdin, or typed one holder at a time."""
-    from ceremony.ui.console import say
-    from ceremony.workflows.inputs import read_shares
-    from ceremony.workflows.recovery import collect
-
-    if source is None and sys.stdin.isatty():
-        return _type_shares(record)
-    shares = read_shares(source or "-")
-    collection = collect(record, shares)
-    for line in collection.progress_lines():
+    for line in closed_notes(session):
         say(line)
-    return collection
-
-
-def _type_shares(record: "Record") -> "ShareCollection":
-    """One holder at a time at the hidden prompt, until the record's quorum is complete."""
-    from ceremony.core import slip39
-    from ceremony.errors import BadInput, NotVerified
-    from ceremony.ui.share_entry import SharePrompt
-    from ceremony.ui.share_source import hidden_terminal
-    from ceremony.workflows.recovery import ShareCollection
-
-    terminal = hidden_terminal()
-    console = terminal.console
-
-    def say(text: str) -> None:
-        console.print(text, markup=False, highlight=False)
-
-    collection = ShareCollection(record)
-    say(
-        "each holder in turn types their share at the hidden prompt; the first four letters of "
-        "each word are enough, '?' marks a word you cannot read"
-    )
-    for line in collection.progress_lines():
-        say(f"  {line}")
-    while not collection.quorum:
-        say(f"share {len(collection.shares) + 1}: next holder, please type your share")
-        entry = SharePrompt(
-            terminal.read_hidden,
-            console,
-            read_answer=terminal.read_answer,
-            expected_words=_share_words(record),
-        )
-        try:
-            entered = entry.read()
-            share = slip39.share_from_indices(entered.words)
-        except (BadInput, NotVerified) as exc:
-            collection.refuse()  # counted in the transcript; add() counts its own refusals
-            say(f"refused: {exc.message}")
-            say(f"hint: {exc.hint}")
-            continue
-        try:
-            check = collection.add(share)
-        except (BadInput, NotVerified) as exc:
-            say(f"refused: {exc.message}")
-            say(f"hint: {exc.hint}")
-            continue
-        say(
-            f"accepted: share {check.member} of {check.members} of group {check.group}, issued "
-            f"to {check.holder}; check code {check.check_code}"
-        )
-        for line in collection.progress_lines():
-            say(f"  {line}")
-    say("enough shares are in")
-    return collection
-
-
-def _passphrase(record: "Record", path: Path | None) -> bytes:
-    """The SLIP-39 passphrase: from a file, or at a hidden prompt when the record says one is used."""
-    import getpass
-
-    from ceremony.errors import BadInput, Interrupted
-    from ceremony.model.passphrase import check_passphrase
-    from ceremony.workflows.inputs import read_passphrase_file
-
-    if path is not None or not record.passphrase:
-        return read_passphrase_file(path)
-    if not sys.stdin.isatty():
-        raise BadInput(
-            "the record says the shares need a passphrase",
-            "give it with --passphrase-file FILE",
-        )
-    try:
-        text = getpass.getpass("passphrase (hidden): ", stream=sys.stderr)
-    except EOFError:
-        raise Interrupted("no passphrase was typed", "run unlock again") from None
-    return check_passphrase(text.encode("utf-8"))
-
-
-def _say_resume(resume: object) -> None:
-    from ceremony.ui.console import say
-    from ceremony.workflows.recovery import PuzzleResume
-
-    assert isinstance(resume, PuzzleResume)
-    for name in resume.discarded:
-        say(f"the checkpoint {name} is damaged or belongs to another lock: not used")
-    if resume.checkpoint is not None:
-        say(f"resuming the time lock after {resume.checkpoint.done:,} squarings")

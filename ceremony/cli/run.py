@@ -22,28 +22,34 @@ Examples:
 """
 
 
+PlanFile = Annotated[Path, typer.Argument(help="The ceremony plan (TOML).")]
+KitDir = Annotated[
+    Path | None,
+    typer.Option("--out", help="Kit directory (default: the plan's output directory)."),
+]
+AnswersFile = Annotated[
+    Path | None,
+    typer.Option("--answers", help="Take every answer from this TOML file (no terminal)."),
+]
+DestroyLeftovers = Annotated[
+    bool,
+    typer.Option(
+        "--destroy-leftovers",
+        help="Destroy the secret files of an unfinished (killed) run in the kit directory "
+        "without asking (at a terminal the ceremony asks first).",
+    ),
+]
+
+
 @app.command("run", help=HELP)
 def run_command(
-    plan_file: Annotated[Path, typer.Argument(help="The ceremony plan (TOML).")],
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Kit directory (default: the plan's output directory)."),
-    ] = None,
-    answers: Annotated[
-        Path | None,
-        typer.Option("--answers", help="Take every answer from this TOML file (no terminal)."),
-    ] = None,
-    destroy_leftovers: Annotated[
-        bool,
-        typer.Option(
-            "--destroy-leftovers",
-            help="Destroy the secret files of an unfinished (killed) run in the kit directory "
-            "without asking (at a terminal the ceremony asks first).",
-        ),
-    ] = False,
+    plan_file: PlanFile,
+    out: KitDir = None,
+    answers: AnswersFile = None,
+    destroy_leftovers: DestroyLeftovers = False,
 ) -> None:
     from ceremony.planfile.plan import load_plan
-    from ceremony.ui.console import err, say
+    from ceremony.ui.console import say
     from ceremony.workflows.ceremony import Ceremony, Operator
 
     plan = load_plan(plan_file)
@@ -54,17 +60,9 @@ def run_command(
 
         operator = ScriptedOperator.from_file(answers)
     else:
-        import sys
+        from ceremony.ui.ceremony_screen import terminal_operator
 
-        from ceremony.errors import Refused
-        from ceremony.ui.ceremony_screen import ScreenOperator
-
-        if not sys.stdin.isatty():
-            raise Refused(
-                "the guided ceremony needs a terminal",
-                "run it at the ceremony machine's terminal, or give --answers FILE",
-            )
-        operator = ScreenOperator(err())
+        operator = terminal_operator()
     _clear_leftovers(directory, confirmed=destroy_leftovers, terminal=answers is None)
     outcome = Ceremony(plan, operator, directory).run()
     say(f"ceremony complete: kit in {outcome.directory}")

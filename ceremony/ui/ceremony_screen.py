@@ -8,6 +8,7 @@ Names from the plan are untrusted text and are printed with markup off.
 from __future__ import annotations
 
 import getpass
+import sys
 from collections.abc import Sequence
 
 from rich.console import Console
@@ -16,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ceremony.core.dice import DiceRolls
-from ceremony.errors import BadInput, Interrupted, NotVerified
+from ceremony.errors import BadInput, Interrupted, NotVerified, Refused
 from ceremony.model.passphrase import check_passphrase
 from ceremony.model.share import Share
 from ceremony.model.steps import Act, Step
@@ -166,3 +167,16 @@ class ScreenOperator:
 
     def refuse_bag_serial(self, holder: str, problem: str) -> None:
         self.console.print(Text(f"{problem}; type the serial printed on the bag", style="bold red"))
+
+
+def terminal_operator() -> ScreenOperator:
+    """The guided ceremony at this terminal: refused when stdin is not one (scripts give
+    --answers FILE)."""
+    from ceremony.ui.console import err
+
+    if not sys.stdin.isatty():
+        raise Refused(
+            "the guided ceremony needs a terminal",
+            "run it at the ceremony machine's terminal, or give --answers FILE",
+        )
+    return ScreenOperator(err())

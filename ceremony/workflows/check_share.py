@@ -8,6 +8,7 @@ errors name holders, groups, positions and check codes, never words.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,6 +123,19 @@ def check_share(record: Record, share: Share) -> ShareCheck:
         member_threshold=group.threshold,
         check_code=entry.check_code,
     )
+
+
+def check_and_log(
+    record: Record, share: Share, log: Path | None, notes: Callable[[str], None]
+) -> ShareCheck:
+    """`check-share`: the check, then (with --log) one entry in the custody log."""
+    result = check_share(record, share)
+    if log is not None:
+        from ceremony.workflows.lifecycle.custody import append_sighting
+
+        number = append_sighting(log, record, result)
+        notes(f"recorded in the custody log {log} (entry {number})")
+    return result
 
 
 def _misfits(record: Record, share: Share) -> list[str]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ceremony.core import fingerprint, slip39
 from ceremony.core.verify import SetProof, verify_shares
@@ -92,6 +93,11 @@ def minimal_subset(shares: Sequence[Share], proof: SetProof) -> list[Share]:
     return chosen
 
 
+def verify(shares: Sequence[Share]) -> SetProof:
+    """`verify-shares`: the consistency proof of the shares, without rebuilding the secret."""
+    return verify_shares(shares)
+
+
 def combine_shares(shares: Sequence[Share], passphrase: bytes, kind: SecretKind) -> Recovered:
     proof = verify_shares(shares)
     require_quorum(proof)
@@ -111,6 +117,36 @@ def combine_shares(shares: Sequence[Share], passphrase: bytes, kind: SecretKind)
         identifier=proof.identifier,
         proof=proof,
     )
+
+
+def combine(
+    read_shares: Callable[[], Sequence[Share]],
+    passphrase_file: Path | None,
+    kind: SecretKind,
+    record_path: Path | None,
+    notes: Callable[[str], None],
+) -> Recovered:
+    """`ceremony combine`: warn first when the record sets a time lock, then read the shares
+    (`read_shares` may prompt), rebuild, and say whether it is the recorded secret."""
+    from ceremony.workflows.inputs import read_passphrase_file
+
+    found = None
+    if record_path is not None:  # the recovery package (kits, paper content) only when asked
+        from ceremony.workflows.recovery.session import read_record
+
+        found = read_record(record_path)
+        warning = time_lock_warning(found.record, str(record_path))
+        if warning:
+            notes(warning)
+    shares = read_shares()
+    passphrase = read_passphrase_file(passphrase_file)
+    recovered = combine_shares(shares, passphrase, kind)
+    for line in progress_lines(recovered.proof):
+        notes(line)
+    notes("all given shares agree; the secret was rebuilt")
+    if found is not None:
+        notes(record_verdict(recovered, found.record))
+    return recovered
 
 
 def time_lock_warning(record: Record, record_path: str) -> str | None:

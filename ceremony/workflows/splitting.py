@@ -25,8 +25,8 @@ Notes = Callable[[str], None]
 
 
 @dataclass(frozen=True)
-class SplitRequest:
-    """Every option of `ceremony split`, as given."""
+class SchemeOptions:
+    """The scheme options of `ceremony split`: `groups` as NAME=TofN texts, as given."""
 
     groups: tuple[str, ...]
     group_threshold: int
@@ -34,18 +34,46 @@ class SplitRequest:
     kind: SecretKind = SecretKind.SLIP39
     exponent: int = 1
     extendable: bool = True
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """Where the secret and its passphrase come from: files, dice, or the computer alone."""
+
     passphrase_file: Path | None = None
     secret_file: Path | None = None
     dice_file: Path | None = None
     dice_only: bool = False
     sides: int = 6
+
+
+@dataclass(frozen=True)
+class LockOptions:
+    """The sealed time lock (`timelock` as a duration text such as 72h), when one is asked."""
+
     timelock: str | None = None
     speedup: float = 10.0
     consent_card: bool = True
-    kit: Path | None = None
+
+
+@dataclass(frozen=True)
+class KitOptions:
+    """The holder kits and record written with --kit (`directory` None: shares on stdout)."""
+
+    directory: Path | None = None
     name: str = "Shamir backup"
     paper: str = "a4"
     force: bool = False
+
+
+@dataclass(frozen=True)
+class SplitRequest:
+    """Every option of `ceremony split`, as given, in the four groups the help describes."""
+
+    scheme: SchemeOptions
+    source: SourceOptions = SourceOptions()
+    lock: LockOptions = LockOptions()
+    kit: KitOptions = KitOptions()
     reveal: bool = False
 
 
@@ -63,7 +91,7 @@ def run_split(
     from ceremony.workflows.inputs import read_passphrase_file
 
     paper, delay_seconds = check_request(request)
-    passphrase = read_passphrase_file(request.passphrase_file)
+    passphrase = read_passphrase_file(request.source.passphrase_file)
     scheme, secret = make_secret(request, notes, confirm_dice_only)
     notes(f"splitting a {scheme.strength_bits}-bit {scheme.kind.value} secret: {scheme.summary()}")
     timelock = None
@@ -79,15 +107,15 @@ def run_split(
         samples = measure_rates(SEALED)
         if samples.busy():
             notes(f"warning: {busy_warning(samples)}")
-        timelock = calibrate(SEALED, delay_seconds, request.speedup, samples=samples)
+        timelock = calibrate(SEALED, delay_seconds, request.lock.speedup, samples=samples)
     from ceremony.workflows.split import make_split
 
-    consent_card = request.consent_card and request.kit is not None
+    consent_card = request.lock.consent_card and request.kit.directory is not None
     split = make_split(scheme, secret, passphrase, timelock=timelock, consent_card=consent_card)
     if split.timelock is not None:
         notes(f"time lock: {split.timelock.description}")
     notes(f"verified: every qualifying set of the {scheme.share_count} shares rebuilds the secret")
-    if request.kit is None:
+    if request.kit.directory is None:
         if isinstance(split, Sealed):
             notes(
                 "warning: keep the modulus N and the squarings T printed with the shares: "
@@ -95,26 +123,26 @@ def run_split(
             )
         return SplitOutcome(split)
     assert paper is not None
-    record = write_and_prove(request.kit, split, request, paper, passphrase, notes)
+    record = write_and_prove(request.kit.directory, split, request, paper, passphrase, notes)
     return SplitOutcome(split, record)
 
 
 def check_request(request: SplitRequest) -> tuple[PaperSize | None, int | None]:
     """Everything about the outputs and the options is checked before any secret is made."""
-    if not request.reveal and request.kit is None:
+    if not request.reveal and request.kit.directory is None:
         raise Refused(
             "shares are secrets: refusing to print them without --reveal",
             "add --reveal to print the shares on stdout (only on an offline machine), "
             "or --kit DIR to write holder kits",
         )
     paper = None
-    kit = request.kit
+    kit = request.kit.directory
     if kit is not None:
-        paper = PaperSize.from_text(request.paper)
+        paper = PaperSize.from_text(request.kit.paper)
         from ceremony.workflows.kit import check_ceremony_name, check_replaceable
 
-        check_ceremony_name(request.name)
-        if (kit.exists() or kit.is_symlink()) and not request.force:
+        check_ceremony_name(request.kit.name)
+        if (kit.exists() or kit.is_symlink()) and not request.kit.force:
             raise Refused(f"{kit} already exists", "choose a new directory, or pass --force")
         if kit.exists() or kit.is_symlink():
             check_replaceable(kit)
@@ -124,25 +152,25 @@ def check_request(request: SplitRequest) -> tuple[PaperSize | None, int | None]:
                 "create that directory first, or choose another --kit",
             )
     delay_seconds = None
-    if request.timelock is not None:
+    if request.lock.timelock is not None:
         from ceremony.core.calibration import duration_from_text
 
-        delay_seconds = duration_from_text(request.timelock)
-        if request.passphrase_file is not None or request.secret_file is not None:
+        delay_seconds = duration_from_text(request.lock.timelock)
+        if request.source.passphrase_file is not None or request.source.secret_file is not None:
             raise BadInput(
                 "--timelock cannot be combined with --passphrase-file or --secret-file",
                 "a sealed time lock makes its own passphrase and secret; leave those out",
             )
-    elif not request.consent_card:
+    elif not request.lock.consent_card:
         raise BadInput(
             "--no-consent-card is for a sealed time lock", "add --timelock D, or leave it out"
         )
-    if request.dice_file is not None and request.secret_file is not None:
+    if request.source.dice_file is not None and request.source.secret_file is not None:
         raise BadInput(
             "--dice-file and --secret-file cannot be used together",
             "dice make a new secret; --secret-file splits one you already have",
         )
-    if request.dice_file is None and (request.dice_only or request.sides != 6):
+    if request.source.dice_file is None and (request.source.dice_only or request.source.sides != 6):
         raise BadInput(
             "--dice-only and --sides need --dice-file", "give the rolls with --dice-file F"
         )
@@ -154,11 +182,11 @@ def make_secret(
 ) -> tuple[Scheme, Secret]:
     from ceremony.workflows.inputs import read_secret_file
 
-    groups = tuple(GroupSpec.from_text(text) for text in request.groups)
-    strength = request.strength
+    groups = tuple(GroupSpec.from_text(text) for text in request.scheme.groups)
+    strength = request.scheme.strength
     secret = None
-    if request.secret_file is not None:
-        secret = read_secret_file(request.secret_file, request.kind)
+    if request.source.secret_file is not None:
+        secret = read_secret_file(request.source.secret_file, request.scheme.kind)
         if strength not in (256, secret.strength_bits):
             raise BadInput(
                 f"--strength {strength} does not match the {secret.strength_bits}-bit secret file",
@@ -166,24 +194,27 @@ def make_secret(
             )
         strength = secret.strength_bits
     scheme = Scheme(
-        group_threshold=request.group_threshold,
+        group_threshold=request.scheme.group_threshold,
         groups=groups,
         strength_bits=strength,
-        kind=request.kind,
-        iteration_exponent=request.exponent,
-        extendable=request.extendable,
+        kind=request.scheme.kind,
+        iteration_exponent=request.scheme.exponent,
+        extendable=request.scheme.extendable,
     )
     if secret is None:
         from ceremony.core.dice import read_dice_file
         from ceremony.core.entropy import make_master_secret
 
         dice = None
-        if request.dice_file is not None:
-            dice = read_dice_file(request.dice_file, request.sides)
-        if request.dice_only:
+        if request.source.dice_file is not None:
+            dice = read_dice_file(request.source.dice_file, request.source.sides)
+        if request.source.dice_only:
             confirm_dice_only()
         secret, entropy = make_master_secret(
-            scheme.strength_bits, dice=dice, dice_only=request.dice_only, kind=request.kind
+            scheme.strength_bits,
+            dice=dice,
+            dice_only=request.source.dice_only,
+            kind=request.scheme.kind,
         )
         notes(entropy.summary())
     return scheme, secret
@@ -200,7 +231,12 @@ def write_and_prove(
     from ceremony.workflows.kit import write_split_kit
 
     record, proof = write_split_kit(
-        kit, split, name=request.name, paper=paper, overwrite=request.force, passphrase=passphrase
+        kit,
+        split,
+        name=request.kit.name,
+        paper=paper,
+        overwrite=request.kit.force,
+        passphrase=passphrase,
     )
     consent = ""
     if isinstance(split, Sealed):
