@@ -10,6 +10,9 @@ Nothing here passes or fails a build: a row says whether its goal was met in thi
 
 from __future__ import annotations
 
+import compileall
+import datetime
+import functools
 import json
 import os
 import platform
@@ -116,6 +119,7 @@ def load_average() -> tuple[float, float, float]:
 
 def machine() -> dict[str, object]:
     return {
+        "date_utc": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M"),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
@@ -193,9 +197,19 @@ GNU_TIME = Path("/usr/bin/time")
 include the benchmark's own memory at fork time (Linux carries the high-water mark over exec)."""
 
 
+@functools.cache
+def bytecode() -> None:
+    """Compile ceremony's modules once, as an installed wheel has them (pip compiles at install).
+    Where PYTHONDONTWRITEBYTECODE is set (it is on the shared machine), every ceremony process
+    would otherwise compile its modules from source, while the baselines, installed packages,
+    read theirs: that is not the same work."""
+    compileall.compile_dir(ROOT / "ceremony", quiet=1)
+
+
 def run_process(command: Command) -> tuple[float, float]:
     """Seconds from spawn to exit, and the command's peak resident memory in MiB (GNU time's
     `%M` when /usr/bin/time exists, so that it is the command's own; else from `wait4`)."""
+    bytecode()
     with tempfile.TemporaryDirectory(prefix="bench-run-") as scratch:
         memory = Path(scratch) / "maxrss"
         argv = list(command.argv)

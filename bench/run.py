@@ -45,6 +45,23 @@ def as_row(data: dict[str, object]) -> Row:
     )
 
 
+def write_summary(
+    started: str, quick: bool, runs: list[dict[str, object]]
+) -> tuple[float, float, float]:
+    """bench/results/run.json: the machine, when the run started, every benchmark run so far,
+    the load now."""
+    end = load_average()
+    RESULTS.mkdir(exist_ok=True)
+    summary = {
+        "machine": {**machine(), "date_utc": started},
+        "quick": quick,
+        "benchmarks": runs,
+        "load_end": end,
+    }
+    (RESULTS / "run.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    return end
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller cases")
@@ -55,6 +72,7 @@ def main() -> int:
         parser.error(f"no benchmark named {', '.join(sorted(unknown))}")
     chosen = args.names or list(ORDER)
     runs, rows, failed = [], [], []
+    started = str(machine()["date_utc"])
     for name in chosen:
         print(f"\n=== bench/{name}.py ===", flush=True)
         before = load_average()
@@ -76,13 +94,13 @@ def main() -> int:
             else:  # repair and timelock keep their own tables (no baseline of this issue's kind)
                 entry["results"] = data
         runs.append(entry)
+        write_summary(
+            started, args.quick, runs
+        )  # after each benchmark: a run stopped early keeps the rest
     print("\n=== every row ===")
     print(table(rows))
-    end = load_average()
+    end = write_summary(started, args.quick, runs)
     print(f"load average (1, 5, 15 min) at the end: {', '.join(f'{x:.2f}' for x in end)}")
-    RESULTS.mkdir(exist_ok=True)
-    summary = {"machine": machine(), "quick": args.quick, "benchmarks": runs, "load_end": end}
-    (RESULTS / "run.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     print(f"wrote {RESULTS / 'run.json'}")
     if failed:
         print(f"failed: {', '.join(failed)}")

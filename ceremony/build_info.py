@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-
 from ceremony import __version__
 from ceremony.errors import OutputFailed
 from ceremony.templates import data_root
@@ -62,7 +59,13 @@ def version_line() -> str:
 
 
 def parse_lock(text: str) -> tuple[Pin, ...]:
-    """The pins of a hashed lock that apply to this interpreter and platform (markers evaluated)."""
+    """The pins of a hashed lock that apply to this interpreter and platform (markers evaluated).
+
+    `packaging` is imported here, not above: every transcript needs this module, only preflight
+    parses a lock, and importing `packaging` costs more than the rest of this module."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
     pins = []
     for line in text.splitlines():
         if not line or line[0] in " #-\t":

@@ -1,26 +1,34 @@
 """Every document of a stress plan, on Letter and A4, read back from the PDF as a reader sees it:
 16 groups, two of 8 holders, 40-character names, 64-character bag serials. Fails on text outside
-the printable area or over other text, a check code broken across lines, a heading alone at the
-foot of a page, or a page of another paper size."""
+the printable area or over other text, text that runs across the edge of its table cell or box, a
+check code broken across lines, a heading alone at the foot of a page, or a page of another paper
+size."""
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
 import pytest
 
 from ceremony.core.slip39 import wordlist
 from ceremony.model.record import IssuedShare, Record, TimeLockInfo
 from ceremony.model.scheme import GroupSpec, SecretKind
+from ceremony.paper.audit_report import AuditRow, AuditSheet, render_audit_report
 from ceremony.paper.content import MM, PaperSize
 from ceremony.paper.holder import render_holder_kit
+from ceremony.paper.notice import NoticeSheet, render_notice
 from ceremony.paper.plan_sheet import PlanSheet, render_plan_sheet
 from ceremony.paper.record import render_record
 from ceremony.paper.specimen import SpecimenGroup, specimen_kits
 from ceremony.workflows import kit as kits
+from ceremony.workflows.notice import RecoveryNotice
+from ceremony.workflows.recovery import notice_sheet
 from ceremony.workflows.runbooks import (
     facts_from_record,
     record_meta,
@@ -141,6 +149,81 @@ def documents(size: PaperSize) -> Iterator[tuple[str, bytes, tuple[str, ...]]]:
         demo=True,
     )
     yield "plan sheet", render_plan_sheet(sheet), ()
+    yield "recovery notice", render_notice(stress_notice(record), size), ()
+    yield "audit report", render_audit_report(stress_audit(record), size), ()
+
+
+def stress_notice(record: Record) -> NoticeSheet:
+    notice = RecoveryNotice.issue(
+        record,
+        b"the record's bytes",
+        requester=LONG + " on behalf of the board of international trustees",
+        reason="the treasurer retired and the board voted to move the funds " + "X" * 60,
+        clock=lambda: datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        rng=lambda n: bytes(range(n)),
+    )
+    return replace(notice_sheet(notice, record), demo=True)
+
+
+def stress_audit(record: Record) -> AuditSheet:
+    rows = [
+        AuditRow(
+            f"files.holders/{entry.group_number:02d}-{entry.member_number:02d}-{LONG.lower()}.pdf",
+            ("pass", "fail", "skipped")[index % 3],
+            f"the kit of {entry.holder} hashes to {entry.holder_pdf_sha256} (bag {entry.bag_serial})",
+        )
+        for index, entry in enumerate(record.shares[:40])
+    ]
+    return AuditSheet(
+        kit="/media/" + "very-long-removable-medium-name/" * 4 + "kit",
+        ceremony_name=record.ceremony_name,
+        ceremony_id=record.ceremony_id,
+        plan_hash_hex=record.plan_sha256,
+        plan_hash_words="one two three four five six seven eight nine ten eleven twelve",
+        transcript_head_words="alpha beta gamma delta echo fox golf hotel india juliet kilo lima",
+        tool=record.tool,
+        rows=tuple(rows),
+        demo=True,
+        unanchored=("the transcript: " + LONG,),
+    )
+
+
+def crossing_edges(page: pdfium.PdfPage) -> list[Rect]:
+    """Lines of text that run across the edge of a box, a table rule or a cell border: one text
+    object is one line in one cell, so its box must lie on one side of every edge."""
+    texts: list[Rect] = []
+    vertical: list[tuple[float, float, float]] = []
+    horizontal: list[tuple[float, float, float]] = []
+    for obj in page.get_objects():
+        left, bottom, right, top = obj.get_bounds()
+        if obj.type == pdfium_raw.FPDF_PAGEOBJ_TEXT:
+            slack = 0.25 * (top - bottom)  # the font's ascent and descent, beyond the glyphs
+            texts.append((left + 0.5, bottom + slack, right - 0.5, top - slack))
+        elif obj.type == pdfium_raw.FPDF_PAGEOBJ_PATH:
+            if right - left < 2:
+                vertical.append(((left + right) / 2, bottom, top))
+            elif top - bottom < 2:
+                horizontal.append(((bottom + top) / 2, left, right))
+            else:
+                vertical += [(left, bottom, top), (right, bottom, top)]
+                horizontal += [(bottom, left, right), (top, left, right)]
+    vertical.sort()
+    horizontal.sort()
+    found = []
+    for box in texts:
+        left, bottom, right, top = box
+        for edges, low, high, start, end in (
+            (vertical, left, right, bottom, top),
+            (horizontal, bottom, top, left, right),
+        ):
+            first = bisect.bisect_right(edges, (low, float("inf"), float("inf")))
+            for at, edge_start, edge_end in edges[first:]:
+                if at >= high:
+                    break
+                if edge_start < end and edge_end > start:
+                    found.append(box)
+                    break
+    return found
 
 
 def overprinted(rects: list[Rect]) -> list[tuple[Rect, Rect]]:
@@ -196,6 +279,9 @@ def test_every_document_of_a_stress_plan_reads_cleanly(size: PaperSize) -> None:
                     break
             for first, _ in overprinted(rects)[:1]:
                 problems.append(f"{where}: text printed over other text at {first[:2]}")
+            for box in crossing_edges(page)[:1]:
+                line = text.get_text_bounded(*box)
+                problems.append(f"{where}: {line!r} runs across the edge of its cell or box")
             if index < len(pdf) - 1:
                 for heading in headings:
                     if alone_at_foot(text, rects, heading):
@@ -206,3 +292,27 @@ def test_every_document_of_a_stress_plan_reads_cleanly(size: PaperSize) -> None:
             if broken:
                 problems.append(f"{name}: check code {broken[0]} broken across lines")
     assert not problems, "\n".join(problems[:20])
+
+
+def test_text_across_a_cell_edge_is_found() -> None:
+    """The overflow check itself: a line that runs past its box is found, one inside is not."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=PaperSize.A4.points, invariant=1)
+    canvas.rect(100, 600, 100, 30, stroke=1, fill=0)
+    canvas.drawString(105, 610, "fits")
+    canvas.rect(100, 500, 100, 30, stroke=1, fill=0)
+    canvas.drawString(105, 510, "this text is far too long for its box")
+    canvas.line(300, 300, 300, 400)
+    canvas.drawString(250, 350, "across a rule")
+    canvas.save()
+    page = pdfium.PdfDocument(buffer.getvalue())[0]
+    found = crossing_edges(page)
+    text = page.get_textpage()
+    assert sorted(text.get_text_bounded(*box) for box in found) == [
+        "across a rule",
+        "this text is far too long for its box",
+    ]

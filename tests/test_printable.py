@@ -87,9 +87,15 @@ def test_a_ceremony_prints_the_transliteration_and_audits_clean(tmp_path: Path) 
     from ceremony.workflows.ceremony import Ceremony
     from tests.ceremony_helpers import SMALL_PLAN, pdf_text
 
-    text = SMALL_PLAN.read_text(encoding="utf-8").replace(
-        '{ name = "Łukasz", contact = "l@example.org" }',
-        '{ name = "李小龍", transliteration = "Li Xiaolong", contact = "l@example.org" }',
+    text = (
+        SMALL_PLAN.read_text(encoding="utf-8")
+        .replace(
+            '{ name = "Łukasz", contact = "l@example.org" }',
+            '{ name = "李小龍", transliteration = "Li Xiaolong", contact = "l@example.org" }',
+        )
+        .replace(
+            'witnesses = ["Wim"]', 'witnesses = [{ name = "محمد", transliteration = "Muhammad" }]'
+        )
     )
     plan_file = tmp_path / "plan.toml"
     plan_file.write_text(text, encoding="utf-8")
@@ -99,6 +105,8 @@ def test_a_ceremony_prints_the_transliteration_and_audits_clean(tmp_path: Path) 
     (card,) = [p for p in (kit / "holders").iterdir() if "li-xiaolong" in p.name]
     assert "Li Xiaolong" in pdf_text(card)
     assert "Li Xiaolong" in pdf_text(kit / "record.pdf")
+    assert "Muhammad" in pdf_text(kit / "record.pdf")
+    assert "Muhammad" in pdf_text(kit / "runbooks" / "ceremony-script.pdf")
     report = audit_kit(kit, plan_file=plan_file)
     assert report.check("plan.record").status is Status.PASS
 
@@ -112,3 +120,44 @@ def test_ceremony_run_refuses_before_anything_is_written(tmp_path: Path) -> None
     with pytest.raises(BadInput, match="U\\+674E"):
         Ceremony(plan, ScriptedOperator(quiet=True), kit).run()
     assert not kit.exists()
+
+
+ROLES = '[roles]\nadministrator = "Olivia"\nwitnesses = ["Wendy"]\n'
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        ('administrator = "李小龍"', "roles.administrator"),
+        ('witnesses = ["Wendy", "محمد"]', "roles.witnesses[2]"),
+        ('auditor = { name = "דוד", contact = "d@example.org" }', "roles.auditor"),
+    ],
+)
+def test_a_role_the_paper_cannot_print_is_refused_with_the_transliteration_hint(
+    role: str, path: str
+) -> None:
+    key = role.split(" = ")[0]
+    lines = [line for line in ROLES.splitlines() if not line.startswith(key)]
+    text = MINIMAL.replace(ROLES, "\n".join([*lines, role]) + "\n")
+    assert text != MINIMAL
+    with pytest.raises(BadInput) as caught:
+        check_printable(parse_plan(text.encode()), "plan.toml")
+    assert path in caught.value.message
+    assert "transliteration" in caught.value.hint
+
+
+def test_a_role_prints_its_transliteration() -> None:
+    text = MINIMAL.replace(
+        ROLES,
+        '[roles]\nadministrator = { name = "李小龍", transliteration = "Li Xiaolong" }\n'
+        'witnesses = [{ name = "محمد", transliteration = "Muhammad", contact = "+1 555 0100" }]\n',
+    )
+    plan = parse_plan(text.encode())
+    check_printable(plan, "plan.toml")
+    assert plan.roles.administrator == "Li Xiaolong"
+    assert plan.roles.witnesses == ("Muhammad",)
+    assert plan.roles.contact("Muhammad") == "+1 555 0100"
+    assert dict(plan.roles.written) == {"Li Xiaolong": "李小龍", "Muhammad": "محمد"}
+    bad = text.replace('transliteration = "Muhammad"', 'transliteration = "محمد"')
+    with pytest.raises(BadInput, match=r"roles\.witnesses\[1\]\.transliteration"):
+        check_printable(parse_plan(bad.encode()), "plan.toml")

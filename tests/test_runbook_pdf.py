@@ -15,9 +15,10 @@ import pypdf
 import pytest
 
 from ceremony.errors import NotVerified, Refused
-from ceremony.model.runbook import RUNBOOKS, Runbook, parse, read_source
+from ceremony.markdown import parse, plain_text
+from ceremony.model.runbook import RUNBOOKS, Runbook, read_source
 from ceremony.paper.content import PaperSize
-from ceremony.paper.runbook import RunbookMeta, plain_text, render_runbook
+from ceremony.paper.runbook import RunbookMeta, render_runbook
 from ceremony.workflows.runbooks import (
     APPENDIX,
     check_runbooks,

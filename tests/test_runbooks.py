@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import typer
 
+from ceremony import markdown
 from ceremony.errors import OutputFailed
 from ceremony.model.record import IssuedShare, Record, TimeLockInfo
 from ceremony.model.runbook import (
@@ -28,7 +29,6 @@ from ceremony.model.runbook import (
     conditions_in,
     escape,
     fill,
-    parse,
     placeholders_in,
     read_source,
     runbook_sha256,
@@ -39,7 +39,6 @@ from ceremony.model.runbook import (
 )
 from ceremony.model.scheme import GroupSpec, SecretKind
 from ceremony.model.steps import ceremony_script
-from ceremony.paper.runbook import plain_text
 from ceremony.workflows.runbooks import (
     delay_summary,
     facts_from_plan,
@@ -138,7 +137,7 @@ def demo_record(
 
 
 def _script_steps(text: str) -> dict[str, tuple[str, str, str, str]]:
-    runbook = parse("ceremony-script", text)
+    runbook = markdown.parse("ceremony-script", text)
     return {
         step.id: (step.who.lower(), step.text, step.check, step.note)
         for section in runbook.sections
@@ -178,7 +177,7 @@ def test_the_markdown_copy_of_the_steps_is_current() -> None:
 def test_acts_in_the_markdown_follow_the_toml() -> None:
     titles = [
         section.title
-        for section in parse("ceremony-script", read_source("ceremony-script")).sections
+        for section in markdown.parse("ceremony-script", read_source("ceremony-script")).sections
         if section.title.startswith("Act ")
     ]
     assert titles == [f"Act {act.number}: {act.title}" for act in ceremony_script()]
@@ -222,7 +221,7 @@ def test_references_to_acts_and_steps_exist() -> None:
 
 @pytest.mark.parametrize("name", RUNBOOKS)
 def test_runbook_parses_with_numbered_parts(name: str) -> None:
-    runbook = parse(name, read_source(name))
+    runbook = markdown.parse(name, read_source(name))
     assert runbook.title
     assert runbook.title[0].isupper()
     steps = runbook.steps()
@@ -257,8 +256,8 @@ def test_placeholders_and_conditions_are_known(name: str) -> None:
 @pytest.mark.parametrize("name", RUNBOOKS)
 def test_steps_are_short(name: str) -> None:
     """Every step one action: a sentence or two, not a paragraph."""
-    for step in parse(name, read_source(name)).steps():
-        words = len(plain_text(step.text).split())
+    for step in markdown.parse(name, read_source(name)).steps():
+        words = len(markdown.plain_text(step.text).split())
         assert words <= 30, f"{name} step {step.id} has {words} words: split it"
 
 
@@ -275,7 +274,9 @@ def test_filled_runbooks_leave_no_placeholder(name: str, mode: str | None) -> No
 
 def test_sections_follow_the_recovery_mode() -> None:
     def titles(record: Record) -> list[str]:
-        runbook = parse("recovery-script", fill("recovery-script", facts_from_record(record)))
+        runbook = markdown.parse(
+            "recovery-script", fill("recovery-script", facts_from_record(record))
+        )
         return [s.title for s in runbook.sections]
 
     evidenced = titles(demo_record(mode="evidenced"))
@@ -286,14 +287,16 @@ def test_sections_follow_the_recovery_mode() -> None:
     assert any("Consent card" in t for t in sealed)
     assert any("modulus" in t.lower() for t in sealed)
     # Parts are renumbered after the ones left out, so they still read 1, 2, 3, ...
-    runbook = parse("recovery-script", fill("recovery-script", facts_from_record(demo_record())))
+    runbook = markdown.parse(
+        "recovery-script", fill("recovery-script", facts_from_record(demo_record()))
+    )
     numbers = [s.number for s in runbook.sections if s.number is not None]
     assert numbers == sorted(numbers)
 
 
 def test_a_holder_name_is_printed_as_written() -> None:
     text = fill("ceremony-script", facts_from_record(demo_record()))
-    runbook = parse("ceremony-script", text)
+    runbook = markdown.parse("ceremony-script", text)
     tables = [
         block
         for section in runbook.sections
@@ -301,7 +304,7 @@ def test_a_holder_name_is_printed_as_written() -> None:
         if isinstance(block, Table) and block.kind == "sealing"
     ]
     assert len(tables) == 1
-    holders = [plain_text(row[0]) for row in tables[0].rows]
+    holders = [markdown.plain_text(row[0]) for row in tables[0].rows]
     assert holders == [name for names in HOLDERS for name in names]
     assert all(row[5] == BLANK for row in tables[0].rows), "no serials yet: blanks to write in"
 
@@ -314,7 +317,7 @@ def test_bag_serials_fill_the_table_once_recorded() -> None:
 
 def test_escape_round_trips_through_the_inline_parser() -> None:
     for value in ("a|b", "*x*", "`c`", "{fingerprint}", "back\\slash", "<!-- x -->", "José"):
-        assert plain_text(escape(value)) == value
+        assert markdown.plain_text(escape(value)) == value
 
 
 def test_unknown_placeholders_and_conditions_are_template_bugs() -> None:
@@ -333,7 +336,7 @@ def test_conditional_steps_are_dropped_and_parts_renumbered() -> None:
         "   *Check:* gone too.\n3. Third.\n   *Check:* kept.\n"
     )
     facts = Facts(values={}, conditions=frozenset({"evidenced"}))
-    steps = parse("t", fill("shareholder-guide", facts, source=source)).steps()
+    steps = markdown.parse("t", fill("shareholder-guide", facts, source=source)).steps()
     assert [(s.id, s.text, s.check) for s in steps] == [
         ("1.1", "First.", ""),
         ("1.2", "Third.", "kept."),
@@ -522,7 +525,7 @@ def test_parser_reads_every_block_kind() -> None:
         "## Part 1: Do <!-- exception-sheets: 3 -->\n\n1. **Witness** (only if dice are rolled): Roll.\n"
         "   *Check:* Rolled\n   well.\n\n2. Next.\n"
     )
-    runbook = parse("t", source)
+    runbook = markdown.parse("t", source)
     assert runbook.title == "Title"
     assert runbook.intro == (Paragraph("Intro line one line two."),)
     notes, part = runbook.sections
@@ -533,7 +536,7 @@ def test_parser_reads_every_block_kind() -> None:
     table = notes.blocks[3]
     assert isinstance(table, Table)
     assert table.header == ("A", "B")
-    assert table.rows == (("x \\| y", ""),)
+    assert table.rows == (("x | y", ""),)  # GFM: an escaped pipe is a pipe inside the cell
     assert (part.number, part.exception_sheets, part.title) == (1, 3, "Part 1: Do")
     first, second = runbook.steps()
     assert (first.id, first.who, first.note, first.text, first.check) == (
@@ -555,3 +558,13 @@ def test_public_runbooks_print_names_never_contact_details() -> None:
     for name in RUNBOOKS:
         text = fill(name, facts_from_record(record))
         assert "@example.org" not in text, name
+
+
+def test_figures_read_aloud_have_thousands_separators() -> None:
+    record = demo_record(mode="sealed")
+    assert record.timelock is not None
+    assert record.timelock.iterations >= 1000
+    facts = facts_from_record(record)
+    grouped = f"{record.timelock.iterations:,}"
+    assert facts.values["timelock_t"] == facts.values["delay_work"] == grouped
+    assert f"T = {grouped} squarings" in " ".join(fill("recovery-script", facts).split())

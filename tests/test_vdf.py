@@ -362,3 +362,26 @@ def test_the_first_bad_segment_is_named_though_proofs_are_checked_side_by_side(
     with pytest.raises(NotVerified, match="segment 1: its proof does not verify"):
         vdf.verify_chain(bad_proof_1, NOTICE, TOTAL)
     assert vdf.good_prefix(bad_proof_3.segments, NOTICE) == Chain(chain.segments[:2])
+
+
+def test_a_started_check_gives_the_verdict_of_verify_chain(chain: Chain) -> None:
+    vdf.start_verify_chain(chain, NOTICE, TOTAL).result()
+    tampered = with_segment(chain, 2, proof=flip(chain.segments[1].proof, 40))
+    pending = vdf.start_verify_chain(tampered, NOTICE, TOTAL)
+    with pytest.raises(NotVerified, match="segment 2: its proof does not verify"):
+        pending.result()
+    with pytest.raises(NotVerified, match="requires 2501"):
+        vdf.start_verify_chain(chain, NOTICE, TOTAL + 1).result()
+    with pytest.raises(NotVerified, match="is empty"):
+        vdf.start_verify_chain(Chain(), NOTICE, 1)
+
+
+def test_a_cancelled_check_leaves_no_thread_behind(chain: Chain) -> None:
+    pending = vdf.start_verify_chain(Chain(chain.segments * 1), NOTICE, TOTAL)
+    pending.cancel()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(
+        t.name.startswith("ceremony-vdf-verify") for t in threading.enumerate()
+    ):
+        time.sleep(0.01)
+    assert not any(t.name.startswith("ceremony-vdf-verify") for t in threading.enumerate())

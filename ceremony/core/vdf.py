@@ -44,7 +44,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
@@ -361,24 +361,52 @@ def verify_chain(chain: Chain, notice_hash: bytes, required_iterations: int) -> 
     Checks, naming the first bad segment: numbering, that every segment is for this notice, that
     segment 1 starts at the generator and each next one at the previous output, every proof (any
     exception from chiavdf counts as failure), and finally the total. The proofs are checked
-    side by side on every core (`_proof_failures`); the verdict is the same as one by one.
+    side by side on every core (`_ProofChecks`); the verdict is the same as one by one.
     """
+    start_verify_chain(chain, notice_hash, required_iterations).result()
+
+
+def start_verify_chain(
+    chain: Chain, notice_hash: bytes, required_iterations: int
+) -> PendingVerdict:
+    """`verify_chain`, started: the proofs are checked on every core while the caller goes on
+    (the audit re-renders PDFs meanwhile); `result()` waits and raises what `verify_chain` would.
+    A chain that is empty, or a challenge that is not a notice hash, is refused at once."""
     _check_challenge(notice_hash)
     if not chain.segments:
         raise NotVerified("the delay proof chain is empty", _HINT_RECOMPUTE)
     linked, broken = _linked_prefix(chain.segments, notice_hash)
-    failures = _proof_failures(chain.segments[:linked])
-    if failures:
-        raise failures[0][1]
-    if broken is not None:
-        raise broken
-    total = chain.total_iterations
-    if total < required_iterations:
-        raise NotVerified(
-            f"the delay proof chain ends at segment {len(chain.segments)} with {total} iterations;"
-            f" this notice requires {required_iterations}",
-            "run the wait again to finish the delay",
-        )
+    return PendingVerdict(chain, required_iterations, broken, _ProofChecks(chain.segments[:linked]))
+
+
+@dataclass(frozen=True)
+class PendingVerdict:
+    """A chain whose proofs are being checked (`start_verify_chain`)."""
+
+    chain: Chain
+    required_iterations: int
+    broken: NotVerified | None
+    checks: _ProofChecks
+
+    def result(self) -> None:
+        """Wait for every proof; raise NotVerified naming the first bad segment, as
+        `verify_chain` does."""
+        failures = self.checks.failures()
+        if failures:
+            raise failures[0][1]
+        if self.broken is not None:
+            raise self.broken
+        total = self.chain.total_iterations
+        if total < self.required_iterations:
+            raise NotVerified(
+                f"the delay proof chain ends at segment {len(self.chain.segments)} with {total}"
+                f" iterations; this notice requires {self.required_iterations}",
+                "run the wait again to finish the delay",
+            )
+
+    def cancel(self) -> None:
+        """Drop the checks not yet started (the caller stopped, or will not ask for the result)."""
+        self.checks.cancel()
 
 
 def _linked_prefix(
@@ -396,19 +424,40 @@ def _linked_prefix(
     return len(segments), None
 
 
+class _ProofChecks:
+    """Every segment's proof (the first segment at position 1) checked on as many threads as
+    there are cores, from the moment this is made: chiavdf releases the GIL while it verifies."""
+
+    def __init__(self, segments: Sequence[Segment]) -> None:
+        self._segments = tuple(segments)
+        workers = min(len(segments), len(os.sched_getaffinity(0)) if _HAS_AFFINITY else 1)
+        self._pool: ThreadPoolExecutor | None = None
+        self._futures: list[Future[tuple[int, NotVerified] | None]] = []
+        if workers > 1:
+            if self._segments:  # derive the group once, not once per thread
+                _discriminant(_unhex(self._segments[0].challenge, CHALLENGE_BYTES, "", "challenge"))
+            self._pool = ThreadPoolExecutor(workers, thread_name_prefix="ceremony-vdf-verify")
+            items = enumerate(self._segments, start=1)
+            self._futures = [self._pool.submit(_proof_failure, item) for item in items]
+
+    def failures(self) -> list[tuple[int, NotVerified]]:
+        """The failures in chain order, once every proof is checked."""
+        if self._pool is None:
+            found = map(_proof_failure, enumerate(self._segments, start=1))
+            return [failure for failure in found if failure is not None]
+        try:
+            results = [future.result() for future in self._futures]
+            return [failure for failure in results if failure is not None]
+        finally:  # on Ctrl-C, drop the checks not yet started instead of waiting for them
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def cancel(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _proof_failures(segments: Sequence[Segment]) -> list[tuple[int, NotVerified]]:
-    """Check every segment's proof (the first segment at position 1), on as many threads as there
-    are cores: chiavdf releases the GIL while it verifies. Returns the failures in chain order."""
-    workers = min(len(segments), len(os.sched_getaffinity(0)) if _HAS_AFFINITY else 1)
-    if workers <= 1:
-        found = map(_proof_failure, enumerate(segments, start=1))
-        return [failure for failure in found if failure is not None]
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ceremony-vdf-verify")
-    try:
-        results = pool.map(_proof_failure, enumerate(segments, start=1))
-        return [failure for failure in results if failure is not None]
-    finally:  # on Ctrl-C, drop the checks not yet started instead of waiting for them
-        pool.shutdown(wait=True, cancel_futures=True)
+    return _ProofChecks(segments).failures()
 
 
 def _proof_failure(item: tuple[int, Segment]) -> tuple[int, NotVerified] | None:

@@ -152,6 +152,9 @@ class Roles:
     """(name, how to reach them) for each role given as `{ name = ..., contact = ... }`."""
     signers: tuple[Signer, ...] = ()
     """Public keys whose signatures anchor the audit (optional; see `ceremony attest`)."""
+    written: tuple[tuple[str, str], ...] = ()
+    """(printed name, name as written) for each role given a `transliteration`: the names above
+    are the ones the paper prints, as for holders."""
 
     def contact(self, name: str) -> str:
         """How to reach this person, as the plan says; empty when it does not."""

@@ -1,5 +1,6 @@
 """The printed runbooks as data: reviewed Markdown in `runbooks/`, filled with one ceremony's facts and
-parsed into sections and numbered steps, which the paper prints with a checkbox, initials and time.
+parsed (`ceremony.markdown.parse`) into the sections and numbered steps defined here, which the paper
+prints with a checkbox, initials and time.
 
 The files are a small, strict subset of Markdown, so that a reviewer reads them as they are:
 
@@ -116,14 +117,10 @@ TABLES = ("facts", "holders", "sealing", "contacts", "receipts", "signatures", "
 SIGNATURE_COLUMNS = ("Role", "Name", "Signature", "Date and time")
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_COMMENT = re.compile(r"\s*<!--\s*(.*?)\s*-->")
 _DIRECTIVE_LINE = re.compile(r"^<!--\s*(.*?)\s*-->\s*$")
 _HEADING = re.compile(r"^(#{1,3})\s+(.*?)\s*$")
 _NUMBERED = re.compile(r"^(Act|Part)\s+(\d+)\s*[:.—-]\s*(.*)$")
 _ITEM = re.compile(r"^(\d+)\.\s+(.*)$")
-_BULLET = re.compile(r"^[-*]\s+(.*)$")
-_WHO = re.compile(r"^\*\*([^*]+)\*\*(?:\s*\(([^)]*)\))?:\s*(.*)$")
-_CHECK = re.compile(r"^\*Check:\*\s*(.*)$")
 _FENCE = "```"
 _CONTINUATION = "   "
 STEPS_BEGIN = "<!-- steps: ceremony -->"
@@ -570,198 +567,6 @@ def placeholders_in(source: str) -> set[str]:
 
 def conditions_in(source: str) -> set[str]:
     return set(re.findall(r"<!--\s*when:\s*([a-z0-9-]+)\s*-->", source))
-
-
-# ---------------------------------------------------------------- parsing
-
-
-def parse(name: str, text: str) -> Runbook:
-    """Parse filled (or source) Markdown into sections, blocks and steps."""
-    lines = text.splitlines()
-    if not lines or not lines[0].startswith("# "):
-        raise OutputFailed(
-            f"runbook {name} must start with a '# Title' line",
-            "restore the runbook from the source distribution",
-        )
-    title = lines[0][2:].strip()
-    intro: list[Block] = []
-    sections: list[Section] = []
-    current: _SectionDraft | None = None
-    index = 1
-    while index < len(lines):
-        line = lines[index]
-        heading = _HEADING.match(line)
-        if heading and len(heading.group(1)) >= 2:
-            if current is not None:
-                sections.append(current.finish())
-            current = _SectionDraft.start(len(heading.group(1)), heading.group(2))
-            index += 1
-            continue
-        blocks = intro if current is None else current.blocks
-        index = _parse_block(lines, index, blocks, current, name)
-    if current is not None:
-        sections.append(current.finish())
-    return Runbook(name, title, tuple(intro), tuple(sections), text)
-
-
-@dataclass
-class _SectionDraft:
-    title: str
-    level: int
-    number: int | None
-    exception_sheets: int
-    blocks: list[Block]
-
-    @classmethod
-    def start(cls, level: int, raw: str) -> _SectionDraft:
-        sheets = 0
-        for directive in _COMMENT.findall(raw):
-            match = re.match(r"^exception-sheets:\s*(\d+)$", directive)
-            if match:
-                sheets = int(match.group(1))
-        title = _COMMENT.sub("", raw).strip()
-        numbered = _NUMBERED.match(title)
-        number = int(numbered.group(2)) if numbered and level == 2 else None
-        return cls(title, level, number, sheets, [])
-
-    def finish(self) -> Section:
-        return Section(
-            self.title, self.level, self.number, tuple(self.blocks), self.exception_sheets
-        )
-
-
-def _parse_block(
-    lines: list[str], index: int, blocks: list[Block], section: _SectionDraft | None, name: str
-) -> int:
-    line = lines[index]
-    if not line.strip():
-        return index + 1
-    if line.startswith(_FENCE):
-        end = index + 1
-        while end < len(lines) and not lines[end].startswith(_FENCE):
-            end += 1
-        blocks.append(Code(tuple(lines[index + 1 : end])))
-        return end + 1
-    directive = _DIRECTIVE_LINE.match(line)
-    if directive:
-        words = directive.group(1).split()
-        kind = ""
-        if words[:1] == ["facts"]:
-            kind = "facts"
-        elif words[:1] == ["table:"] and len(words) > 1:
-            kind = words[1]
-        if kind:
-            index += 1
-            while index < len(lines) and not lines[index].strip():
-                index += 1
-            if index < len(lines) and lines[index].startswith("|"):
-                return _parse_table(lines, index, blocks, kind)
-        return index if kind else index + 1
-    if line.startswith("|"):
-        return _parse_table(lines, index, blocks, "")
-    if _ITEM.match(line):
-        items, index = _items(lines, index, _ITEM)
-        if section is not None and section.number is not None:
-            blocks.append(Steps(tuple(_step(section.number, n, body, name) for n, body in items)))
-        else:
-            blocks.append(Numbered(tuple((int(n), body) for n, body in items)))
-        return index
-    if _BULLET.match(line):
-        bullets, index = _items(lines, index, _BULLET)
-        blocks.append(Bullets(tuple(body for _, body in bullets)))
-        return index
-    paragraph = []
-    while index < len(lines) and lines[index].strip() and not _starts_block(lines[index]):
-        paragraph.append(lines[index].strip())
-        index += 1
-    blocks.append(Paragraph(" ".join(paragraph)))
-    return index
-
-
-def _starts_block(line: str) -> bool:
-    return bool(
-        line.startswith((_FENCE, "|", "#"))
-        or _ITEM.match(line)
-        or _BULLET.match(line)
-        or _DIRECTIVE_LINE.match(line)
-    )
-
-
-def _items(
-    lines: list[str], index: int, pattern: re.Pattern[str]
-) -> tuple[list[tuple[str, str]], int]:
-    """List items with their continuation lines; a blank line between items is allowed."""
-    items: list[tuple[str, str]] = []
-    while index < len(lines):
-        line = lines[index]
-        match = pattern.match(line)
-        if match:
-            number = match.group(1) if match.re is _ITEM else ""
-            body = match.group(match.lastindex or 1)
-            items.append((number, body))
-            index += 1
-            continue
-        if line.startswith("  ") and line.strip() and items:
-            number, body = items[-1]
-            items[-1] = (number, body + "\n" + line.strip())
-            index += 1
-            continue
-        if not line.strip():
-            ahead = index + 1
-            while ahead < len(lines) and not lines[ahead].strip():
-                ahead += 1
-            if ahead < len(lines) and pattern.match(lines[ahead]):
-                index = ahead
-                continue
-        break
-    return items, index
-
-
-def _step(part: int, number: str, body: str, name: str) -> RunbookStep:
-    first, *rest = body.split("\n")
-    check = ""
-    extra: list[str] = []
-    for line in rest:
-        match = _CHECK.match(line)
-        if match:
-            check = match.group(1)
-        elif check:
-            check += " " + line
-        else:
-            extra.append(line)
-    text = " ".join([first, *extra])
-    who = note = ""
-    match = _WHO.match(text)
-    if match:
-        who, note, text = match.group(1), match.group(2) or "", match.group(3)
-    if not text.strip():
-        raise OutputFailed(
-            f"runbook {name}: step {part}.{number} is empty", "write the step's action"
-        )
-    return RunbookStep(f"{part}.{number}", text.strip(), who.strip(), note.strip(), check.strip())
-
-
-def _parse_table(lines: list[str], index: int, blocks: list[Block], kind: str) -> int:
-    rows: list[tuple[str, ...]] = []
-    while index < len(lines) and lines[index].startswith("|"):
-        cells = split_row(lines[index])
-        if not all(re.fullmatch(r":?-{3,}:?", cell) for cell in cells):
-            rows.append(cells)
-        index += 1
-    if rows:
-        width = len(rows[0])
-        body = tuple(tuple((*row, *("",) * width)[:width]) for row in rows[1:])
-        blocks.append(Table(rows[0], body, kind))
-    return index
-
-
-def split_row(line: str) -> tuple[str, ...]:
-    """Cells of a pipe-table row; `\\|` is a pipe inside a cell."""
-    inner = line.strip()
-    inner = inner[1:] if inner.startswith("|") else inner
-    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
-    cells = re.split(r"(?<!\\)\|", inner)
-    return tuple(cell.strip() for cell in cells)
 
 
 def is_blank(text: str) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ceremony.errors import BadInput
 from ceremony.model.passphrase import CONSENT_ALPHABET, CONSENT_CHARS, consent_check_code
 from ceremony.paper.content import MM, PaperSize
-from ceremony.paper.document import Document, heading, label_run, sign_here, title_with_tag
+from ceremony.paper.document import Document, heading, label_run, sign_row, title_with_tag
 from ceremony.paper.fonts import Fonts
 from ceremony.paper.layout import (
     INK,
@@ -167,18 +167,10 @@ def _handover(flow: Flow, fonts: Fonts, wording: Wording) -> None:
     slot = 14 * MM
     flow.need(head.height + slot)
     place_block(flow, head)
-    left = flow.geometry.left
-    signature_x = left + width * 0.45
-    date_x = left + width * 0.8
-    top = flow.place(slot)
-    line_y = top - slot + 5 * MM
-    sign_here(
+    sign_row(
         flow,
         fonts,
-        line_y,
-        [
-            (left, wording.text("handover.given_to")),
-            (signature_x, wording.text("handover.signature")),
-            (date_x, wording.text("handover.date")),
-        ],
+        wording,
+        slot,
+        [(0.0, "handover.given_to"), (0.45, "handover.signature"), (0.8, "handover.date")],
     )

@@ -130,6 +130,17 @@ def sign_here(
         flow.text(x, line_y - 9, (Run(caption, fonts.sans, Size.CAPTION, SOFT_INK),))
 
 
+def sign_row(
+    flow: Flow, fonts: Fonts, wording: Wording, slot: float, columns: Sequence[tuple[float, str]]
+) -> None:
+    """One row `slot` high of lines to write on: each column starts at its share of the width and
+    is captioned with the wording under its key."""
+    top = flow.place(slot)
+    left, width = flow.geometry.left, flow.geometry.content_width
+    captions = [(left + width * share, wording.text(key)) for share, key in columns]
+    sign_here(flow, fonts, top - slot + 5 * MM, captions)
+
+
 def title_with_tag(flow: Flow, fonts: Fonts, title: str, tag: str, *, filled: bool = False) -> None:
     """A document's title at the left and its PUBLIC / SECRET tag in a box at the right (a filled,
     reversed-out box for secret documents, so they are told apart at a glance)."""

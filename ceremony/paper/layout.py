@@ -281,20 +281,22 @@ def wrap_runs(pieces: Sequence[Piece], style: TextStyle, width: float) -> list[t
                 words.append([])
             elif part:
                 words[-1].append(Piece(part, piece.kind))
-    space = text_width(" ", style.fonts.sans, style.size)
     lines: list[list[Piece]] = []
     current: list[Piece] = []
     used = 0.0
     for word in (word for word in words if word):
         for chunk in _cut(word, style, width):
             size = pieces_width(chunk, style)
+            # A space inside code is a fixed-width space: measured as it will be printed.
+            joint = Piece(
+                " ", current[-1].kind if current and chunk[0].kind == current[-1].kind else "plain"
+            )
+            space = pieces_width([joint], style)
             if current and used + space + size > width:
                 lines.append(current)
                 current, used = [], 0.0
             if current:
-                current.append(
-                    Piece(" ", current[-1].kind if chunk[0].kind == current[-1].kind else "plain")
-                )
+                current.append(joint)
                 used += space
             current.extend(chunk)
             used += size

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from ceremony.markdown import inline
 from ceremony.model.hashwords import hash_words
 from ceremony.paper.content import MM, PaperSize
 from ceremony.paper.fonts import Fonts, register
@@ -33,7 +34,6 @@ from ceremony.paper.layout import (
     wrap,
     wrap_runs,
 )
-from ceremony.paper.runbook import inline
 from ceremony.paper.wording import load
 
 SIZE = Size.TABLE

@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ceremony.errors import BadInput
 from ceremony.paper.content import MM, PaperSize
-from ceremony.paper.document import Document, add_fact, heading, sign_here, titled
+from ceremony.paper.document import Document, add_fact, heading, sign_row, titled
 from ceremony.paper.fonts import Fonts
 from ceremony.paper.layout import (
     INK,
@@ -234,19 +234,11 @@ def _received(flow: Flow, fonts: Fonts, wording: Wording, values: Mapping[str, o
     rows = 2 if flow.room >= head.height + 2 * slot else 1  # a US Letter page has room for one
     flow.need(head.height + slot * rows)
     place_block(flow, head)
-    left = flow.geometry.left
-    signature_x = left + width * 0.45
-    date_x = left + width * 0.8
     for _ in range(rows):
-        top = flow.place(slot)
-        line_y = top - slot + 5 * MM
-        sign_here(
+        sign_row(
             flow,
             fonts,
-            line_y,
-            [
-                (left, wording.text("received.name")),
-                (signature_x, wording.text("received.signature")),
-                (date_x, wording.text("received.date")),
-            ],
+            wording,
+            slot,
+            [(0.0, "received.name"), (0.45, "received.signature"), (0.8, "received.date")],
         )

@@ -10,6 +10,7 @@ as one path, so no hairline seams appear between modules when a viewer anti-alia
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import segno
 from reportlab.pdfgen.canvas import Canvas
@@ -27,9 +28,7 @@ class QrCode:
 
     @classmethod
     def encode(cls, text: str) -> QrCode:
-        code = segno.make(text, error="m", micro=False, boost_error=False)
-        rows = tuple(tuple(bool(cell) for cell in row) for row in code.matrix)
-        return cls(text, rows)
+        return cls(text, _modules(text))
 
     @property
     def modules(self) -> int:
@@ -60,3 +59,11 @@ class QrCode:
         canvas.setFillGray(0.0)
         canvas.drawPath(path, stroke=0, fill=1)
         canvas.restoreState()
+
+
+@lru_cache(maxsize=64)
+def _modules(text: str) -> tuple[tuple[bool, ...], ...]:
+    """The code's matrix, computed once per text in a process: choosing the mask is a large share of the
+    cost of a record page, and the audit re-renders the record twice (as written, and as closed)."""
+    code = segno.make(text, error="m", micro=False, boost_error=False)
+    return tuple(tuple(bool(cell) for cell in row) for row in code.matrix)

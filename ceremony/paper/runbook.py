@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import assert_never
 
+from ceremony.markdown import inline
 from ceremony.model.hashwords import hash_words
 from ceremony.model.runbook import (
     Block,
@@ -130,54 +131,6 @@ def render_runbook(runbook: Runbook, meta: RunbookMeta, size: PaperSize) -> byte
 
 
 # ---------------------------------------------------------------- inline text
-
-
-def inline(text: str) -> list[Piece]:
-    """`**bold**`, `` `code` ``, `*emphasis*` and backslash escapes, as pieces of one style each."""
-    pieces: list[Piece] = []
-    buffer: list[str] = []
-    kind = "plain"
-    bold = soft = False
-    index = 0
-
-    def flush(next_kind: str) -> None:
-        nonlocal kind
-        if buffer:
-            pieces.append(Piece("".join(buffer), kind))
-            buffer.clear()
-        kind = next_kind
-
-    while index < len(text):
-        char = text[index]
-        if kind == "code":
-            if char == "`":
-                flush("bold" if bold else "soft" if soft else "plain")
-            else:
-                buffer.append(char)
-            index += 1
-            continue
-        if char == "\\" and index + 1 < len(text):
-            buffer.append(text[index + 1])
-            index += 2
-            continue
-        if char == "`":
-            flush("code")
-        elif text.startswith("**", index):
-            bold = not bold
-            flush("bold" if bold else "soft" if soft else "plain")
-            index += 1
-        elif char == "*":
-            soft = not soft
-            flush("bold" if bold else "soft" if soft else "plain")
-        else:
-            buffer.append(char)
-        index += 1
-    flush("plain")
-    return pieces
-
-
-def plain_text(text: str) -> str:
-    return "".join(piece.text for piece in inline(text))
 
 
 # ---------------------------------------------------------------- the page

@@ -29,7 +29,9 @@ class PeopleReader(TableReader):
             table, path, ("administrator", "witnesses", "auditor", "signers"), ("administrator",)
         )
         contacts: list[tuple[str, str]] = []
+        written: list[tuple[str, str]] = []
         administrator, reach = self.person(
+            written,
             table["administrator"],
             (*path, "administrator"),
             what="the name of who runs the ceremony",
@@ -41,7 +43,9 @@ class PeopleReader(TableReader):
         witnesses: list[str] = []
         seen: set[str] = set()
         for i, item in enumerate(raw):
-            witness, reach = self.person(item, (*path, "witnesses", i), what="a witness's name")
+            witness, reach = self.person(
+                written, item, (*path, "witnesses", i), what="a witness's name"
+            )
             if same_name(witness) in seen:
                 self.fail(
                     (*path, "witnesses", i),
@@ -55,7 +59,9 @@ class PeopleReader(TableReader):
         if "auditor" in table:
             value = table["auditor"]
             if isinstance(value, dict):
-                auditor, reach = self.person(value, (*path, "auditor"), what="the auditor's name")
+                auditor, reach = self.person(
+                    written, value, (*path, "auditor"), what="the auditor's name"
+                )
                 contacts.append((auditor, reach))
             else:
                 auditor = (
@@ -68,14 +74,29 @@ class PeopleReader(TableReader):
             auditor=auditor,
             contacts=tuple((name, reach) for name, reach in contacts if reach),
             signers=self.signers(table, path),
+            written=tuple(written),
         )
 
-    def person(self, value: object, path: Key, *, what: str) -> tuple[str, str]:
-        """A role: a name in quotes, or `{ name = "...", contact = "..." }`."""
+    def person(
+        self, written: list[tuple[str, str]], value: object, path: Key, *, what: str
+    ) -> tuple[str, str]:
+        """A role: a name in quotes, or `{ name = "...", contact = "...", transliteration = "..." }`.
+        Returns the name the paper prints (the transliteration, when given; then the pair is added
+        to `written`) and the contact."""
         if isinstance(value, dict):
-            self.keys(value, path, ("name", "contact"), ("name",))
+            self.keys(value, path, ("name", "contact", "transliteration"), ("name",))
             name = self.string(value, path, "name", what=what)
-            return name, self.contact(value, path)
+            printed = self.string(
+                value,
+                path,
+                "transliteration",
+                what="the name in Latin letters",
+                default="",
+                empty_ok=True,
+            )
+            if printed:
+                written.append((printed, name))
+            return printed or name, self.contact(value, path)
         return self.text_value(value, path, what=what), ""
 
     def contact(self, table: dict[str, object], path: Key) -> str:

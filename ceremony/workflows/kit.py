@@ -31,12 +31,13 @@ from ceremony.model.sources import Clock, Rng
 from ceremony.model.timelock_mode import TimeLockMode
 from ceremony.paper.content import HolderKit, PaperSize, RecordSheet, ShareCard, ShareRow
 from ceremony.terminal_text import hidden_characters
-from ceremony.workflows.readback import KitProof
-from ceremony.workflows.split import KitSplit, Sealed, SplitResult, Unsealed
 
-if TYPE_CHECKING:  # the sealed lock's module loads gmpy2, which only time-lock commands need
+if TYPE_CHECKING:  # the sealed lock's module loads gmpy2, which only time-lock commands need;
+    # the split and the read-back are not needed to re-render record.pdf (the audit does)
     from ceremony.core.sealed import Passphrase
     from ceremony.paper.consent import ConsentCard  # reportlab: only when a kit is written
+    from ceremony.workflows.readback import KitProof
+    from ceremony.workflows.split import KitSplit, SplitResult
 
 
 def utc_now() -> datetime:
@@ -317,6 +318,8 @@ def kit_record(
 ) -> Record:
     """The record of a kit: the time lock (and whether a passphrase was used) come from the split
     itself, so a sealed kit can never be recorded without its lock."""
+    from ceremony.workflows.split import Unsealed
+
     return build_record(
         split.result,
         ceremony_name=ceremony_name,
@@ -344,6 +347,7 @@ def check_kit_split(split: KitSplit, record: Record) -> None:
 def populate_kit(directory: Path, split: KitSplit, record: Record, options: KitOptions) -> Record:
     """Write holder PDFs, recover.py, the record and (sealed, with a consent card) the consent
     card into an existing (staging) directory."""
+    from ceremony.workflows.split import Sealed
     from ceremony.workflows.standalone import recover_py_sha256, render_recover_py
 
     check_kit_split(split, record)

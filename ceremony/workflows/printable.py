@@ -2,7 +2,8 @@
 
 Run by `ceremony plan check` and before `ceremony run` makes a secret, so that a card never
 differs from the plan people signed. A holder whose name the fonts cannot print as written may be
-given a `transliteration`, which the paper prints instead.
+given a `transliteration`, which the paper prints instead; so may a role (administrator, witness,
+auditor), written `{ name = "...", transliteration = "..." }`.
 """
 
 from __future__ import annotations
@@ -34,13 +35,24 @@ def printed_texts(plan: Plan) -> Iterator[tuple[tuple[str | int, ...], str, str]
             if holder.contact:
                 yield (*path, "contact"), holder.contact, latin
     roles = plan.roles
-    yield ("roles", "administrator"), roles.administrator, latin
-    for i, witness in enumerate(roles.witnesses):
-        yield ("roles", "witnesses", i), witness, latin
+    written = dict(roles.written)
+    people: list[tuple[Key, str]] = [(("roles", "administrator"), roles.administrator)]
+    people.extend((("roles", "witnesses", i), w) for i, w in enumerate(roles.witnesses))
     if roles.auditor:
-        yield ("roles", "auditor"), roles.auditor, latin
+        people.append((("roles", "auditor"), roles.auditor))
+    for path, name in people:
+        if name in written:
+            yield (*path, "transliteration"), name, latin
+        else:
+            yield path, name, ROLE_HINT
     for name, contact in roles.contacts:
         yield ("roles",), contact, f"{latin} (the contact of {name})"
+
+
+ROLE_HINT = (
+    'write this role as { name = "...", transliteration = "..." }, the name in Latin letters: '
+    "the paper prints it instead (the plan keeps the name as written)"
+)
 
 
 def check_printable(plan: Plan, source: str = "plan") -> None:

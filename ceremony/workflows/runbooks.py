@@ -16,10 +16,11 @@ from ceremony import __version__
 from ceremony.core.calibration import duration_text
 from ceremony.errors import BadInput, NotVerified, Refused
 from ceremony.files import write_atomic
+from ceremony.markdown import parse
 from ceremony.model.hashwords import hash_words
 from ceremony.model.plan import EntropySource, PassphrasePolicy, Plan, RecoveryMode
 from ceremony.model.record import Record, TimeLockInfo
-from ceremony.model.runbook import LIFECYCLE, RUNBOOKS, Facts, HolderRow, Runbook, fill, parse
+from ceremony.model.runbook import LIFECYCLE, RUNBOOKS, Facts, HolderRow, Runbook, fill
 from ceremony.model.scheme import SecretKind
 from ceremony.model.steps import warning
 from ceremony.model.timelock_mode import TimeLockMode
@@ -109,8 +110,8 @@ def _lock_values(lock: TimeLockInfo) -> dict[str, str]:
         "delay_expected": duration_text(lock.expected_seconds),
         "delay_minimum": duration_text(lock.minimum_seconds, round_down=True),
         "attacker_speedup": f"{lock.attacker_speedup:g}",
-        "delay_work": str(lock.iterations),
-        "timelock_t": str(lock.iterations),
+        "delay_work": f"{lock.iterations:,}",
+        "timelock_t": f"{lock.iterations:,}",  # read aloud: grouped
         "timelock_modulus": _grouped(lock.modulus_hex),
         "standalone_expected": (
             duration_text(lock.standalone_seconds) if lock.standalone_seconds else "(not measured)"

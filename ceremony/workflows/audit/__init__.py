@@ -50,6 +50,7 @@ from ceremony.workflows.audit.report import (
     Verdict,
 )
 from ceremony.workflows.audit.session_checks import (
+    ChainPrefetch,
     _session_directories,
     _SessionAudit,
     not_a_session,
@@ -157,16 +158,22 @@ def audit_kit(
                 f"the session directory {directory} does not exist",
                 "give a recovery session directory (it holds notice.json and transcript.jsonl)",
             )
-    state = _load_kit(kit, without_transcript=without_transcript)
-    context = AuditContext(state, plan_bytes, share_text, anchors, without_transcript)
-    checks: list[AuditCheck] = []
-    for check in KIT_CHECKS:
-        checks += check(context)
+    prefetch = ChainPrefetch()  # the sessions' proofs, on every core while the kit is checked
+    try:
+        for directory in _session_directories(kit, sessions):
+            prefetch.start(directory)
+        state = _load_kit(kit, without_transcript=without_transcript)
+        context = AuditContext(state, plan_bytes, share_text, anchors, without_transcript)
+        checks: list[AuditCheck] = []
+        for check in KIT_CHECKS:
+            checks += check(context)
+        session_checks, facts = _audit_sessions(state, kit, sessions, plan_bytes, prefetch)
+    finally:
+        prefetch.cancel()
     anchored = _passed(checks, "anchor.head-words") or any(
         c.name.startswith(SIGNATURE) and c.status is Status.PASS for c in checks
     )
     unanchored = [] if anchored else [HEAD]
-    session_checks, facts = _audit_sessions(state, kit, sessions, plan_bytes)
     checks += session_checks
     anchor_checks, open_sessions = session_anchors(facts, anchors)
     checks += anchor_checks
@@ -212,7 +219,11 @@ def _passed(checks: Sequence[AuditCheck], name: str) -> bool:
 
 
 def _audit_sessions(
-    state: _Kit, kit: Path, extra: Sequence[Path], plan_bytes: bytes | None
+    state: _Kit,
+    kit: Path,
+    extra: Sequence[Path],
+    plan_bytes: bytes | None,
+    prefetch: ChainPrefetch,
 ) -> tuple[list[AuditCheck], list[SessionFacts]]:
     checks: list[AuditCheck] = []
     facts = []
@@ -227,7 +238,7 @@ def _audit_sessions(
         if problem is not None:
             checks.append(problem)
             continue
-        audit = _SessionAudit(state, directory, label)
+        audit = _SessionAudit(state, directory, label, prefetch)
         checks += audit.checks()
         checks += session_conduct(label, audit._events())
         checks.append(notice_pdf_check(state, directory, label))

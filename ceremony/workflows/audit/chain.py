@@ -34,7 +34,6 @@ from ceremony.workflows.audit.kit_checks import (
     _transcript_checks,
 )
 from ceremony.workflows.audit.report import RECORD, AuditCheck, AuditReport, Status
-from ceremony.workflows.lifecycle.custody import CUSTODY_LOG, Sighting, read_sightings
 
 FATES = ("destroyed", "not returned")
 LINEAGE_FIELDS = (
@@ -351,6 +350,9 @@ def _change(label: str, before: Record | None, after: Record) -> AuditCheck:
 
 
 def _custody_checks(chain: Sequence[_Kit]) -> list[AuditCheck]:
+    # imported here: the lifecycle package loads the whole ceremony, which an audit seldom needs
+    from ceremony.workflows.lifecycle.custody import CUSTODY_LOG, read_sightings
+
     checks = []
     for kit in chain:
         log = kit.directory / CUSTODY_LOG
@@ -416,6 +418,8 @@ def _change_text(record: Record) -> str:
 def _last_seen(chain: Sequence[_Kit]) -> tuple[LastSeen, ...]:
     if not chain or chain[-1].record is None:
         return ()
+    from ceremony.workflows.lifecycle.custody import CUSTODY_LOG, Sighting, read_sightings
+
     current = chain[-1].record
     sightings: list[Sighting] = []
     for kit in chain:

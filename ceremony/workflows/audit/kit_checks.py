@@ -42,7 +42,6 @@ from ceremony.workflows.audit.report import (
 from ceremony.workflows.check_share import check_share
 from ceremony.workflows.inputs import share_lines
 from ceremony.workflows.kit import holder_filename, record_pdf
-from ceremony.workflows.timelock_policy import EVIDENCED_VERSION
 from ceremony.workflows.transcript import (
     CLOSED,
     TranscriptEntry,
@@ -318,6 +317,8 @@ def _record_timelock(record: Record) -> AuditCheck:
         )
     match lock.mode:  # reading the record refused any other mode
         case TimeLockMode.EVIDENCED:
+            from ceremony.workflows.timelock_policy import EVIDENCED_VERSION  # loads calibration
+
             found.expect(
                 lock.version in ("", EVIDENCED_VERSION),
                 f"the evidenced delay's version {_show(lock.version)} is not {EVIDENCED_VERSION}",

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ceremony.core.vdf import Chain, Segment, verify_chain
+from ceremony.core.vdf import Chain, PendingVerdict, Segment, start_verify_chain, verify_chain
 from ceremony.errors import CeremonyError
 from ceremony.model.hashwords import hash_words
 from ceremony.model.timelock_mode import TimeLockMode
@@ -75,6 +75,75 @@ def not_a_session(directory: Path, label: str) -> AuditCheck | None:
     )
 
 
+def saved_segments(directory: Path) -> Chain | str:
+    """The session's proof chain as saved (empty when there is none yet), or what is wrong with
+    its files, in the words of the `proofs` check."""
+    folder = directory / PROOF
+    files: list[tuple[int, Path]] = []
+    if folder.is_dir():
+        for path in folder.iterdir():
+            match = _SEGMENT_FILE.match(path.name)
+            if match:
+                files.append((int(match.group(1)), path))
+    files.sort()
+    segments = []
+    for position, (number, path) in enumerate(files, start=1):
+        where = f"{PROOF}/{path.name}"
+        if number != position:
+            return (
+                f"segment {position} is missing: the proof folder goes from segment "
+                f"{position - 1} to {where}"
+            )
+        try:
+            segments.append(Segment.from_json(read_bounded(path, "delay segment")))
+        except CeremonyError as exc:
+            return f"{where}: {exc.message}"
+    return Chain(tuple(segments))
+
+
+class ChainPrefetch:
+    """The sessions' proof chains, read once and checked on every core from the start of the
+    audit while the kit's own checks (which re-render PDFs, in Python) go on. The `proofs` check
+    takes the chain read here, and the verdict when the notice it reads is the one the check was
+    started for, so the report is the same as without it; anything else is checked again."""
+
+    def __init__(self) -> None:
+        self._read: dict[Path, Chain | str] = {}
+        self._pending: dict[Path, tuple[bytes, PendingVerdict]] = {}
+
+    def start(self, directory: Path) -> None:
+        try:
+            chain = self._read[directory] = saved_segments(directory)
+            if isinstance(chain, str) or not chain.segments:
+                return
+            digest = hashlib.sha256(read_bounded(directory / NOTICE, "notice")).digest()
+            self._pending[directory] = (digest, start_verify_chain(chain, digest, 0))
+        except (OSError, CeremonyError):
+            return  # the checks themselves report it
+
+    def segments(self, directory: Path) -> Chain | str:
+        """`saved_segments(directory)`, as read when the audit started."""
+        found = self._read.get(directory)
+        return saved_segments(directory) if found is None else found
+
+    def verify(self, directory: Path, chain: Chain, notice_hash: bytes) -> None:
+        """`verify_chain(chain, notice_hash, 0)`, from the checks already under way if they
+        are of this very chain and notice."""
+        started = self._pending.pop(directory, None)
+        if started is not None and started[0] == notice_hash and started[1].chain == chain:
+            started[1].result()
+            return
+        if started is not None:
+            started[1].cancel()
+        verify_chain(chain, notice_hash, 0)
+
+    def cancel(self) -> None:
+        """Drop what was started and not asked for (an interrupted or failed audit)."""
+        for _, pending in self._pending.values():
+            pending.cancel()
+        self._pending.clear()
+
+
 _NEXT: dict[str, frozenset[str]] = {
     "opened": frozenset({"requested"}),
     "requested": frozenset({"waiting", "unlocked", "cancelled"}),
@@ -97,8 +166,11 @@ class _SessionAudit:
     """The checks of one recovery session directory. `checks` runs them in order, and later
     checks build on what earlier ones verified: the session transcript, then the proof chain."""
 
-    def __init__(self, kit: _Kit, directory: Path, label: str) -> None:
+    def __init__(
+        self, kit: _Kit, directory: Path, label: str, prefetch: ChainPrefetch | None = None
+    ) -> None:
         self.kit = kit
+        self.prefetch = prefetch or ChainPrefetch()
         self.record = kit.record
         self.directory = directory
         self.prefix = f"session.{label}"
@@ -288,40 +360,21 @@ class _SessionAudit:
             return _skip(name, "sealed mode: the delay is in the secret itself, not in proofs")
         if self.notice_bytes is None:
             return _skip(name, f"no {NOTICE} to bind the proofs to")
-        folder = self.directory / PROOF
-        files: list[tuple[int, Path]] = []
-        if folder.is_dir():
-            for path in folder.iterdir():
-                match = _SEGMENT_FILE.match(path.name)
-                if match:
-                    files.append((int(match.group(1)), path))
-        if not files:
-            self.chain = Chain()
+        chain = self.prefetch.segments(self.directory)
+        if isinstance(chain, str):
+            return _fail(name, chain)
+        if not chain.segments:
+            self.chain = chain
             return _skip(name, "no delay segments yet")
-        files.sort()
-        segments = []
-        for position, (number, path) in enumerate(files, start=1):
-            where = f"{PROOF}/{path.name}"
-            if number != position:
-                return _fail(
-                    name,
-                    f"segment {position} is missing: the proof folder goes from segment "
-                    f"{position - 1} to {where}",
-                )
-            try:
-                segments.append(Segment.from_json(read_bounded(path, "delay segment")))
-            except CeremonyError as exc:
-                return _fail(name, f"{where}: {exc.message}")
-        chain = Chain(tuple(segments))
         try:
-            verify_chain(chain, hashlib.sha256(self.notice_bytes).digest(), 0)
+            self.prefetch.verify(self.directory, chain, hashlib.sha256(self.notice_bytes).digest())
         except CeremonyError as exc:
             return _fail(name, exc.message)
         self.chain = chain
         return AuditCheck(
             name,
             Status.PASS,
-            f"{len(segments)} segments verify, bound to this notice: "
+            f"{len(chain.segments)} segments verify, bound to this notice: "
             f"{chain.total_iterations} iterations of sequential work",
         )
 
