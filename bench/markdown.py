@@ -41,7 +41,7 @@ def _line(row: dict[str, Any]) -> str:
     verdict = {True: "met", False: "missed", None: ""}[row["met"]]
     goal = f"{row['goal']} {verdict}".strip() if row["goal"] else ""
     peaks = [
-        f"{side['peak_mib']:.0f} {side.get('memory', '')}".strip()
+        f"{side['peak_mib']:.{0 if side['peak_mib'] >= 10 else 1}f} {side.get('memory', '')}".strip()
         for side in (value, base)
         if side and side.get("peak_mib") is not None
     ]

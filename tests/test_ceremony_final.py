@@ -14,7 +14,7 @@ from ceremony.errors import CeremonyError, Interrupted, NotRecoverable
 from ceremony.model.record import Record
 from ceremony.model.steps import Step
 from ceremony.planfile.plan import load_plan
-from ceremony.workflows import ceremony as ceremony_module
+from ceremony.workflows import script_run as ceremony_module
 from ceremony.workflows.audit import audit_kit
 from ceremony.workflows.ceremony import Ceremony
 from ceremony.workflows.transcript import verify_transcript

@@ -102,8 +102,11 @@ def test_interactive_extend(tmp_path: Path) -> None:
     ):
         assert step in text
     assert "extend complete" in text
+    assert "Read back" in text  # the kit read back from its files, old and new cards together
     assert_no_secret(text, [t.split() for t in typed])
     record = record_of(out)
+    assert record.read_back["fingerprint"] == record.fingerprint
+    assert record.read_back["old_cards"] >= 1
     assert verify_transcript(out / "transcript.jsonl", expected_head=record.transcript_head).closed
     assert [e.bag_serial for e in record.shares if e.holder in ("Ann", "Cai", "Fay")] == [
         "SEAL-1",
@@ -133,8 +136,10 @@ def test_interactive_reshare(tmp_path: Path) -> None:
     assert "unchanged: the same wallet" in text
     assert "Step 7.1" in text
     assert "reshare complete" in text
+    assert "Read back" in text
     assert_no_secret(text, [t.split() for t in typed])
     record = record_of(out)
+    assert record.read_back["fingerprint"] == record.fingerprint
     assert record.lineage is not None
     assert [c.fate for c in record.lineage.retired] == [
         "destroyed",

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import assert_never
 
 from ceremony.model.paper import PaperSize
 from ceremony.model.scheme import GroupSpec, Scheme, SecretKind
+from ceremony.model.timelock_mode import TimeLockMode
 
 
 class PassphrasePolicy(StrEnum):
@@ -42,9 +44,22 @@ class EntropySource(StrEnum):
 class RecoveryMode(StrEnum):
     """How a recovery is slowed down (DESIGN section 9)."""
 
-    EVIDENCED = "evidenced"
-    SEALED = "sealed"
+    EVIDENCED = TimeLockMode.EVIDENCED.value
+    SEALED = TimeLockMode.SEALED.value
     NONE = "none"
+
+    @property
+    def lock(self) -> TimeLockMode | None:
+        """The time lock this mode asks for; None for no delay."""
+        match self:
+            case RecoveryMode.EVIDENCED:
+                return TimeLockMode.EVIDENCED
+            case RecoveryMode.SEALED:
+                return TimeLockMode.SEALED
+            case RecoveryMode.NONE:
+                return None
+            case unreachable:
+                assert_never(unreachable)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from ceremony.errors import BadInput
 from ceremony.model import strict_json
 from ceremony.model.scheme import GroupSpec, Scheme, SecretKind
 from ceremony.model.strict_json import Fields
+from ceremony.model.timelock_mode import TimeLockMode
 from ceremony.terminal_text import hidden_characters
 
 FORMAT = "ceremony-record/v1"
@@ -46,8 +47,8 @@ class IssuedShare:
 class TimeLockInfo:
     """Recovery policy as recorded: the mode, the work required, and both delay bounds."""
 
-    mode: str
-    """'evidenced' (a VDF chain after a notice) or 'sealed' (the delay is in the secret itself)."""
+    mode: TimeLockMode
+    """Evidenced (a VDF chain after a notice) or sealed (the delay is in the secret itself)."""
     iterations: int
     rate_per_second: float
     attacker_speedup: float
@@ -65,6 +66,9 @@ class TimeLockInfo:
     """Sealed mode: how long the kit's recover.py (standard-library Python, no gmpy2) needs for
     the T squarings on the ceremony machine, measured there; 0 when not measured."""
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "mode", TimeLockMode(self.mode))  # its JSON spelling is accepted
+
 
 @dataclass(frozen=True)
 class RetiredCard:
@@ -77,6 +81,14 @@ class RetiredCard:
     bag_serial: str
     fate: str
     """'destroyed' (witnessed) or 'not returned'."""
+
+
+@dataclass(frozen=True, order=True)
+class LostCard:
+    """A card reported lost at a replacement: it still works if found, until a reshare."""
+
+    group: str
+    member_number: int
 
 
 @dataclass(frozen=True)
@@ -98,6 +110,9 @@ class Lineage:
     reprinted: tuple[int, ...] = ()
     retired_identifier: int | None = None
     retired: tuple[RetiredCard, ...] = ()
+    reported_lost: tuple[LostCard, ...] = ()
+    """Every card of the current share set reported lost so far, in any group: carried from one
+    amendment to the next, whichever group it changes (a reshare starts a set with none)."""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Lineage:
@@ -117,7 +132,17 @@ class Lineage:
             reprinted=tuple(int(n) for n in data.get("reprinted", ())),
             retired_identifier=None if retired is None else int(retired),
             retired=tuple(RetiredCard(**card) for card in data.get("retired", ())),
+            reported_lost=tuple(
+                LostCard(str(card["group"]), int(card["member_number"]))
+                for card in data.get("reported_lost", ())
+            ),
         )
+
+    def lost_cards(self) -> tuple[LostCard, ...]:
+        """The cards reported lost in the current share set (a record written before
+        `reported_lost` was kept names only its own group's, in `lost`)."""
+        cards = {*self.reported_lost, *(LostCard(self.group, n) for n in self.lost)}
+        return tuple(sorted(cards))
 
 
 @dataclass(frozen=True)

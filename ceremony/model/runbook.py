@@ -47,6 +47,9 @@ RUNBOOKS = (
     "media-destruction",
 )
 """Every runbook, in the order they are printed; each is `runbooks/NAME.md`."""
+LIFECYCLE = "lifecycle"
+"""The lifecycle runbook (extend, replace, reprint, reshare, destroy): printed into the kits of
+lifecycle ceremonies, after the others."""
 
 FORMAT = "ceremony-runbook/v1"
 
@@ -278,7 +281,7 @@ def runbooks_root() -> Path:
 
 
 def source_path(name: str) -> Path:
-    if name not in RUNBOOKS:
+    if name not in RUNBOOKS and name != LIFECYCLE:
         raise OutputFailed(
             f"there is no runbook called {name!r}", f"use one of: {', '.join(RUNBOOKS)}"
         )

@@ -19,6 +19,7 @@ import re
 import typing
 from collections.abc import Mapping
 from dataclasses import MISSING, fields, is_dataclass
+from enum import StrEnum
 from itertools import accumulate
 from typing import Any, TypeVar
 
@@ -38,6 +39,7 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = str.maketrans({"[": "[", "]": "]", "{": "[", "}": "]"})
 
 T = TypeVar("T")
+E = TypeVar("E", bound=StrEnum)
 
 
 class _Refused(ValueError):
@@ -224,8 +226,20 @@ class Fields:
                 if f.default is MISSING and f.default_factory is MISSING:
                     raise self.error(f"{self._label(f.name)} is missing")
                 continue
-            values[f.name] = self.check(self.data[f.name], _plain(kind), self.path(f.name))
+            if isinstance(kind, type) and issubclass(kind, StrEnum):
+                values[f.name] = self.choice(f.name, kind)
+            else:
+                values[f.name] = self.check(self.data[f.name], _plain(kind), self.path(f.name))
         return cls(**values)
+
+    def choice(self, name: str, kind: type[E]) -> E:
+        """The member `name`, a string that must be one of the values of the enum `kind`."""
+        text = self.get(name, str)
+        try:
+            return kind(text)
+        except ValueError:
+            allowed = ", ".join(repr(member.value) for member in kind)
+            raise self.error(f"field {self.path(name)} must be one of {allowed}") from None
 
 
 def _plain(kind: Any) -> type:

@@ -13,6 +13,7 @@ from ceremony.model.record import Record
 from ceremony.model.scheme import SecretKind
 from ceremony.model.secret import Secret
 from ceremony.model.share import Share
+from ceremony.model.timelock_mode import TimeLockMode
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ def time_lock_warning(record: Record, record_path: str) -> str | None:
     if lock is None:
         return None
     session = f"ceremony recover start --record {record_path}"
-    if lock.mode == "sealed":
+    if lock.mode is TimeLockMode.SEALED:
         return (
             "warning: this record has a sealed time lock: these shares alone give the locked "
             "master secret, not the recorded secret (its fingerprint will not match); the "

@@ -28,6 +28,7 @@ from ceremony.model.plan import Holder as Holder  # the plan's holder; kits.Hold
 from ceremony.model.record import IssuedShare, Record, TimeLockInfo
 from ceremony.model.scheme import SecretKind
 from ceremony.model.sources import Clock, Rng
+from ceremony.model.timelock_mode import TimeLockMode
 from ceremony.paper.content import HolderKit, PaperSize, RecordSheet, ShareCard, ShareRow
 from ceremony.terminal_text import hidden_characters
 
@@ -251,7 +252,7 @@ def render_holder_pdfs(
     plan_words = hash_words(bytes.fromhex(record.plan_sha256))
     shares = split.all_shares()
     rule = tuple((g.name, g.threshold, g.count) for g in record.groups)
-    sealed = record.timelock is not None and record.timelock.mode == "sealed"
+    sealed = record.timelock is not None and record.timelock.mode is TimeLockMode.SEALED
     for entry, share in zip(record.shares, shares, strict=True):
         group = record.groups[entry.group_number - 1]
         card = ShareCard(

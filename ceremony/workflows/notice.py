@@ -22,10 +22,10 @@ from ceremony.model import strict_json
 from ceremony.model.hashwords import hash_words
 from ceremony.model.record import Record
 from ceremony.model.sources import Clock, Rng
+from ceremony.model.timelock_mode import TimeLockMode
 from ceremony.terminal_text import hidden_characters
 
 FORMAT = "ceremony-recovery-notice/v1"
-MODES = ("evidenced", "sealed")
 NONCE_BYTES = 32
 MAX_TEXT = 200
 """Longest requester or reason: a line on paper, not a letter."""
@@ -55,7 +55,7 @@ class RecoveryNotice:
     reason: str
     clock_untrusted: str
     nonce: str
-    mode: str
+    mode: TimeLockMode
     required_iterations: int
     rate_per_second: str
     attacker_speedup: str
@@ -73,7 +73,9 @@ class RecoveryNotice:
                 problems.append(f"its {name} is not 64 hex digits")
         if not _HEX8.match(self.fingerprint):
             problems.append("its fingerprint is not 8 hex digits")
-        if self.mode not in MODES:
+        try:  # notice.json spells it as a string
+            object.__setattr__(self, "mode", TimeLockMode(self.mode))
+        except ValueError:
             problems.append(f"its mode {self.mode!r} is neither evidenced nor sealed")
         if (
             not isinstance(self.required_iterations, int)

@@ -31,7 +31,9 @@ from ceremony.model.record import IssuedShare, Record
 from ceremony.model.scheme import SecretKind
 from ceremony.model.secret import Secret
 from ceremony.model.share import Share
+from ceremony.model.timelock_mode import TimeLockMode
 from ceremony.workflows.split import KitSplit, Sealed
+from ceremony.workflows.transcript import Json
 
 WORD_LINE = re.compile(r"^\s*(\d{1,2})\.\s+([a-z]+)\s*$")
 CONSENT_FILE = Path("consent") / "consent.txt"
@@ -62,7 +64,7 @@ class KitProof:
             f"recovers fingerprint {self.fingerprint} by {', '.join(self.paths)}"
         )
 
-    def to_data(self) -> dict[str, object]:
+    def to_data(self) -> dict[str, Json]:
         return {
             "fingerprint": self.fingerprint,
             "commitment": self.commitment,
@@ -150,7 +152,7 @@ def check_record(record: Record, split: KitSplit) -> None:
         info = record.timelock
         if (
             info is None
-            or info.mode != "sealed"
+            or info.mode is not TimeLockMode.SEALED
             or info.modulus_hex != f"{lock.modulus:x}"
             or info.iterations != lock.squarings
             or info.version != lock.version
@@ -182,13 +184,15 @@ def words_from_pdf(path: Path, holder: str) -> tuple[str, ...]:
     return tuple(word for _, word in numbered)
 
 
-def read_holder_shares(directory: Path, record: Record) -> list[tuple[IssuedShare, Share]]:
-    """Every holder PDF of the record, its hash checked and its words parsed into the share
-    whose commitment the record holds."""
+def read_holder_shares(
+    directory: Path, record: Record, entries: Sequence[IssuedShare] | None = None
+) -> list[tuple[IssuedShare, Share]]:
+    """Every holder PDF of the record (or of `entries`), its hash checked and its words parsed
+    into the share whose commitment the record holds."""
     from ceremony.workflows.kit import holder_filename
 
     shares = []
-    for entry in record.shares:
+    for entry in record.shares if entries is None else entries:
         path = directory / "holders" / holder_filename(entry)
         try:
             data = path.read_bytes()
@@ -357,3 +361,155 @@ def _prove_consent(path: Path, record: Record, shares: Sequence[Share], program:
         program, shares, b"", kind=record.kind, sealed=True, passphrase_file=path
     )
     _compare(record, found, f"by {STANDALONE} from the consent file")
+
+
+# -- lifecycle kits -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LifecycleProof:
+    """What the read-back of a lifecycle kit proved (public, as `KitProof`)."""
+
+    fingerprint: str
+    commitment: str
+    holder_pdfs: int
+    quorum: tuple[str, ...]
+    paths: tuple[str, ...]
+    old_cards: int
+    """Shares of the quorum read from the predecessor kits' holder PDFs (the rest are new)."""
+    limited: str = ""
+    """Why the fingerprint was not compared ('' when it was, by both paths)."""
+
+    def summary(self) -> str:
+        read = f"read back from the written kit ({self.holder_pdfs} new holder PDFs, record.json)"
+        if self.limited:
+            return f"{read}: every new card's words are its issued share; {self.limited}"
+        count = len(self.quorum)
+        mixed = f" ({self.old_cards} old, {count - self.old_cards} new)" if self.old_cards else ""
+        return (
+            f"{read}: a quorum of {count} cards{mixed} recovers fingerprint "
+            f"{self.fingerprint} by {', '.join(self.paths)}"
+        )
+
+    def to_data(self) -> dict[str, Json]:
+        return {
+            "fingerprint": "" if self.limited else self.fingerprint,
+            "commitment": "" if self.limited else self.commitment,
+            "holder_pdfs": self.holder_pdfs,
+            "quorum": list(self.quorum),
+            "paths": list(self.paths),
+            "old_cards": self.old_cards,
+            "limited": self.limited,
+            "consent_file": False,
+            "sealed": False,
+        }
+
+
+def prove_lifecycle_kit(
+    directory: Path,
+    expected: Record,
+    fresh: Sequence[IssuedShare],
+    sources: Sequence[Path],
+) -> LifecycleProof:
+    """Read a lifecycle kit back: its record must be `expected` in fingerprint, commitment and
+    identifier, and each new holder PDF must hold its issued share. A quorum is then formed from
+    the new cards read back and, for an extension, the old cards' holder PDFs found in the
+    predecessor kits `sources` (each checked against the hash the record names), mixing old and
+    new shares within the changed group; it is recovered by this tool and by the kit's recover.py
+    (`python3 -I -S`). A secret that needs a passphrase or P, which no lifecycle ceremony asks
+    for, or a quorum of cards no longer on this machine, limits the proof to the cards' words,
+    and the proof says so."""
+    record = read_record(Path(directory))
+    if (record.fingerprint, record.commitment, record.identifier) != (
+        expected.fingerprint,
+        expected.commitment,
+        expected.identifier,
+    ):
+        raise NotRecoverable(
+            "the written record's fingerprint, commitment or identifier is not the ceremony's",
+            "the kit is not final: write it again",
+        )
+    new = read_holder_shares(Path(directory), record, fresh)
+    program = Path(directory) / STANDALONE
+    check_recover_py(program, record)
+    paths: tuple[str, ...] = ()
+    quorum = mixed_quorum(record, new, _old_cards(record, fresh, sources))
+    limited = _limit(record, quorum)
+    if not limited:
+        shares = [share for _, share in quorum]
+        paths = (f"{TOOL} ({_tool_recover(record, shares, b'', False)})",)
+        found = run_recover_py(program, shares, b"", kind=record.kind, sealed=False)
+        _compare(record, found, f"by {STANDALONE}")
+        paths += (f"{STANDALONE} (python3 -I -S)",)
+    new_commitments = {entry.commitment for entry in fresh}
+    return LifecycleProof(
+        fingerprint=record.fingerprint,
+        commitment=record.commitment,
+        holder_pdfs=len(new),
+        quorum=tuple(entry.holder for entry, _ in quorum),
+        paths=paths,
+        old_cards=sum(1 for entry, _ in quorum if entry.commitment not in new_commitments),
+        limited=limited,
+    )
+
+
+def _limit(record: Record, quorum: Sequence[tuple[IssuedShare, Share]]) -> str:
+    if record.timelock is not None and record.timelock.mode is TimeLockMode.SEALED:
+        return "the fingerprint was not compared: the shares open only with P (the time lock)"
+    if record.passphrase:
+        return "the fingerprint was not compared: the shares need the passphrase"
+    if not quorum:
+        return (
+            "the fingerprint was not compared: no quorum of written cards is on this machine "
+            "(the predecessor kits' holder PDFs are gone)"
+        )
+    return ""
+
+
+def _old_cards(
+    record: Record, fresh: Sequence[IssuedShare], sources: Sequence[Path]
+) -> list[tuple[IssuedShare, Share]]:
+    """The old cards of `record` whose holder PDFs are still in one of the kits `sources`,
+    unchanged (the hash the record names), read back as the new ones are."""
+    from ceremony.workflows.kit import holder_filename
+
+    new = {entry.commitment for entry in fresh}
+    found = []
+    for entry in record.shares:
+        if entry.commitment in new or not entry.holder_pdf_sha256:
+            continue
+        for source in sources:
+            path = Path(source) / "holders" / holder_filename(entry)
+            try:
+                same = hashlib.sha256(path.read_bytes()).hexdigest() == entry.holder_pdf_sha256
+            except OSError:
+                continue
+            if same:
+                found.extend(read_holder_shares(Path(source), record, [entry]))
+                break
+    return found
+
+
+def mixed_quorum(
+    record: Record,
+    new: Sequence[tuple[IssuedShare, Share]],
+    old: Sequence[tuple[IssuedShare, Share]],
+) -> list[tuple[IssuedShare, Share]]:
+    """A minimal quorum with as many new cards as it can hold and, in a group that has both, old
+    and new cards together; empty when the cards at hand make none."""
+    chosen: list[tuple[IssuedShare, Share]] = []
+    groups = 0
+    numbered = list(enumerate(record.groups, start=1))
+    with_new = {entry.group_number for entry, _ in new}
+    for number, group in sorted(numbered, key=lambda item: item[0] not in with_new):
+        fresh = [pair for pair in new if pair[0].group_number == number]
+        kept = [pair for pair in old if pair[0].group_number == number]
+        if len(fresh) + len(kept) < group.threshold:
+            continue
+        take_new = min(len(fresh), group.threshold - 1 if kept else group.threshold)
+        take_new = max(take_new, group.threshold - len(kept))
+        chosen.extend(fresh[:take_new] + kept[: group.threshold - take_new])
+        groups += 1
+        if groups == record.group_threshold:
+            return chosen
+    return []

@@ -94,7 +94,8 @@ def _from_record(record_path: Path, request: RenderRequest) -> Rendered | Checke
     paths = rb.render_runbooks(
         record, directory, size, overwrite=request.force, program=program, markdown=request.markdown
     )
-    hashes = {r.name: r.sha256 for r in rb.fill_runbooks(rb.facts_from_record(record))}
+    facts = rb.facts_from_record(record)
+    hashes = {r.name: r.sha256 for r in rb.fill_runbooks(facts, rb.runbook_names(record))}
     return Rendered(directory, paths, hashes)
 
 

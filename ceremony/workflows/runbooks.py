@@ -20,9 +20,10 @@ from ceremony.markdown import parse
 from ceremony.model.hashwords import hash_words
 from ceremony.model.plan import EntropySource, PassphrasePolicy, Plan, RecoveryMode
 from ceremony.model.record import Record, TimeLockInfo
-from ceremony.model.runbook import RUNBOOKS, Facts, HolderRow, Runbook, fill
+from ceremony.model.runbook import LIFECYCLE, RUNBOOKS, Facts, HolderRow, Runbook, fill
 from ceremony.model.scheme import SecretKind
 from ceremony.model.steps import warning
+from ceremony.model.timelock_mode import TimeLockMode
 from ceremony.paper.content import PaperSize
 from ceremony.paper.listing import render_listing
 from ceremony.paper.runbook import RunbookMeta, render_runbook
@@ -35,61 +36,11 @@ APPENDIX_TITLE = "recover.py"
 
 def facts_from_record(record: Record) -> Facts:
     """Everything the runbooks may say about this ceremony, from its public record only."""
-    lock = record.timelock
-    groups = ", ".join(f"{g.name} ({g.threshold} of {g.count})" for g in record.groups)
-    kind_text = _kind_text(record.kind)
-    smallest = sorted(g.threshold for g in record.groups)[: record.group_threshold]
-    roles = record.roles
-    witnesses = tuple(str(name) for name in roles.get("witnesses", []) if str(name).strip())
-    values = {
-        "ceremony_name": record.ceremony_name,
-        "ceremony_id": record.ceremony_id,
-        "clock": f"{record.clock_untrusted} (the ceremony computer's clock, not trusted)",
-        "tool": record.tool,
-        "plan_hash_words": hash_words(bytes.fromhex(record.plan_sha256)),
-        "plan_sha256": record.plan_sha256,
-        "fingerprint": record.fingerprint,
-        "commitment": record.commitment,
-        "kind": record.kind.value,
-        "kind_text": kind_text,
-        "strength_bits": str(record.strength_bits),
-        "passphrase": "yes, the shares need it" if record.passphrase else "none",
-        "group_threshold": str(record.group_threshold),
-        "group_count": str(len(record.groups)),
-        "groups": groups,
-        "scheme": f"{record.group_threshold} of {len(record.groups)} groups: {groups}",
-        "share_count": str(len(record.shares)),
-        "minimum_holders": str(sum(smallest)),
-        "delay_summary": delay_summary(lock),
-        "recover_py_sha256": record.recover_py_sha256,
-        "recover_command": recover_command(record),
-        "transcript_head_words": (
-            hash_words(bytes.fromhex(record.transcript_head)) if record.transcript_head else ""
-        ),
-        "administrator": str(roles.get("administrator", "")),
-        "witnesses": ", ".join(witnesses),
-        "auditor": str(roles.get("auditor", "")),
-        "dice_only_warning": warning("dice-only"),
-    }
-    if lock is None:
+    values = _record_values(record)
+    if record.timelock is None:
         values["delay_mode"] = "no time lock"
     else:
-        values.update(
-            {
-                "delay_mode": "sealed time lock" if lock.mode == "sealed" else "evidenced delay",
-                "delay_expected": duration_text(lock.expected_seconds),
-                "delay_minimum": duration_text(lock.minimum_seconds, round_down=True),
-                "attacker_speedup": f"{lock.attacker_speedup:g}",
-                "delay_work": f"{lock.iterations:,}",
-                "timelock_t": f"{lock.iterations:,}",  # read aloud: grouped
-                "timelock_modulus": _grouped(lock.modulus_hex),
-                "standalone_expected": (
-                    duration_text(lock.standalone_seconds)
-                    if lock.standalone_seconds
-                    else "(not measured)"
-                ),
-            }
-        )
+        values.update(_lock_values(record.timelock))
     holders = tuple(
         HolderRow(
             holder=entry.holder,
@@ -101,101 +52,99 @@ def facts_from_record(record: Record) -> Facts:
         )  # no contact: runbooks are public, names only (how to reach them is written in)
         for entry in record.shares
     )
-    signers = {
-        "administrator": (values["administrator"],),
-        "witnesses": witnesses or ("", ""),
-        "auditor": (values["auditor"],),
-        "coordinator": ("",),
-        "holders": tuple(entry.holder for entry in record.shares),
-    }
     return Facts(
         values=values,
         holders=holders,
         conditions=frozenset(_conditions(record)),
         unknown=frozenset() if _dice(record) is not None else frozenset({"dice", "dice-only"}),
-        signers=signers,
+        signers=_signers(values, _witnesses(record), tuple(e.holder for e in record.shares)),
         demo=record.demo,
         facts_rows=_facts_rows(record, values),
     )
 
 
+def _witnesses(record: Record) -> tuple[str, ...]:
+    return tuple(str(name) for name in record.roles.get("witnesses", []) if str(name).strip())
+
+
+def _record_values(record: Record) -> dict[str, str]:
+    groups = ", ".join(f"{g.name} ({g.threshold} of {g.count})" for g in record.groups)
+    smallest = sorted(g.threshold for g in record.groups)[: record.group_threshold]
+    roles = record.roles
+    return {
+        "ceremony_name": record.ceremony_name,
+        "ceremony_id": record.ceremony_id,
+        "clock": f"{record.clock_untrusted} (the ceremony computer's clock, not trusted)",
+        "tool": record.tool,
+        "plan_hash_words": hash_words(bytes.fromhex(record.plan_sha256)),
+        "plan_sha256": record.plan_sha256,
+        "fingerprint": record.fingerprint,
+        "commitment": record.commitment,
+        "kind": record.kind.value,
+        "kind_text": _kind_text(record.kind),
+        "strength_bits": str(record.strength_bits),
+        "passphrase": "yes, the shares need it" if record.passphrase else "none",
+        "group_threshold": str(record.group_threshold),
+        "group_count": str(len(record.groups)),
+        "groups": groups,
+        "scheme": f"{record.group_threshold} of {len(record.groups)} groups: {groups}",
+        "share_count": str(len(record.shares)),
+        "minimum_holders": str(sum(smallest)),
+        "delay_summary": delay_summary(record.timelock),
+        "recover_py_sha256": record.recover_py_sha256,
+        "recover_command": recover_command(record),
+        "transcript_head_words": (
+            hash_words(bytes.fromhex(record.transcript_head)) if record.transcript_head else ""
+        ),
+        "administrator": str(roles.get("administrator", "")),
+        "witnesses": ", ".join(_witnesses(record)),
+        "auditor": str(roles.get("auditor", "")),
+        "dice_only_warning": warning("dice-only"),
+    }
+
+
+def _lock_values(lock: TimeLockInfo) -> dict[str, str]:
+    """The recorded time lock as the runbooks print it."""
+    return {
+        "delay_mode": lock.mode.delay_name,
+        "delay_expected": duration_text(lock.expected_seconds),
+        "delay_minimum": duration_text(lock.minimum_seconds, round_down=True),
+        "attacker_speedup": f"{lock.attacker_speedup:g}",
+        "delay_work": f"{lock.iterations:,}",
+        "timelock_t": f"{lock.iterations:,}",  # read aloud: grouped
+        "timelock_modulus": _grouped(lock.modulus_hex),
+        "standalone_expected": (
+            duration_text(lock.standalone_seconds) if lock.standalone_seconds else "(not measured)"
+        ),
+    }
+
+
+def _signers(
+    values: dict[str, str], witnesses: tuple[str, ...], holders: tuple[str, ...]
+) -> dict[str, tuple[str, ...]]:
+    """Who signs each runbook's signature lines (two blank lines when no witness is named)."""
+    return {
+        "administrator": (values["administrator"],),
+        "witnesses": witnesses or ("", ""),
+        "auditor": (values["auditor"],),
+        "coordinator": ("",),
+        "holders": holders,
+    }
+
+
 def facts_from_plan(plan: Plan) -> Facts:
     """What is known before the ceremony, for printing its script in advance: no ceremony id,
     fingerprint or check code yet (blanks to write in), and the delay as planned, not measured."""
-    groups = ", ".join(f"{g.name} ({g.threshold} of {g.count})" for g in plan.groups)
-    kind = plan.secret.kind
-    recovery = plan.recovery
-    passphrase = plan.secret.passphrase is PassphrasePolicy.PROMPT
-    witnesses = tuple(plan.roles.witnesses)
-    values = {
-        "ceremony_name": plan.name,
-        "tool": f"ceremony {__version__}",
-        "plan_hash_words": plan.hash_words,
-        "plan_sha256": plan.sha256,
-        "kind": kind.value,
-        "kind_text": _kind_text(kind),
-        "strength_bits": str(plan.secret.strength_bits),
-        "passphrase": "yes, the shares need it" if passphrase else "none",
-        "group_threshold": str(plan.secret.group_threshold),
-        "group_count": str(len(plan.groups)),
-        "groups": groups,
-        "scheme": f"{plan.secret.group_threshold} of {len(plan.groups)} groups: {groups}",
-        "share_count": str(sum(g.count for g in plan.groups)),
-        "minimum_holders": str(plan.minimum_holders),
-        "administrator": plan.roles.administrator,
-        "witnesses": ", ".join(witnesses),
-        "auditor": plan.roles.auditor or "",
-        "dice_only_warning": warning("dice-only"),
-        "delay_mode": "no time lock",
-        "delay_summary": delay_summary(None),
-    }
-    conditions = {kind.value, "passphrase" if passphrase else "no-passphrase"}
-    if plan.entropy.source.uses_dice:
-        conditions.add("dice")
-    if plan.entropy.source is EntropySource.DICE_ONLY:
-        conditions.add("dice-only")
-    if recovery.mode is RecoveryMode.NONE:
-        conditions.add("no-timelock")
-    else:
-        sealed = recovery.mode is RecoveryMode.SEALED
-        conditions.update({"timelock", "sealed" if sealed else "evidenced"})
-        if recovery.consent_card:
-            conditions.add("consent")
-        expected = float(recovery.delay_seconds)
-        minimum = expected / recovery.attacker_speedup
-        values.update(
-            {
-                "delay_mode": "sealed time lock" if sealed else "evidenced delay",
-                "delay_expected": duration_text(expected),
-                "delay_minimum": duration_text(minimum, round_down=True),
-                "attacker_speedup": str(recovery.attacker_speedup),
-                "delay_summary": bounds_text(
-                    "sealed time lock" if sealed else "evidenced delay",
-                    expected,
-                    minimum,
-                    recovery.attacker_speedup,
-                ).removesuffix(".")
-                + " (measured at the ceremony).",
-            }
-        )
-    command = ["python3 recover.py"]
-    if kind is SecretKind.BIP39:
-        command.append("--kind bip39")
-    if recovery.mode is RecoveryMode.SEALED:
-        command.append('--timelock-n "$(cat modulus.txt)" --timelock-t T')
-    values["recover_command"] = " ".join([*command, "shares.txt"])
+    values = _plan_values(plan)
+    lock = plan.recovery.mode.lock
+    if lock is not None:
+        values.update(_planned_delay(plan, lock))
+    values["recover_command"] = _planned_recover_command(plan)
     holders = tuple(
         HolderRow(holder.printed_name, group.name, number, group.count, "")
         for group in plan.groups
         for number, holder in enumerate(group.holders, start=1)
     )
-    signers = {
-        "administrator": (plan.roles.administrator,),
-        "witnesses": witnesses or ("", ""),
-        "auditor": (plan.roles.auditor or "",),
-        "coordinator": ("",),
-        "holders": tuple(h.holder for h in holders),
-    }
     rows = (
         ("Ceremony", values["ceremony_name"]),
         ("Ceremony id", ""),
@@ -211,11 +160,80 @@ def facts_from_plan(plan: Plan) -> Facts:
     return Facts(
         values=values,
         holders=holders,
-        conditions=frozenset(conditions),
-        signers=signers,
+        conditions=frozenset(_plan_conditions(plan)),
+        signers=_signers(values, tuple(plan.roles.witnesses), tuple(h.holder for h in holders)),
         demo=plan.demo,
         facts_rows=rows,
     )
+
+
+def _plan_values(plan: Plan) -> dict[str, str]:
+    groups = ", ".join(f"{g.name} ({g.threshold} of {g.count})" for g in plan.groups)
+    kind = plan.secret.kind
+    passphrase = plan.secret.passphrase is PassphrasePolicy.PROMPT
+    return {
+        "ceremony_name": plan.name,
+        "tool": f"ceremony {__version__}",
+        "plan_hash_words": plan.hash_words,
+        "plan_sha256": plan.sha256,
+        "kind": kind.value,
+        "kind_text": _kind_text(kind),
+        "strength_bits": str(plan.secret.strength_bits),
+        "passphrase": "yes, the shares need it" if passphrase else "none",
+        "group_threshold": str(plan.secret.group_threshold),
+        "group_count": str(len(plan.groups)),
+        "groups": groups,
+        "scheme": f"{plan.secret.group_threshold} of {len(plan.groups)} groups: {groups}",
+        "share_count": str(sum(g.count for g in plan.groups)),
+        "minimum_holders": str(plan.minimum_holders),
+        "administrator": plan.roles.administrator,
+        "witnesses": ", ".join(plan.roles.witnesses),
+        "auditor": plan.roles.auditor or "",
+        "dice_only_warning": warning("dice-only"),
+        "delay_mode": "no time lock",
+        "delay_summary": delay_summary(None),
+    }
+
+
+def _plan_conditions(plan: Plan) -> set[str]:
+    passphrase = plan.secret.passphrase is PassphrasePolicy.PROMPT
+    conditions = {plan.secret.kind.value, "passphrase" if passphrase else "no-passphrase"}
+    if plan.entropy.source.uses_dice:
+        conditions.add("dice")
+    if plan.entropy.source is EntropySource.DICE_ONLY:
+        conditions.add("dice-only")
+    lock = plan.recovery.mode.lock
+    if lock is None:
+        conditions.add("no-timelock")
+    else:
+        conditions.update({"timelock", lock.value})
+        if plan.recovery.consent_card:
+            conditions.add("consent")
+    return conditions
+
+
+def _planned_delay(plan: Plan, lock: TimeLockMode) -> dict[str, str]:
+    """The delay as the plan asks for it (the ceremony measures the real one)."""
+    recovery = plan.recovery
+    expected = float(recovery.delay_seconds)
+    minimum = expected / recovery.attacker_speedup
+    summary = bounds_text(lock.delay_name, expected, minimum, recovery.attacker_speedup)
+    return {
+        "delay_mode": lock.delay_name,
+        "delay_expected": duration_text(expected),
+        "delay_minimum": duration_text(minimum, round_down=True),
+        "attacker_speedup": str(recovery.attacker_speedup),
+        "delay_summary": summary.removesuffix(".") + " (measured at the ceremony).",
+    }
+
+
+def _planned_recover_command(plan: Plan) -> str:
+    command = ["python3 recover.py"]
+    if plan.secret.kind is SecretKind.BIP39:
+        command.append("--kind bip39")
+    if plan.recovery.mode is RecoveryMode.SEALED:
+        command.append('--timelock-n "$(cat modulus.txt)" --timelock-t T')
+    return " ".join([*command, "shares.txt"])
 
 
 def _kind_text(kind: SecretKind) -> str:
@@ -227,8 +245,9 @@ def _kind_text(kind: SecretKind) -> str:
 def delay_summary(lock: TimeLockInfo | None) -> str:
     if lock is None:
         return "none; enough shares recover the secret at once."
-    mode = "sealed time lock" if lock.mode == "sealed" else "evidenced delay"
-    return bounds_text(mode, lock.expected_seconds, lock.minimum_seconds, lock.attacker_speedup)
+    return bounds_text(
+        lock.mode.delay_name, lock.expected_seconds, lock.minimum_seconds, lock.attacker_speedup
+    )
 
 
 def bounds_text(mode: str, expected: float, minimum: float, speedup: float) -> str:
@@ -248,7 +267,7 @@ def recover_command(record: Record) -> str:
     if record.kind is SecretKind.BIP39:
         parts.append("--kind bip39")
     lock = record.timelock
-    if lock is not None and lock.mode == "sealed":
+    if lock is not None and lock.mode is TimeLockMode.SEALED:
         parts.append(f'--timelock-n "$(cat modulus.txt)" --timelock-t {lock.iterations}')
     parts.append("shares.txt")
     return " ".join(parts)
@@ -273,7 +292,7 @@ def _conditions(record: Record) -> set[str]:
         found.add("no-timelock")
     else:
         found.add("timelock")
-        found.add("sealed" if lock.mode == "sealed" else "evidenced")
+        found.add(lock.mode.value)
         if lock.consent_card:
             found.add("consent")
     if _dice(record):
@@ -315,9 +334,16 @@ UNKNOWN_ID = "____-____-____"
 """The ceremony id on runbooks printed from a plan, before the ceremony gives it: written in."""
 
 
-def fill_runbooks(facts: Facts) -> list[Runbook]:
+def runbook_names(record: Record | None) -> tuple[str, ...]:
+    """The runbooks a kit holds: a lifecycle ceremony's kit holds the lifecycle runbook too."""
+    if record is not None and record.lineage is not None:
+        return (*RUNBOOKS, LIFECYCLE)
+    return RUNBOOKS
+
+
+def fill_runbooks(facts: Facts, names: Sequence[str] = RUNBOOKS) -> list[Runbook]:
     """Every runbook filled with these facts, parsed; their `.text` is what is hashed."""
-    return [parse(name, fill(name, facts)) for name in RUNBOOKS]
+    return [parse(name, fill(name, facts)) for name in names]
 
 
 def record_meta(record: Record) -> RunbookMeta:
@@ -328,10 +354,12 @@ def plan_meta(plan: Plan) -> RunbookMeta:
     return RunbookMeta(plan.name, UNKNOWN_ID, plan.demo)
 
 
-def render_all(facts: Facts, meta: RunbookMeta, paper: PaperSize) -> list[RenderedRunbook]:
+def render_all(
+    facts: Facts, meta: RunbookMeta, paper: PaperSize, names: Sequence[str] = RUNBOOKS
+) -> list[RenderedRunbook]:
     return [
         RenderedRunbook(runbook.name, runbook, render_runbook(runbook, meta, paper))
-        for runbook in fill_runbooks(facts)
+        for runbook in fill_runbooks(facts, names)
     ]
 
 
@@ -395,7 +423,7 @@ def render_runbooks(
     program = recover_program(record) if program is None else program
     facts = facts_from_record(record)
     return _write(
-        render_all(facts, record_meta(record), paper),
+        render_all(facts, record_meta(record), paper, runbook_names(record)),
         render_recover_appendix(paper, program, demo=record.demo),
         out_dir,
         overwrite=overwrite,
@@ -493,14 +521,16 @@ def check_runbooks(
     """
     program = recover_program(record) if program is None else program
     early = as_written_in_the_kit(record)
-    final = [render_all(facts_from_record(record), record_meta(record), s) for s in PaperSize]
+    names = runbook_names(record)
+    meta = record_meta(record)
+    final = [render_all(facts_from_record(record), meta, s, names) for s in PaperSize]
     stale = (
         []
         if early == record
-        else [render_all(facts_from_record(early), record_meta(early), s) for s in PaperSize]
+        else [render_all(facts_from_record(early), meta, s, names) for s in PaperSize]
     )
     results = []
-    for index, name in enumerate(RUNBOOKS):
+    for index, name in enumerate(names):
         candidates = [(r[index].pdf, r[index].runbook.sha256) for r in final]
         olds = [r[index].pdf for r in stale]
         results.append(_compare(directory / f"{name}.pdf", candidates, olds))

@@ -16,6 +16,7 @@ from ceremony.errors import BadInput, OutputFailed, Refused
 from ceremony.model.record import Record
 from ceremony.model.scheme import GroupSpec, Scheme, SecretKind
 from ceremony.model.secret import Secret
+from ceremony.model.timelock_mode import TimeLockMode
 from ceremony.paper.content import PaperSize
 from ceremony.workflows.split import KitSplit, Sealed, SplitResult
 
@@ -265,7 +266,7 @@ def split_output(outcome: SplitOutcome, *, reveal: bool, as_json: bool) -> str:
     consent = split.sealed.consent.reveal() if isinstance(split, Sealed) else ""
     if lock is not None:
         data["timelock"] = {
-            "mode": "sealed",
+            "mode": TimeLockMode.SEALED,
             "version": lock.version,
             "modulus_hex": f"{lock.modulus:x}",
             "squarings": lock.squarings,

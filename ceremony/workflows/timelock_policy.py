@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import assert_never
 
 from ceremony.core.calibration import (
     MAX_SPREAD,
@@ -19,9 +20,10 @@ from ceremony.core.calibration import (
 )
 from ceremony.core.sealed import SEALED_VERSION, SealedLock
 from ceremony.model.record import TimeLockInfo
+from ceremony.model.timelock_mode import TimeLockMode
 
-EVIDENCED = "evidenced"
-SEALED = "sealed"
+EVIDENCED = TimeLockMode.EVIDENCED
+SEALED = TimeLockMode.SEALED
 EVIDENCED_VERSION = "ceremony/v1/vdf-chain"
 
 Measure = Callable[[], float]
@@ -31,19 +33,23 @@ SQUARING_SAMPLE = 1 << 19
 """Per calibration sample (about half a second here)."""
 
 
-def one_sample(mode: str) -> Measure:
+def one_sample(mode: TimeLockMode) -> Measure:
     """One measurement of this machine's rate for `mode`."""
-    if mode == EVIDENCED:
-        return lambda: measure_vdf_rate(iterations=VDF_SAMPLE_ITERATIONS, repeats=1)
-    return lambda: measure_squaring_rate(squarings=SQUARING_SAMPLE, repeats=1)
+    match mode:
+        case TimeLockMode.EVIDENCED:
+            return lambda: measure_vdf_rate(iterations=VDF_SAMPLE_ITERATIONS, repeats=1)
+        case TimeLockMode.SEALED:
+            return lambda: measure_squaring_rate(squarings=SQUARING_SAMPLE, repeats=1)
+        case unreachable:
+            assert_never(unreachable)
 
 
-def default_rate(mode: str) -> float:
+def default_rate(mode: TimeLockMode) -> float:
     """One measurement of this machine's rate for `mode` (tests replace it)."""
     return one_sample(mode)()
 
 
-def measure_rates(mode: str, *, measure: Measure | None = None) -> RateSamples:
+def measure_rates(mode: TimeLockMode, *, measure: Measure | None = None) -> RateSamples:
     """Several samples over a few seconds (`calibration.sample_rates`)."""
     return sample_rates(measure or (lambda: default_rate(mode)))
 
@@ -59,7 +65,7 @@ def busy_warning(samples: RateSamples) -> str:
 
 
 def calibrate(
-    mode: str,
+    mode: TimeLockMode,
     delay_seconds: int,
     speedup: float,
     *,
@@ -75,20 +81,22 @@ def calibrate(
     rate = found.fastest
     work = work_for(delay_seconds, rate)
     bounds = DelayBounds(work=work, rate=rate, speedup=float(speedup))
-    unit = "VDF iterations" if mode == EVIDENCED else "sequential squarings"
-    what = (
-        "after a recovery notice, recovery waits for"
-        if mode == EVIDENCED
-        else "after a quorum has gathered, recovery needs"
-    )
     standalone = 0.0
     note = ""
-    if mode == SEALED:
-        standalone = round(work / measure_standalone(), 3)
-        note = (
-            f" The kit's recover.py with the standard library alone (no gmpy2) needs about "
-            f"{duration_text(standalone)} on this machine."
-        )
+    match mode:
+        case TimeLockMode.EVIDENCED:
+            version = EVIDENCED_VERSION
+            what = "after a recovery notice, recovery waits for"
+        case TimeLockMode.SEALED:
+            version = SEALED_VERSION
+            what = "after a quorum has gathered, recovery needs"
+            standalone = round(work / measure_standalone(), 3)
+            note = (
+                f" The kit's recover.py with the standard library alone (no gmpy2) needs about "
+                f"{duration_text(standalone)} on this machine."
+            )
+        case unreachable:
+            assert_never(unreachable)
     return TimeLockInfo(
         mode=mode,
         iterations=work,
@@ -97,10 +105,10 @@ def calibrate(
         expected_seconds=round(bounds.expected_seconds, 3),
         minimum_seconds=round(bounds.minimum_seconds, 3),
         description=(
-            f"{what} {work:,} {unit}: {bounds.text} (rate {rate:,.0f}/s, {found.text}).{note}"
+            f"{what} {work:,} {mode.work_unit}: {bounds.text} (rate {rate:,.0f}/s, {found.text}).{note}"
         ),
         standalone_seconds=standalone,
-        version=EVIDENCED_VERSION if mode == EVIDENCED else SEALED_VERSION,
+        version=version,
     )
 
 

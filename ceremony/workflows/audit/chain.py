@@ -340,6 +340,11 @@ def _change(label: str, before: Record | None, after: Record) -> AuditCheck:
             all(1 <= n <= counts.get(lineage.group, 0) for n in lineage.lost),
             "a card reported lost was never issued",
         )
+        earlier = set(before.lineage.lost_cards()) if before.lineage else set()
+        found.expect(
+            earlier <= set(lineage.lost_cards()),
+            "a card reported lost earlier is no longer listed as lost",
+        )
         summary = f"{lineage.kind}: group {lineage.group} +{len(lineage.new_members)} member(s)"
     return found.verdict(name, summary + "; the same secret (fingerprint and commitment)")
 

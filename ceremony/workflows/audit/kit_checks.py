@@ -6,6 +6,7 @@ import math
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import assert_never
 
 from ceremony import __version__
 from ceremony.core.words import parse_share
@@ -13,6 +14,7 @@ from ceremony.errors import BadInput, CeremonyError, NotVerified
 from ceremony.model.hashwords import hash_words
 from ceremony.model.plan import PassphrasePolicy, Plan, RecoveryMode
 from ceremony.model.record import Record
+from ceremony.model.timelock_mode import TimeLockMode
 from ceremony.planfile.plan import parse_plan
 from ceremony.workflows.audit.common import (
     _CEREMONY_ID,
@@ -286,10 +288,6 @@ def _record_timelock(record: Record) -> AuditCheck:
         return _skip(name, "the record has no time lock")
     found = _Findings()
     work, rate, speedup = lock.iterations, lock.rate_per_second, lock.attacker_speedup
-    found.expect(
-        lock.mode in (RecoveryMode.EVIDENCED.value, RecoveryMode.SEALED.value),
-        f"the mode {_show(lock.mode)} is neither evidenced nor sealed",
-    )
     if not (isinstance(work, int) and not isinstance(work, bool) and work >= 1):
         found.add(f"the required work T = {_show(work)} is not a positive whole number")
     elif not (_number(rate) and _number(speedup) and float(speedup) >= 1):
@@ -317,15 +315,18 @@ def _record_timelock(record: Record) -> AuditCheck:
             re.search(rf"(?<!\d){work}(?!\d)", lock.description.replace(",", "")) is not None,
             f"the printed description does not state the required work T = {work}",
         )
-    if lock.mode == RecoveryMode.EVIDENCED.value:
-        from ceremony.workflows.timelock_policy import EVIDENCED_VERSION  # loads the calibration
+    match lock.mode:  # reading the record refused any other mode
+        case TimeLockMode.EVIDENCED:
+            from ceremony.workflows.timelock_policy import EVIDENCED_VERSION  # loads calibration
 
-        found.expect(
-            lock.version in ("", EVIDENCED_VERSION),
-            f"the evidenced delay's version {_show(lock.version)} is not {EVIDENCED_VERSION}",
-        )
-    elif lock.mode == RecoveryMode.SEALED.value:
-        _sealed_parameters(record, found)
+            found.expect(
+                lock.version in ("", EVIDENCED_VERSION),
+                f"the evidenced delay's version {_show(lock.version)} is not {EVIDENCED_VERSION}",
+            )
+        case TimeLockMode.SEALED:
+            _sealed_parameters(record, found)
+        case unreachable:
+            assert_never(unreachable)
     if found.problems:
         return found.verdict(name, "")
     return AuditCheck(
@@ -583,7 +584,7 @@ def _timelock_facts(record: Record, events: _Events) -> AuditCheck:
                     f"the {key.replace('_', ' ')}: the record says {_show(value)}, transcript "
                     f"entry {entry.seq} (timelock_calibrated) says {_show(said)}"
                 )
-    if lock.mode == RecoveryMode.SEALED.value:
+    if lock.mode is TimeLockMode.SEALED:
         sealed = events.one("timelock_sealed", found)
         if sealed is not None:
             _same(

@@ -9,7 +9,7 @@ from pathlib import Path
 from ceremony.core.vdf import Chain, PendingVerdict, Segment, start_verify_chain, verify_chain
 from ceremony.errors import CeremonyError
 from ceremony.model.hashwords import hash_words
-from ceremony.model.plan import RecoveryMode
+from ceremony.model.timelock_mode import TimeLockMode
 from ceremony.workflows.audit.anchors import SessionFacts
 from ceremony.workflows.audit.common import (
     _NO_RECORD,
@@ -155,9 +155,9 @@ _NEXT: dict[str, frozenset[str]] = {
 }
 """Legal successors of each session event, as `ceremony recover` writes them (see
 notes/session-format.md). A `waiting` after `delay_done` is a wait that repaired a damaged chain."""
-UNLOCKED_BY: dict[str, tuple[str, ...]] = {
-    "evidenced": ("delay",),
-    "sealed": ("consent", "sealed-solved"),
+UNLOCKED_BY: dict[TimeLockMode, tuple[str, ...]] = {
+    TimeLockMode.EVIDENCED: ("delay",),
+    TimeLockMode.SEALED: ("consent", "sealed-solved"),
 }
 """What may open each kind of session, as the `unlocked` entry's `by` says."""
 
@@ -196,11 +196,11 @@ class _SessionAudit:
             self.notice_problem = exc.message
 
     @property
-    def mode(self) -> str:
+    def mode(self) -> TimeLockMode:
         if self.notice is not None:
             return self.notice.mode
         lock = self.record.timelock if self.record else None
-        return lock.mode if lock else RecoveryMode.EVIDENCED.value
+        return lock.mode if lock else TimeLockMode.EVIDENCED
 
     def facts(self) -> SessionFacts:
         """What the anchors compare, once `checks` ran."""
@@ -356,7 +356,7 @@ class _SessionAudit:
 
     def _proofs(self) -> AuditCheck:
         name = self.name("proofs")
-        if self.mode == RecoveryMode.SEALED.value:
+        if self.mode is TimeLockMode.SEALED:
             return _skip(name, "sealed mode: the delay is in the secret itself, not in proofs")
         if self.notice_bytes is None:
             return _skip(name, f"no {NOTICE} to bind the proofs to")
@@ -386,7 +386,7 @@ class _SessionAudit:
 
     def _total_work(self) -> AuditCheck:
         name = self.name("total-work")
-        if self.mode == RecoveryMode.SEALED.value:
+        if self.mode is TimeLockMode.SEALED:
             return _skip(name, "sealed mode: the squarings cannot be shown, only their result")
         events = self._events()
         claims = events.all("delay_done") + [
@@ -446,7 +446,7 @@ class _SessionAudit:
         if self.summary is None:
             return _skip(name, "the session transcript did not verify")
         found = _Findings()
-        evidenced = self.mode == RecoveryMode.EVIDENCED.value
+        evidenced = self.mode is TimeLockMode.EVIDENCED
         previous: TranscriptEntry | None = None
         delay_done: TranscriptEntry | None = None
         for entry in self.summary.entries:

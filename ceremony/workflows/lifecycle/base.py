@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
-from ceremony.errors import Interrupted, NotVerified
+from ceremony.errors import BadInput
 from ceremony.model.amendment import Amendment
 from ceremony.model.record import IssuedShare, Record
 from ceremony.model.share import Share
@@ -24,20 +24,15 @@ from ceremony.model.steps import Act, Step, applicable, lifecycle_script
 from ceremony.paper.content import PaperSize
 from ceremony.workflows import kit as kits
 from ceremony.workflows.attest import write_message
-from ceremony.workflows.audit.kit_checks import closing_record_sha256
-from ceremony.workflows.ceremony import (
-    TRANSCRIPT,
-    Operator,
-    Outcome,
-    _reason,
-    preflight_summary,
-    prepare_directory,
-    remove_secret_outputs,
-)
+from ceremony.workflows.ceremony import final_paper
+from ceremony.workflows.check_share import ShareCheck as Found
+from ceremony.workflows.check_share import check_share
 from ceremony.workflows.lifecycle.predecessor import Predecessor
 from ceremony.workflows.preflight import Check, run_preflight
+from ceremony.workflows.readback import LifecycleProof, prove_lifecycle_kit
+from ceremony.workflows.script_run import Operator, Outcome, ScriptRun, contacts, prepare_directory
 from ceremony.workflows.split import SplitResult
-from ceremony.workflows.transcript import Json, Transcript, utc_now
+from ceremony.workflows.transcript import Json, utc_now
 
 ShareCheck = Callable[[Share], str]
 """Checks a typed share and says what it is (public); raises a CeremonyError to refuse it."""
@@ -54,8 +49,10 @@ class LifecycleOperator(Operator, Protocol):
         """What became of an old card at a reshare: 'destroyed' or 'not returned'."""
 
 
-class LifecycleRun:
+class LifecycleRun(ScriptRun):
     """The frame of one lifecycle ceremony; subclasses supply `_acts`."""
+
+    untouched = ", and the predecessor kit was not touched"
 
     def __init__(
         self,
@@ -70,18 +67,18 @@ class LifecycleRun:
     ) -> None:
         self.amendment = amendment
         self.predecessor = predecessor
-        self.operator = operator
+        self.operator: LifecycleOperator = operator
         self.directory = directory
         self.rng = rng
         self.clock = clock
         self.preflight = preflight or (lambda out: run_preflight(output_dir=out))
         self.kind = amendment.kind.value
+        self.name = f"the {self.kind} ceremony"
         self.check_amendment()
         self.ceremony_id = kits.new_ceremony_id(rng)
         self.script = applicable(self.conditions(), lifecycle_script())
-        self.transcript: Transcript | None = None
-        self.current: Step | None = None
-        self.preflight_summary = ""
+        self.fresh: tuple[IssuedShare, ...] = ()
+        """The new cards' record rows, once the kit is written."""
 
     def check_amendment(self) -> None:
         """Refuse, before anything is written, an amendment the record cannot take."""
@@ -106,57 +103,7 @@ class LifecycleRun:
 
     def run(self) -> Outcome:
         prepare_directory(self.directory)
-        self.transcript = Transcript.create(
-            self.directory / TRANSCRIPT,
-            role="administrator",
-            data=self.opening(),
-            clock=self.clock,
-        )
-        try:
-            return self._acts()
-        except BaseException as exc:
-            if self.transcript.finished:
-                # Closed: the kit is final, and no answer, signal or crash removes any of it.
-                if isinstance(exc, KeyboardInterrupt):
-                    raise Interrupted(
-                        f"interrupted after the transcript was closed; the kit in "
-                        f"{self.directory} is complete and was kept",
-                        "check that every witness has the head words, then power off",
-                    ) from None
-                raise
-            self.transcript.abort(_reason(exc), step=self.current.id if self.current else None)
-            remove_secret_outputs(self.directory)
-            if isinstance(exc, KeyboardInterrupt):
-                raise Interrupted(
-                    f"the {self.kind} ceremony was interrupted at step {self._step_id()}",
-                    f"no secret file was kept; the transcript in {self.directory} ends with an "
-                    "abort entry, and the predecessor kit was not touched. Run it again to start "
-                    "afresh",
-                ) from None
-            raise
-
-    def _acts(self) -> Outcome:
-        raise NotImplementedError
-
-    # -- steps -------------------------------------------------------------------------------
-
-    def _step_id(self) -> str:
-        return self.current.id if self.current else "1.1"
-
-    def _begin(self, step_id: str) -> Step:
-        for act in self.script:
-            for step in act.steps:
-                if step.id == step_id:
-                    if step is act.steps[0]:
-                        self.operator.begin_act(act)
-                    self.current = step
-                    self.operator.begin_step(step)
-                    return step
-        raise KeyError(step_id)
-
-    def _log(self, event: str, step: Step, data: dict[str, Json], role: str | None = None) -> None:
-        assert self.transcript is not None
-        self.transcript.append(event, role=role or step.who, step=step.id, data=data)
+        return self._open_and_run(self.opening())
 
     def acts(self) -> tuple[Act, ...]:
         return self.script
@@ -164,26 +111,8 @@ class LifecycleRun:
     # -- the shared acts ---------------------------------------------------------------------
 
     def preparation(self) -> None:
-        roles = self.amendment.roles
-        step = self._begin("1.1")
-        self.operator.show_facts(
-            "Roles",
-            [
-                ("administrator", roles.administrator),
-                *[("witness", w) for w in roles.witnesses],
-                ("auditor", roles.auditor or "(none present)"),
-            ],
-        )
-        self.operator.confirm(step, "Is everyone named here present, and nobody else?")
-        self._log(
-            "roles_recorded",
-            step,
-            {
-                "administrator": roles.administrator,
-                "witnesses": list(roles.witnesses),
-                "auditor": roles.auditor or "",
-            },
-        )
+        """Act 1: who is present (1.1), the amendment and its predecessor (1.2), preflight (1.3)."""
+        self._roles_present(self.amendment.roles)
         step = self._begin("1.2")
         record = self.predecessor.record
         from ceremony.model.hashwords import hash_words
@@ -209,39 +138,52 @@ class LifecycleRun:
                 "predecessor_record_sha256": self.predecessor.record_sha256,
             },
         )
-        step = self._begin("1.3")
-        checks = self.preflight(self.directory)
-        self.operator.show_checks(checks)
-        failed = [c for c in checks if c.status.value == "fail"]
-        accepted = bool(failed) and self.operator.accept_failures(failed)
-        self.preflight_summary = preflight_summary(checks, accepted)
+        self._preflight_checks()
+
+    def _old_share(
+        self, step: Step, who: str, typed: list[Share], describe: Callable[[Found], str]
+    ) -> Share:
+        """One share of the predecessor's set, typed by its holder (hidden) and checked against
+        the record: refused when from another ceremony, or typed already; `describe` says what it
+        is (and may refuse it too). It is added to `typed` and logged by its public facts."""
+        record = self.predecessor.record
+
+        def check(share: Share) -> str:
+            found = check_share(record, share)
+            if any(s.commitment() == share.commitment() for s in typed):
+                raise BadInput(f"{found.holder}'s share was already typed", "the next holder types")
+            return describe(found)
+
+        share = self.operator.read_share(who, share_words(record.strength_bits), check)
+        entry = record.share_by_commitment(share.commitment())
+        assert entry is not None
+        typed.append(share)
         self._log(
-            "preflight",
+            "share_checked",
             step,
             {
-                "checks": [{"name": c.name, "status": c.status.value} for c in checks],
-                "failures_accepted": accepted,
+                "holder": entry.holder,
+                "group": entry.group,
+                "member": entry.member_number,
+                "commitment": entry.commitment,
             },
+            role="shareholder",
         )
-        if failed and not accepted:
-            raise NotVerified(
-                f"preflight failed: {', '.join(c.name for c in failed)}",
-                "fix the failed checks (see `ceremony preflight`), then run it again",
-            )
+        return share
+
+    def _proved(self, step: Step, shares: int, result: str, method: str) -> None:
+        """The algebraic proof's result on screen and in the transcript."""
+        self.operator.show_facts("Proof", [("result", result)])
+        self._log("proof_passed", step, {"shares": shares, "method": method})
 
     def options(self) -> kits.KitOptions:
         roles = self.amendment.roles
         record = self.predecessor.record
-        contacts: tuple[tuple[str, str, str], ...] = (
-            ("administrator", roles.administrator, roles.contact(roles.administrator)),
-            *(("witness", w, roles.contact(w)) for w in roles.witnesses),
-            *((("auditor", roles.auditor, roles.contact(roles.auditor)),) if roles.auditor else ()),
-        )
         return kits.KitOptions(
             ceremony_name=record.ceremony_name,
             paper_size=PaperSize.from_text(self.amendment.paper_size.value),
             demo=self.amendment.demo or record.demo,
-            contacts=contacts,
+            contacts=contacts(roles),
             administrator=roles.administrator,
             witnesses=roles.witnesses,
             auditor=roles.auditor or "",
@@ -272,31 +214,49 @@ class LifecycleRun:
                 "holder_pdfs": [{"holder": e.holder, "sha256": e.holder_pdf_sha256} for e in fresh],
             },
         )
+        self.fresh = tuple(fresh)
+        record = self.read_back(step, record, "kit written")
         self.operator.show_facts("Kit", [("directory", str(self.directory))])
         step = self._begin("4.2")
         self.operator.confirm(step, "Are the new holder kits and the amended record printed?")
         self._log("printed", step, {"holder_kits": len(fresh)})
         return record
 
+    def read_back(self, step: Step, record: Record, when: str) -> Record:
+        """The kit read back from its written files and recovered (`prove_lifecycle_kit`);
+        logged, kept in the record, and said on screen."""
+        proof = self.prove(record)
+        data: dict[str, Json] = {**proof.to_data(), "when": when}
+        self._log("kit_read_back", step, data)
+        record = replace(record, read_back=data)
+        kits.write_public(self.directory, record, self.options())
+        self.operator.show_facts("Read back", [(when, proof.summary())])
+        return record
+
+    def prove(self, record: Record) -> LifecycleProof:
+        return prove_lifecycle_kit(self.directory, record, self.fresh, self.sources())
+
+    def sources(self) -> list[Path]:
+        """Where the old cards' holder PDFs may still be: the predecessor kit, and the kits kept
+        beside it (each PDF is used only if it is the one the record names)."""
+        kit = self.predecessor.directory
+        found = [kit]
+        try:
+            siblings = sorted(p for p in kit.parent.iterdir() if p.is_dir())
+        except OSError:
+            return found
+        found += [
+            p for p in siblings if p != kit and p != self.directory and (p / "holders").is_dir()
+        ]
+        return found
+
     def reentry(self, entries: Sequence[IssuedShare], shares: Sequence[Share]) -> None:
-        step = self._begin("5.1")
-        for entry, share in zip(entries, shares, strict=True):
-            how = self.operator.reenter_share(entry.holder, entry.group, share)
-            self._log(
-                "share_confirmed",
-                step,
-                {
-                    "holder": entry.holder,
-                    "group": entry.group,
-                    "member": entry.member_number,
-                    "commitment": entry.commitment,
-                    "method": how,
-                },
-                role="shareholder",
-            )
+        """Act 5: each new holder types their share back from the printed card (5.1)."""
+        self._reentry(self._begin("5.1"), entries, shares)
 
     def sealing(self, record: Record, commitments: Sequence[str]) -> Record:
-        """A bag serial for each card in `commitments` (new cards, and old cards brought)."""
+        """Act 6: a bag serial for each card in `commitments` (new cards, and old cards brought);
+        the record, now with the serials, read back again."""
         step = self._begin("6.1")
         wanted = set(commitments)
         sealed = []
@@ -310,26 +270,20 @@ class LifecycleRun:
                     {"holder": entry.holder, "commitment": entry.commitment, "bag_serial": serial},
                 )
             sealed.append(entry)
-        return replace(record, shares=tuple(sealed))
+        return self.read_back(step, replace(record, shares=tuple(sealed)), "cards sealed")
 
     def closing(self, record: Record) -> Outcome:
         step = self._begin("8.1")
+        head = self._close_transcript(record)
         assert self.transcript is not None
-        head = self.transcript.close(
-            role="administrator",
-            data={
-                "fingerprint": record.fingerprint,
-                "commitment": record.commitment,
-                "bag_serials": [e.bag_serial for e in record.shares],
-                # Bound both ways: this entry holds the record's hash, the record this head.
-                "record_sha256": closing_record_sha256(record),
-            },
-        )
         record = replace(record, transcript_head=head)
         kits.write_public(self.directory, record, self.options())
         write_message(self.directory, self.amendment.roles.signers)
+        final_paper(self.directory, record, self.options())  # the runbooks with serials and head
+        final = self.prove(record)  # never removes anything: the transcript is closed
         words = self.transcript.head_words()
-        self.operator.show_facts("Transcript closed", [("head", head), ("words", words)])
+        facts = [("head", head), ("words", words), ("read back", final.summary())]
+        self.operator.show_facts("Transcript closed", facts)
         self.operator.confirm(step, "Has every witness written and initialled these words?")
         step = self._begin("8.2")
         self.operator.confirm(step, "Remove the kit media and power the machine off when done.")

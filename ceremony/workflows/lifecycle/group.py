@@ -16,12 +16,12 @@ from ceremony import __version__
 from ceremony.core.lifecycle import GroupExtension, extend_group
 from ceremony.errors import BadInput, Refused
 from ceremony.model.amendment import Amendment, AmendmentKind, GroupChange
-from ceremony.model.record import IssuedShare, Lineage, Record
+from ceremony.model.record import IssuedShare, Lineage, LostCard, Record
 from ceremony.model.scheme import GroupSpec
 from ceremony.model.share import Share
 from ceremony.workflows.ceremony import Outcome
-from ceremony.workflows.check_share import check_share
-from ceremony.workflows.lifecycle.base import LifecycleRun, share_words
+from ceremony.workflows.check_share import ShareCheck as Found
+from ceremony.workflows.lifecycle.base import LifecycleRun
 from ceremony.workflows.split import SplitResult
 from ceremony.workflows.transcript import Json
 
@@ -111,10 +111,19 @@ def plan_group_change(amendment: Amendment, record: Record) -> GroupPlan:
 
 
 def _lost_before(record: Record, group: str) -> tuple[int, ...]:
+    """Member numbers of `group` reported lost by any earlier amendment of this share set."""
     lineage = record.lineage
-    if lineage is None or lineage.group != group:
+    if lineage is None:
         return ()
-    return lineage.lost
+    return tuple(card.member_number for card in lineage.lost_cards() if card.group == group)
+
+
+def _reported_lost(record: Record, group: str, lost: tuple[int, ...]) -> tuple[LostCard, ...]:
+    """The record's lost cards, in every group, and those of `group` reported now."""
+    before = record.lineage.lost_cards() if record.lineage else ()
+    cards = {*before, *(LostCard(group, number) for number in lost)}
+    order = record.group_names()
+    return tuple(sorted(cards, key=lambda c: (order.index(c.group), c.member_number)))
 
 
 class GroupCeremony(LifecycleRun):
@@ -159,39 +168,18 @@ class GroupCeremony(LifecycleRun):
             ],
         )
         typed: list[Share] = []
-        record = self.predecessor.record
 
-        def check(share: Share) -> str:
-            found = check_share(record, share)
+        def describe(found: Found) -> str:
             if found.group != spec.name:
                 raise BadInput(
                     f"this share is of group {found.group}, not {spec.name}",
                     f"only holders of group {spec.name} type their shares now",
                 )
-            if any(s.commitment() == share.commitment() for s in typed):
-                raise BadInput(f"{found.holder}'s share was already typed", "the next holder types")
             return f"{found.holder}: share {found.member} of group {found.group}, check code {found.check_code}"
 
         for number in range(1, spec.threshold + 1):
-            share = self.operator.read_share(
-                f"holder {number} of {spec.threshold} of group {spec.name}",
-                share_words(record.strength_bits),
-                check,
-            )
-            entry = record.share_by_commitment(share.commitment())
-            assert entry is not None
-            typed.append(share)
-            self._log(
-                "share_checked",
-                step,
-                {
-                    "holder": entry.holder,
-                    "group": entry.group,
-                    "member": entry.member_number,
-                    "commitment": entry.commitment,
-                },
-                role="shareholder",
-            )
+            who = f"holder {number} of {spec.threshold} of group {spec.name}"
+            self._old_share(step, who, typed, describe)
         return typed
 
     def new_shares(self, typed: list[Share]) -> GroupExtension:
@@ -228,28 +216,16 @@ class GroupCeremony(LifecycleRun):
             )
             self.operator.confirm(step, "Is this the member number of the lost card?")
             self._log("lost_reported", step, {"group": plan.spec.name, "members": list(plan.lost)})
-        step = self._begin("3.4")
-        self.operator.show_facts(
-            "Proof",
-            [
-                (
-                    "result",
-                    f"passed: the {len(typed)} shares brought and the {len(extension.shares)} new "
-                    f"share(s) lie on one polynomial of group {plan.spec.name} with a valid digest, "
-                    "so every qualifying set of the whole scheme, old and new shares, rebuilds "
-                    "the recorded secret",
-                )
-            ],
-        )
-        self._log(
-            "proof_passed",
-            step,
-            {
-                "shares": len(typed) + len(extension.shares),
-                "method": "algebraic: the shares brought match the record's commitments; old "
-                "and new shares lie on the group's member polynomial and its digest holds; the "
-                "other groups are unchanged",
-            },
+        self._proved(
+            self._begin("3.4"),
+            len(typed) + len(extension.shares),
+            f"passed: the {len(typed)} shares brought and the {len(extension.shares)} new "
+            f"share(s) lie on one polynomial of group {plan.spec.name} with a valid digest, "
+            "so every qualifying set of the whole scheme, old and new shares, rebuilds "
+            "the recorded secret",
+            "algebraic: the shares brought match the record's commitments; old "
+            "and new shares lie on the group's member polynomial and its digest holds; the "
+            "other groups are unchanged",
         )
         return extension
 
@@ -280,6 +256,7 @@ class GroupCeremony(LifecycleRun):
             group=spec.name,
             new_members=tuple(e.member_number for e in entries),
             lost=tuple(sorted(set(_lost_before(before, spec.name)) | set(plan.lost))),
+            reported_lost=_reported_lost(before, spec.name, plan.lost),
         )
         return replace(
             before,

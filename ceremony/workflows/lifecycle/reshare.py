@@ -21,8 +21,8 @@ from ceremony.model.share import Share
 from ceremony.planfile.plan import load_plan
 from ceremony.workflows import kit as kits
 from ceremony.workflows.ceremony import Outcome
-from ceremony.workflows.check_share import check_share
-from ceremony.workflows.lifecycle.base import LifecycleRun, share_words
+from ceremony.workflows.check_share import ShareCheck as Found
+from ceremony.workflows.lifecycle.base import LifecycleRun
 from ceremony.workflows.split import SplitResult
 
 NOT_DECRYPTED = (
@@ -92,30 +92,11 @@ class ReshareCeremony(LifecycleRun):
         )
         typed: list[Share] = []
 
-        def check(share: Share) -> str:
-            found = check_share(record, share)
-            if any(s.commitment() == share.commitment() for s in typed):
-                raise BadInput(f"{found.holder}'s share was already typed", "the next holder types")
+        def describe(found: Found) -> str:
             return f"{found.holder}: share {found.member} of group {found.group}"
 
         while len(typed) < len(record.shares):
-            share = self.operator.read_share(
-                f"holder {len(typed) + 1} of the quorum", share_words(record.strength_bits), check
-            )
-            typed.append(share)
-            entry = record.share_by_commitment(share.commitment())
-            assert entry is not None
-            self._log(
-                "share_checked",
-                step,
-                {
-                    "holder": entry.holder,
-                    "group": entry.group,
-                    "member": entry.member_number,
-                    "commitment": entry.commitment,
-                },
-                role="shareholder",
-            )
+            self._old_share(step, f"holder {len(typed) + 1} of the quorum", typed, describe)
             if verify_shares(typed).quorum:
                 return typed
         raise BadInput(  # pragma: no cover - every share of the record was typed
@@ -146,26 +127,15 @@ class ReshareCeremony(LifecycleRun):
                 "share_commitments": [s.commitment() for s in result.all_shares()],
             },
         )
-        step = self._begin("3.4")
-        self.operator.show_facts(
-            "Proof",
-            [
-                (
-                    "result",
-                    f"passed: every qualifying set of the {len(result.all_shares())} new shares "
-                    "rebuilds the old encrypted secret under the new identifier, extendable, so "
-                    "every passphrase opens the same wallet as before",
-                )
-            ],
-        )
-        self._log(
-            "proof_passed",
-            step,
-            {
-                "shares": len(result.all_shares()),
-                "method": "algebraic: every new share on its group polynomial, digests checked, "
-                "the rebuilt encrypted secret equal to the old quorum's, extendable flag set",
-            },
+        count = len(result.all_shares())
+        self._proved(
+            self._begin("3.4"),
+            count,
+            f"passed: every qualifying set of the {count} new shares rebuilds the old encrypted "
+            "secret under the new identifier, extendable, so every passphrase opens the same "
+            "wallet as before",
+            "algebraic: every new share on its group polynomial, digests checked, the rebuilt "
+            "encrypted secret equal to the old quorum's, extendable flag set",
         )
         return result
 

@@ -23,6 +23,7 @@ from ceremony.errors import BadInput, NotVerified, OutputFailed, Refused
 from ceremony.files import exclusive_directory, staged_directory, write_atomic
 from ceremony.model.record import Record
 from ceremony.model.sources import Clock, Rng
+from ceremony.model.timelock_mode import TimeLockMode
 from ceremony.paper.content import PaperSize
 from ceremony.workflows.check_share import RECORD_FILE
 from ceremony.workflows.inputs import decode_text, read_bounded
@@ -126,7 +127,7 @@ class Session:
 
     @property
     def sealed(self) -> bool:
-        return self.notice.mode == "sealed"
+        return self.notice.mode is TimeLockMode.SEALED
 
     @classmethod
     def open(cls, path: str | Path) -> Session:
@@ -211,7 +212,7 @@ def _replay(
         allowed = _NEXT.get(entry.event)
         if allowed is None or state not in allowed:
             raise broken(entry.seq, f"'{entry.event}' cannot follow the state '{state.value}'")
-        if entry.event in (WAITING, DELAY_DONE) and notice.mode != "evidenced":
+        if entry.event in (WAITING, DELAY_DONE) and notice.mode is not TimeLockMode.EVIDENCED:
             raise broken(entry.seq, "a sealed session has no delay chain to wait for")
         if entry.event == DELAY_DONE:
             delay_done = True

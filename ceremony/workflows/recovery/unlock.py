@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import assert_never
 
 from ceremony.core import fingerprint, slip39
 from ceremony.core.sealed import (
@@ -33,6 +34,7 @@ from ceremony.model.record import Record
 from ceremony.model.scheme import SecretKind
 from ceremony.model.secret import Secret
 from ceremony.model.share import Share
+from ceremony.model.timelock_mode import TimeLockMode
 from ceremony.workflows.combine import minimal_subset, require_quorum
 from ceremony.workflows.inputs import read_bounded
 from ceremony.workflows.recovery.consent import Consent
@@ -56,7 +58,7 @@ from ceremony.workflows.transcript import Json
 
 def sealed_lock(record: Record) -> SealedLock:
     lock = record.timelock
-    if lock is None or lock.mode != "sealed":
+    if lock is None or lock.mode is not TimeLockMode.SEALED:
         raise BadInput("this record has no sealed time lock", "check the record")
     try:
         modulus = int(lock.modulus_hex, 16)
@@ -173,9 +175,45 @@ def rebuild(
     commitment differ; nothing is released then.
     """
     refuse_finished(session, "unlock")
-    names = record.group_names()
+    ems = _checked_ems(record, shares)
+    unlocked: dict[str, Json]
+    match session.notice.mode:
+        case TimeLockMode.SEALED:
+            chain = None  # a sealed lock has no delay chain
+            secret, unlocked = _open_sealed(session, record, ems, consent, solve)
+            wallet_passphrase = b""  # sealed: P opens the shares; the BIP-39 wallet has none
+        case TimeLockMode.EVIDENCED:
+            if consent is not None:
+                raise BadInput(
+                    "a consent file opens a sealed time lock; this session has an evidenced delay",
+                    "leave out --consent-file",
+                )
+            if chain is None:
+                chain = check_delay(session)
+            secret = Secret(ems.decrypt(passphrase), record.kind)
+            wallet_passphrase = passphrase
+            unlocked = {"by": "delay", "total_iterations": chain.total_iterations}
+        case unreachable:
+            assert_never(unreachable)
+    found_fingerprint = fingerprint.master_fingerprint(secret, wallet_passphrase)
+    found_commitment = fingerprint.commitment(secret)
+    if found_fingerprint != record.fingerprint or found_commitment != record.commitment:
+        raise NotVerified(
+            f"NOT the recorded secret: the shares rebuilt fingerprint {found_fingerprint}, the "
+            f"record says {record.fingerprint}" + _commitment_note(found_commitment, record),
+            _mismatch_hint(session, record, consent),
+        )
+    if session.sealed and consent is None:
+        _drop_checkpoints(session)
+    unlocked["participants"] = [share.check_code() for share in shares]
+    return Reconstruction(secret, found_fingerprint, found_commitment, unlocked, chain)
+
+
+def _checked_ems(record: Record, shares: Sequence[Share]) -> slip39.EncryptedSecret:
+    """The quorum's encrypted master secret, proved consistent and of this record's backup, and
+    the same by the reference SLIP-39 code."""
     proof = verify_shares(shares)
-    require_quorum(proof, names)
+    require_quorum(proof, record.group_names())
     assert proof.ems is not None
     if proof.identifier != record.identifier:
         raise NotVerified(
@@ -189,51 +227,31 @@ def rebuild(
             "the reference SLIP-39 code and the consistency proof disagree",
             "this is a bug; do not trust this result",
         )
-    ems = proof.ems
-    unlocked: dict[str, Json]
-    used: list[Json] = [share.check_code() for share in shares]
-    if session.sealed:
-        chain = None  # a sealed lock has no delay chain
-        if consent is not None:
-            key = consent.passphrase
-            unlocked = {"by": "consent"}
-        else:
-            key = _solve(session, record, ems, solve or SolveEvents())
-            unlocked = {"by": "sealed-solved"}
-        secret = Secret(
-            secret_from_ems(
-                ems.ciphertext,
-                key,
-                identifier=ems.identifier,
-                extendable=ems.extendable,
-                iteration_exponent=ems.iteration_exponent,
-            ).reveal(),
-            record.kind,
-        )
-        wallet_passphrase = b""  # sealed: P opens the shares; the BIP-39 wallet has none
+    return proof.ems
+
+
+def _open_sealed(
+    session: Session,
+    record: Record,
+    ems: slip39.EncryptedSecret,
+    consent: Consent | None,
+    solve: SolveEvents | None,
+) -> tuple[Secret, dict[str, Json]]:
+    """The sealed lock opened by the consent card's P, or by solving the puzzle."""
+    if consent is not None:
+        key = consent.passphrase
+        unlocked: dict[str, Json] = {"by": "consent"}
     else:
-        if consent is not None:
-            raise BadInput(
-                "a consent file opens a sealed time lock; this session has an evidenced delay",
-                "leave out --consent-file",
-            )
-        if chain is None:
-            chain = check_delay(session)
-        secret = Secret(ems.decrypt(passphrase), record.kind)
-        wallet_passphrase = passphrase
-        unlocked = {"by": "delay", "total_iterations": chain.total_iterations}
-    found_fingerprint = fingerprint.master_fingerprint(secret, wallet_passphrase)
-    found_commitment = fingerprint.commitment(secret)
-    if found_fingerprint != record.fingerprint or found_commitment != record.commitment:
-        raise NotVerified(
-            f"NOT the recorded secret: the shares rebuilt fingerprint {found_fingerprint}, the "
-            f"record says {record.fingerprint}" + _commitment_note(found_commitment, record),
-            _mismatch_hint(session, record, consent),
-        )
-    if session.sealed and consent is None:
-        _drop_checkpoints(session)
-    unlocked["participants"] = used
-    return Reconstruction(secret, found_fingerprint, found_commitment, unlocked, chain)
+        key = _solve(session, record, ems, solve or SolveEvents())
+        unlocked = {"by": "sealed-solved"}
+    secret = secret_from_ems(
+        ems.ciphertext,
+        key,
+        identifier=ems.identifier,
+        extendable=ems.extendable,
+        iteration_exponent=ems.iteration_exponent,
+    ).reveal()
+    return Secret(secret, record.kind), unlocked
 
 
 def _commitment_note(found: str, record: Record) -> str:
