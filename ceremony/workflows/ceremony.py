@@ -31,6 +31,7 @@ from ceremony.workflows import kit as kits
 from ceremony.workflows.attest import write_message
 from ceremony.workflows.audit.kit_checks import closing_record_sha256
 from ceremony.workflows.leftovers import transcript_state
+from ceremony.workflows.passphrase_advice import Judge, plan_judge
 from ceremony.workflows.preflight import Check, run_preflight
 from ceremony.workflows.readback import KitProof, prove_kit
 from ceremony.workflows.split import KitSplit, Sealed, make_split
@@ -64,8 +65,9 @@ class Operator(Protocol):
     def read_dice(self, sides: int, strength_bits: int) -> DiceRolls:
         """Rolls that passed the health tests (the UI lets the witness roll again)."""
 
-    def read_passphrase(self) -> bytes:
-        """The passphrase, typed twice, hidden."""
+    def read_passphrase(self, judge: Judge) -> bytes:
+        """The passphrase, typed twice, hidden; `judge` says how guessable it is (a weak one is
+        kept only if the people say so, else typed again)."""
 
     def reenter_share(self, holder: str, group: str, expected: Share) -> str:
         """Loop until the holder typed exactly `expected`; return how ("typed" or "scripted")."""
@@ -340,7 +342,7 @@ class Ceremony:
         self._log("entropy", step, report.to_record())
         passphrase = b""
         if plan.secret.passphrase is PassphrasePolicy.PROMPT:
-            passphrase = self.operator.read_passphrase()
+            passphrase = self.operator.read_passphrase(plan_judge(plan))
         # Act 3: generation
         timelock: TimeLockInfo | None = None
         if plan.recovery.mode is not RecoveryMode.NONE:
