@@ -180,4 +180,8 @@ def test_ctrl_c_in_a_sealed_solve_keeps_the_work_done(tmp_path: Path) -> None:
     assert saved is not None
     assert saved > 0
     assert f"{saved:,} of 30,000,000 squarings" in err
+    # what must be re-entered to resume, and why, in the hint
+    hint = " ".join(err.split())
+    assert "have a quorum type their shares again (any quorum)" in hint
+    assert "never writes that value to disk" in hint
     assert wait_for(lambda: not list(tmp_path.glob(".secret.txt*")))
