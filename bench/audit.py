@@ -48,9 +48,9 @@ from harness import (
 )
 
 from ceremony.core import calibration, vdf
-from ceremony.model.plan import parse_plan
 from ceremony.model.record import Record
 from ceremony.model.share import Share
+from ceremony.planfile.plan import parse_plan
 from ceremony.templates import template_path
 from ceremony.ui.answers import ScriptedOperator
 from ceremony.workflows.audit import AuditReport, audit_kit

@@ -6,9 +6,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ceremony.model.plan import load_plan
 from ceremony.model.record import Record
 from ceremony.model.steps import Step
+from ceremony.planfile.plan import load_plan
 from ceremony.ui.answers import ScriptedOperator
 from ceremony.ui.lifecycle_operator import ScriptedLifecycleOperator
 from ceremony.workflows.ceremony import Ceremony

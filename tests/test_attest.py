@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ceremony.errors import NotVerified, Refused
-from ceremony.model.plan import parse_plan
+from ceremony.planfile.plan import parse_plan
 from ceremony.workflows.attest import (
     MESSAGE_FILE,
     NAMESPACE,
@@ -103,7 +103,7 @@ def test_the_plan_pins_ed25519_keys_and_refuses_anything_else(
 
 
 def test_closing_shows_the_message_to_sign(tmp_path: Path) -> None:
-    from ceremony.model.plan import load_plan
+    from ceremony.planfile.plan import load_plan
     from ceremony.workflows.ceremony import Ceremony
     from tests.test_audit import Keeper
 

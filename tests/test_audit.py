@@ -21,9 +21,9 @@ import pytest
 
 from ceremony.core.vdf import ChainProver, Segment
 from ceremony.model.hashwords import hash_words, sha256_words
-from ceremony.model.plan import load_plan
 from ceremony.model.record import Record
 from ceremony.model.share import Share
+from ceremony.planfile.plan import load_plan
 from ceremony.templates import template_path
 from ceremony.ui.answers import ScriptedOperator
 from ceremony.workflows.audit import CHECKS, Anchors, AuditReport, Status, Verdict, audit_kit

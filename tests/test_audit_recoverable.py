@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from ceremony.model.plan import load_plan
 from ceremony.model.record import Record
 from ceremony.model.scheme import GroupSpec, Scheme
 from ceremony.model.secret import Secret
 from ceremony.paper.content import PaperSize
+from ceremony.planfile.plan import load_plan
 from ceremony.workflows.audit import Status, audit_kit
 from ceremony.workflows.ceremony import Ceremony
 from ceremony.workflows.kit import write_split_kit

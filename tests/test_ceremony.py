@@ -15,10 +15,10 @@ import shamir_mnemonic
 from mnemonic import Mnemonic
 
 from ceremony.errors import Interrupted
-from ceremony.model.plan import load_plan
 from ceremony.model.record import Record
 from ceremony.model.share import Share
 from ceremony.model.steps import Step
+from ceremony.planfile.plan import load_plan
 from ceremony.ui.answers import ScriptedOperator
 from ceremony.workflows.ceremony import Ceremony
 from ceremony.workflows.transcript import verify_transcript

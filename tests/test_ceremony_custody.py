@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from ceremony.errors import BadInput
-from ceremony.model.plan import load_plan
 from ceremony.model.record import Record
+from ceremony.planfile.plan import load_plan
 from ceremony.ui.answers import ScriptedOperator
 from ceremony.workflows.audit import Status, audit_kit
 from ceremony.workflows.ceremony import Ceremony

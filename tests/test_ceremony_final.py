@@ -11,9 +11,9 @@ import pytest
 
 from ceremony import files
 from ceremony.errors import CeremonyError, Interrupted, NotRecoverable
-from ceremony.model.plan import load_plan
 from ceremony.model.record import Record
 from ceremony.model.steps import Step
+from ceremony.planfile.plan import load_plan
 from ceremony.workflows import ceremony as ceremony_module
 from ceremony.workflows.audit import audit_kit
 from ceremony.workflows.ceremony import Ceremony

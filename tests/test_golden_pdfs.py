@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from ceremony.model.plan import parse_plan
 from ceremony.paper.content import PaperSize
+from ceremony.planfile.plan import parse_plan
 from ceremony.templates import template_path
 from ceremony.workflows.ceremony import Ceremony
 from tests.test_audit import RATE, Keeper, fixed_clock, seeded

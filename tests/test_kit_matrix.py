@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from ceremony.model.plan import load_plan
 from ceremony.model.record import Record
+from ceremony.planfile.plan import load_plan
 from ceremony.ui.answers import ScriptedOperator
 from ceremony.workflows.ceremony import Ceremony
 from tests.ceremony_helpers import DATA, card_words

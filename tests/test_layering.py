@@ -47,12 +47,34 @@ def test_core_is_free_of_ui_and_upper_layers() -> None:
         assert not any(n.startswith(upper) for n in names), path
 
 
-def test_model_depends_on_nothing_above_it() -> None:
-    upper = ("ceremony.cli", "ceremony.ui", "ceremony.paper", "ceremony.workflows", "ceremony.core")
+LEAVES = ("ceremony.errors", "ceremony.terminal_text", "ceremony.templates")
+"""Modules below every layer: errors, the terminal-text sanitiser, package data. Each imports
+nothing of the project but errors (see `test_the_leaves_are_leaves`)."""
+
+
+def test_model_imports_nothing_but_model_and_the_leaves() -> None:
     for path in modules("model"):
         names = imports_of(path)
-        assert not any(n.startswith(upper) for n in names), path
+        ours = {n for n in names if top(n) == "ceremony"}
+        assert all(n.startswith("ceremony.model") or n in LEAVES for n in ours), (path, ours)
         assert not {top(n) for n in names} & {"typer", "rich", "reportlab"}, path
+
+
+def test_the_leaves_are_leaves() -> None:
+    for name in LEAVES:
+        path = PACKAGE / f"{name.split('.')[1]}.py"
+        ours = {n for n in imports_of(path) if top(n) == "ceremony"}
+        assert ours <= {"ceremony.errors"}, (path, ours)
+
+
+def test_plan_files_are_read_just_above_the_model() -> None:
+    """planfile/ reads the input files into model values; every layer above may use it."""
+    below = ("ceremony.model", "ceremony.planfile", *LEAVES)
+    for path in modules("planfile"):
+        ours = {n for n in imports_of(path) if top(n) == "ceremony"}
+        assert all(n.startswith(below) for n in ours), (path, ours)
+    for path in modules("model") + modules("core") + modules("paper"):
+        assert not any(n.startswith("ceremony.planfile") for n in imports_of(path)), path
 
 
 def test_workflows_never_print_or_prompt() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ceremony.errors import ExitCode
-from ceremony.model.amendment import load_amendment
+from ceremony.planfile.amendment import load_amendment
 from ceremony.workflows.lifecycle import lifecycle_ceremony
 from ceremony.workflows.lifecycle.custody import read_sightings
 from tests.ceremony_helpers import card_words, pdf_text

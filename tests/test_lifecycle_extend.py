@@ -15,8 +15,8 @@ import pytest
 import shamir_mnemonic
 
 from ceremony.errors import BadInput, CeremonyError, Interrupted, NotVerified, Refused
-from ceremony.model.amendment import load_amendment
 from ceremony.model.steps import applicable, lifecycle_script
+from ceremony.planfile.amendment import load_amendment
 from ceremony.workflows.lifecycle import lifecycle_ceremony
 from ceremony.workflows.runbooks import recover_command
 from ceremony.workflows.transcript import verify_transcript

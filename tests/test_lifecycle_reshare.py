@@ -10,9 +10,9 @@ import pytest
 import shamir_mnemonic
 
 from ceremony.errors import BadInput, Interrupted, Refused
-from ceremony.model.amendment import load_amendment
-from ceremony.model.plan import load_plan
 from ceremony.model.steps import applicable, lifecycle_script
+from ceremony.planfile.amendment import load_amendment
+from ceremony.planfile.plan import load_plan
 from ceremony.ui.answers import ScriptedOperator
 from ceremony.workflows.ceremony import Ceremony
 from ceremony.workflows.lifecycle import lifecycle_ceremony

@@ -11,19 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ceremony.errors import BadInput
-from ceremony.model.plan import (
-    EntropySource,
-    PaperSize,
-    PassphrasePolicy,
-    Plan,
-    RecoveryMode,
-    _line_index,
-    load_plan,
-    parse_duration,
-    parse_plan,
-)
+from ceremony.model.plan import EntropySource, PaperSize, PassphrasePolicy, Plan, RecoveryMode
 from ceremony.model.scheme import SecretKind
 from ceremony.paper.wording import template_path
+from ceremony.planfile.plan import load_plan, parse_duration, parse_plan
+from ceremony.planfile.positions import line_index
 
 MINIMAL = """\
 [ceremony]
@@ -101,9 +93,9 @@ def test_the_annotated_example_is_a_valid_plan() -> None:
 def test_the_example_explains_every_field_it_sets() -> None:
     text = template_path("plan-example.toml").read_text()
     lines = text.splitlines()
-    for path in _line_index(text):
+    for path in line_index(text):
         if len(path) == 2 and isinstance(path[1], str):
-            line = _line_index(text)[path]
+            line = line_index(text)[path]
             assert lines[line - 2].lstrip().startswith("#") or path[0] == "groups", path
 
 
@@ -439,7 +431,7 @@ holders = [
   { name = "C" },
 ]
 """
-    index = _line_index(text)
+    index = line_index(text)
     assert index[("ceremony", "name")] == 3
     assert index[("ceremony", "note")] == 4
     assert index[("groups", 0)] == 9
@@ -450,7 +442,7 @@ holders = [
 
 
 def test_line_finder_survives_nonsense() -> None:
-    assert _line_index("[a]\nb = 1\n= = =\n") == {("a",): 1, ("a", "b"): 2}
+    assert line_index("[a]\nb = 1\n= = =\n") == {("a",): 1, ("a", "b"): 2}
 
 
 def test_windows_line_endings() -> None:

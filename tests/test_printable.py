@@ -11,9 +11,9 @@ import pypdf
 import pytest
 
 from ceremony.errors import BadInput
-from ceremony.model.plan import parse_plan
 from ceremony.paper.glyphs import unprintable
 from ceremony.paper.plan_sheet import PlanSheet, render_plan_sheet
+from ceremony.planfile.plan import parse_plan
 from ceremony.workflows.printable import check_printable
 from tests.conftest import run_cli
 from tests.test_plan import MINIMAL

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ceremony.model.plan import load_plan
+from ceremony.planfile.plan import load_plan
 from ceremony.workflows.ceremony import Ceremony
 from tests.ceremony_helpers import SMALL_PLAN
 from tests.conftest import ROOT

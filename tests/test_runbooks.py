@@ -377,7 +377,7 @@ def test_recover_command_follows_kind_and_lock() -> None:
 
 
 def test_facts_from_the_plan_before_the_ceremony() -> None:
-    from ceremony.model.plan import load_plan
+    from ceremony.planfile.plan import load_plan
     from ceremony.templates import template_path
 
     plan = load_plan(template_path("plan-example.toml"))

@@ -14,9 +14,9 @@ from pathlib import Path
 import shamir_mnemonic
 
 from ceremony.core.sealed import PuzzleSolver, SealedLock
-from ceremony.model.plan import load_plan
 from ceremony.model.record import Record
 from ceremony.model.scheme import GroupSpec, Scheme
+from ceremony.planfile.plan import load_plan
 from ceremony.workflows.ceremony import Ceremony
 from ceremony.workflows.split import split_sealed
 from ceremony.workflows.standalone import render_recover_py

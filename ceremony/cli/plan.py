@@ -58,7 +58,7 @@ def new_command(file: PlanFile, force: Force = False) -> None:
 
 @plan_app.command("check", help=CHECK_HELP)
 def check_command(file: PlanFile, as_json: Json = False) -> None:
-    from ceremony.model.plan import load_plan
+    from ceremony.planfile.plan import load_plan
     from ceremony.ui.console import out, say
     from ceremony.workflows.printable import check_printable
 
@@ -92,8 +92,8 @@ def print_command(
     import hashlib
 
     from ceremony.files import write_atomic
-    from ceremony.model.plan import load_plan
     from ceremony.paper.plan_sheet import PlanSheet, render_plan_sheet
+    from ceremony.planfile.plan import load_plan
     from ceremony.ui.console import say
 
     plan = load_plan(file)

@@ -42,7 +42,7 @@ def run_command(
         ),
     ] = False,
 ) -> None:
-    from ceremony.model.plan import load_plan
+    from ceremony.planfile.plan import load_plan
     from ceremony.ui.console import err, say
     from ceremony.workflows.ceremony import Ceremony, Operator
 

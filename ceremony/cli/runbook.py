@@ -97,7 +97,7 @@ def render_command(
             "ceremony runbook render --record kit/record.json",
         )
     if plan_path is not None:
-        from ceremony.model.plan import load_plan
+        from ceremony.planfile.plan import load_plan
 
         if check:
             raise BadInput(

@@ -23,8 +23,9 @@ from pathlib import Path
 from ceremony.errors import BadInput, NotVerified, Refused
 from ceremony.files import write_atomic
 from ceremony.model.hashwords import hash_words
-from ceremony.model.plan import Signer, parse_plan
+from ceremony.model.plan import Signer
 from ceremony.model.record import Record
+from ceremony.planfile.plan import parse_plan
 from ceremony.templates import read_template
 from ceremony.workflows.inputs import decode_text, read_bounded
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ceremony.model.plan import parse_plan
 from ceremony.model.record import Record
 from ceremony.model.scheme import GroupSpec
 from ceremony.model.share import Share
+from ceremony.planfile.plan import parse_plan
 from ceremony.templates import template_path
 from ceremony.workflows.ceremony import Ceremony, Operator, Outcome
 from ceremony.workflows.lifecycle.base import LifecycleOperator
@@ -109,7 +109,7 @@ def extension_shares(record: Record, shares: list[Share]) -> list[Share]:
 
 def run_demo_extension(kit: Path, record: Record, operator: LifecycleOperator) -> Outcome:
     """Extend one group of the DEMO kit as its own witnessed ceremony, chained to the kit."""
-    from ceremony.model.amendment import load_amendment
+    from ceremony.planfile.amendment import load_amendment
     from ceremony.workflows.lifecycle import lifecycle_ceremony
 
     amendment = load_amendment(write_demo_amendment(kit, record))

@@ -504,7 +504,7 @@ def _check_entry(path: Path, kind: str, hint: str) -> None:
 
 
 MAX_CEREMONY_NAME = 100
-"""As long as a plan's names may be (`ceremony.model.plan.MAX_NAME`): it is printed on every page."""
+"""As long as a plan's names may be (`ceremony.planfile.fields.MAX_NAME`): it is printed on every page."""
 
 
 def check_ceremony_name(name: str) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ceremony.errors import BadInput
-from ceremony.model.plan import Key, Plan, field_line, field_name
+from ceremony.model.plan import Plan
 from ceremony.paper.glyphs import unprintable
+from ceremony.planfile.positions import Key, field_line, field_name
 
 
 def printed_texts(plan: Plan) -> Iterator[tuple[tuple[str | int, ...], str, str]]:

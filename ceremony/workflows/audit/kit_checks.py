@@ -11,8 +11,9 @@ from ceremony import __version__
 from ceremony.core import slip39
 from ceremony.errors import BadInput, CeremonyError, NotVerified
 from ceremony.model.hashwords import hash_words
-from ceremony.model.plan import PassphrasePolicy, Plan, RecoveryMode, parse_plan
+from ceremony.model.plan import PassphrasePolicy, Plan, RecoveryMode
 from ceremony.model.record import Record
+from ceremony.planfile.plan import parse_plan
 from ceremony.workflows.audit.common import (
     _CEREMONY_ID,
     _NO_RECORD,

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ceremony.errors import BadInput, CeremonyError, NotVerified
-from ceremony.model.plan import Plan, parse_plan
+from ceremony.model.plan import Plan
+from ceremony.planfile.plan import parse_plan
 from ceremony.workflows.attest import (
     ATTEST_DIR,
     MAX_SIGNATURE,

@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ceremony.errors import BadInput
-from ceremony.model.amendment import Amendment, AmendmentKind, load_amendment
+from ceremony.model.amendment import Amendment, AmendmentKind
+from ceremony.planfile.amendment import load_amendment
 from ceremony.workflows.ceremony import Outcome
 from ceremony.workflows.lifecycle.base import LifecycleOperator, LifecycleRun
 from ceremony.workflows.lifecycle.predecessor import load_predecessor

@@ -15,9 +15,10 @@ from dataclasses import replace
 from ceremony.core.lifecycle import Reshare, rebuild_ems, reshare
 from ceremony.core.verify import verify_shares
 from ceremony.errors import BadInput, Refused
-from ceremony.model.plan import Plan, load_plan
+from ceremony.model.plan import Plan
 from ceremony.model.record import Lineage, Record, RetiredCard
 from ceremony.model.share import Share
+from ceremony.planfile.plan import load_plan
 from ceremony.workflows import kit as kits
 from ceremony.workflows.ceremony import Outcome
 from ceremony.workflows.check_share import check_share
