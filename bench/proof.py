@@ -32,8 +32,8 @@ from harness import Row, load_average, pairs, repeat, report
 from shamir_mnemonic.shamir import ShareGroup, recover_ems
 from shamir_mnemonic.share import Share as ReferenceShare
 
-from ceremony.core import slip39
 from ceremony.core.verify import verify_shares
+from ceremony.core.words import parse_share
 
 PASSPHRASE = b""
 
@@ -85,7 +85,7 @@ def proof(groups: list[list[str]]) -> Callable[[], bytes]:
     flat = [m for group in groups for m in group]
 
     def run() -> bytes:
-        result = verify_shares([slip39.parse_share(m) for m in flat])
+        result = verify_shares([parse_share(m) for m in flat])
         assert result.ems is not None
         return result.ems.decrypt(PASSPHRASE)
 

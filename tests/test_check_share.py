@@ -23,7 +23,8 @@ import ceremony.workflows.check_share as check_share_workflow
 import ceremony.workflows.combine as combine_workflow
 from ceremony.core import repair as repair_module
 from ceremony.core import words as words_module
-from ceremony.core.slip39 import parse_share, wordlist
+from ceremony.core.slip39 import wordlist
+from ceremony.core.words import parse_share
 from ceremony.errors import BadInput, ExitCode, Interrupted
 from ceremony.ui import share_entry
 from ceremony.ui.share_source import Terminal, TypedShare

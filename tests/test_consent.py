@@ -14,8 +14,9 @@ from pypdf import PdfReader
 
 from ceremony.core.sealed import Passphrase
 from ceremony.errors import BadInput
-from ceremony.paper.consent import ConsentCard, render_card, render_consent_card
+from ceremony.paper.consent import ConsentCard, render_card
 from ceremony.paper.content import PaperSize
+from ceremony.workflows.kit import consent_card
 from ceremony.workflows.recovery import Consent, consent_check_code
 from tests.test_recovery import Kit, make_kit
 
@@ -40,7 +41,7 @@ def expected_code(passphrase: str) -> str:
 def test_the_card_holds_p_grouped_with_its_check_code(kit: Kit, size: PaperSize) -> None:
     assert kit.consent is not None
     passphrase = kit.consent.reveal()
-    pdf = render_consent_card(kit.record, passphrase, size)
+    pdf = render_card(consent_card(kit.record, passphrase), size)
     texts = pages(pdf)
     assert len(texts) == 1
     text = texts[0]
@@ -83,7 +84,7 @@ def test_card_and_recovery_show_the_same_check_code() -> None:
 def test_look(tmp_path: Path, kit: Kit) -> None:
     """Renders the card as PNG for a person to look at (kept in the test's temporary folder)."""
     assert kit.consent is not None
-    pdf = render_consent_card(kit.record, kit.consent.reveal(), PaperSize.A4)
+    pdf = render_card(consent_card(kit.record, kit.consent.reveal()), PaperSize.A4)
     image = pdfium.PdfDocument(pdf)[0].render(scale=1.0).to_pil()
     image.save(tmp_path / "consent.png")
     assert image.size[0] > 500

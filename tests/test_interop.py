@@ -8,7 +8,7 @@ import shamir_mnemonic
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ceremony.core import slip39
+from ceremony.core.words import parse_share
 from ceremony.model.scheme import GroupSpec, Scheme, SecretKind
 from ceremony.model.secret import Secret
 from ceremony.workflows.combine import combine_shares
@@ -60,7 +60,7 @@ def test_we_recover_what_the_reference_splits(
         2, [(3, 5), (2, 2), (1, 1)], secret, passphrase, extendable, 0
     )
     chosen = [*groups[0][2:], *groups[2]]
-    shares = [slip39.parse_share(m) for m in chosen]
+    shares = [parse_share(m) for m in chosen]
     assert combine_shares(shares, passphrase, SecretKind.SLIP39).secret.reveal() == secret
 
 

@@ -18,6 +18,7 @@ import shamir_mnemonic
 from ceremony.core import slip39
 from ceremony.core.lifecycle import extend_group, rebuild_ems, reshare
 from ceremony.core.verify import verify_shares
+from ceremony.core.words import parse_share
 from ceremony.errors import BadInput, NotVerified, Refused
 from ceremony.model.scheme import GroupSpec, Scheme, SecretKind
 from ceremony.model.secret import Secret
@@ -60,10 +61,10 @@ def test_new_shares_mix_with_old_in_the_reference() -> None:
 def test_we_extend_what_the_reference_split() -> None:
     secret = secrets.token_bytes(16)
     groups = shamir_mnemonic.generate_mnemonics(2, [(2, 3), (2, 2)], secret, PASS, True, 0)
-    typed = [slip39.parse_share(m) for m in groups[1]]
+    typed = [parse_share(m) for m in groups[1]]
     new = extend_group(typed, used=range(2), new_members=[2, 3]).shares
     mix = [new[0].mnemonic(), typed[0].mnemonic(), *groups[0][1:]]
-    parsed = [slip39.parse_share(m) for m in mix]
+    parsed = [parse_share(m) for m in mix]
     assert combine_shares(parsed, PASS, SecretKind.SLIP39).secret.reveal() == secret
     assert shamir_mnemonic.combine_mnemonics([n.mnemonic() for n in new] + groups[0][:2], PASS) == (
         secret

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import shamir_mnemonic
 
-from ceremony.core import slip39
 from ceremony.core.lifecycle import extend_group
+from ceremony.core.words import parse_share
 from ceremony.model.scheme import GroupSpec, Scheme
 from ceremony.model.secret import Secret
 from ceremony.workflows.split import split_secret
@@ -66,7 +66,7 @@ def test_python_slip39_recovers_old_and_new_shares_together() -> None:
 def test_we_extend_a_group_python_slip39_made() -> None:
     secret = secrets.token_bytes(16)
     groups = json.loads(side(CREATE, secret.hex()))
-    typed = [slip39.parse_share(m) for m in groups["a"][:2]]
+    typed = [parse_share(m) for m in groups["a"][:2]]
     new = extend_group(typed, range(3), [3]).shares
     mix = [new[0].mnemonic(), groups["a"][2], *groups["b"]]
     assert side(RECOVER, stdin=json.dumps([mix, ""])) == secret.hex()

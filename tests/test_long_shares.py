@@ -10,8 +10,8 @@ import pytest
 import shamir_mnemonic
 from rich.console import Console
 
-from ceremony.core import slip39
-from ceremony.ui.share_entry import ShareEntry
+from ceremony.core.words import parse_share
+from ceremony.ui.share_entry import SharePrompt
 from tests.conftest import run_cli
 
 SECRET_512 = bytes(range(64))
@@ -25,7 +25,7 @@ def shares_512() -> list[str]:
 @pytest.mark.parametrize("size", [16, 32, 64])
 def test_parse_accepts_every_length(size: int) -> None:
     share = shamir_mnemonic.generate_mnemonics(1, [(1, 1)], bytes(size), b"")[0][0]
-    assert len(slip39.parse_share(share).words) == {16: 20, 32: 33, 64: 59}[size]
+    assert len(parse_share(share).words) == {16: 20, 32: 33, 64: 59}[size]
 
 
 def test_combine_and_verify_read_59_word_shares(tmp_path: Path, shares_512: list[str]) -> None:
@@ -45,7 +45,7 @@ def test_combine_and_verify_read_59_word_shares(tmp_path: Path, shares_512: list
 
 def test_a_59_word_share_is_typed_at_the_prompt(shares_512: list[str]) -> None:
     words = iter(shares_512[0].split())
-    entry = ShareEntry(
+    entry = SharePrompt(
         lambda prompt: next(words, ""),
         Console(file=io.StringIO()),
         read_answer=lambda prompt: "",

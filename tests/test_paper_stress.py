@@ -13,7 +13,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from ceremony.core.slip39 import wordlist
-from ceremony.model.record import Record, ShareEntry, TimeLockInfo
+from ceremony.model.record import IssuedShare, Record, TimeLockInfo
 from ceremony.model.scheme import GroupSpec, SecretKind
 from ceremony.paper.content import MM, PaperSize
 from ceremony.paper.holder import render_holder_kit
@@ -45,7 +45,7 @@ def stress_record() -> Record:
         for member in range(1, group.count + 1):
             digest = hashlib.sha256(f"{number}/{member}".encode()).hexdigest()
             entries.append(
-                ShareEntry(
+                IssuedShare(
                     holder=f"{LONG[:34]} {number:02d}-{member:02d}",
                     group=group.name,
                     group_number=number,

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ceremony.errors import BadInput
-from ceremony.model.plan import EntropySource, PaperSize, PassphrasePolicy, Plan, RecoveryMode
+from ceremony.model.paper import PaperSize
+from ceremony.model.plan import EntropySource, PassphrasePolicy, Plan, RecoveryMode
 from ceremony.model.scheme import SecretKind
 from ceremony.paper.wording import template_path
 from ceremony.planfile.plan import load_plan, parse_duration, parse_plan

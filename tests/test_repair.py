@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ceremony.core import rs1024
-from ceremony.core.repair import repair, valid_length, well_formed
+from ceremony.core.repair import repair, well_formed
+from ceremony.core.slip39 import valid_length
 from ceremony.core.words import mnemonic, parse_words
 from ceremony.errors import BadInput
 from tests.conftest import load_vectors

@@ -15,7 +15,7 @@ import pytest
 import typer
 
 from ceremony.errors import OutputFailed
-from ceremony.model.record import Record, ShareEntry, TimeLockInfo
+from ceremony.model.record import IssuedShare, Record, TimeLockInfo
 from ceremony.model.runbook import (
     BLANK,
     CONDITIONS,
@@ -78,7 +78,7 @@ def demo_record(
         for member, name in enumerate(names, start=1):
             commitment = hashlib.sha256(f"share {number}-{member}".encode()).hexdigest()
             entries.append(
-                ShareEntry(
+                IssuedShare(
                     holder=name,
                     group=group.name,
                     group_number=number,

@@ -16,7 +16,7 @@ from ceremony.core import words as words_module
 from ceremony.core.slip39 import wordlist
 from ceremony.errors import BadInput, Interrupted, NotVerified
 from ceremony.ui import share_entry
-from ceremony.ui.share_entry import EnteredShare, ShareEntry
+from ceremony.ui.share_entry import EnteredShare, SharePrompt
 from tests.test_repair import make_share
 
 
@@ -58,11 +58,11 @@ class Script:
         return self.lines.pop(0)
 
 
-def entry(lines: list[str], **options: object) -> tuple[ShareEntry, Script, io.StringIO]:
+def entry(lines: list[str], **options: object) -> tuple[SharePrompt, Script, io.StringIO]:
     buffer = io.StringIO()
     console = Console(file=buffer, width=200, color_system=None, force_terminal=False)
     script = Script(lines)
-    return ShareEntry(script, console, **options), script, buffer  # type: ignore[arg-type]
+    return SharePrompt(script, console, **options), script, buffer  # type: ignore[arg-type]
 
 
 def lines_of(indices: list[int], per_line: int = 5) -> list[str]:

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from bip32 import BIP32
 
-from ceremony.core import fingerprint, slip39
+from ceremony.core import fingerprint
+from ceremony.core.words import parse_share
 from ceremony.errors import CeremonyError
 from ceremony.model.scheme import GroupSpec, Scheme, SecretKind
 from ceremony.model.secret import Secret
@@ -35,7 +36,7 @@ def bip39_vectors() -> list[Any]:
 @pytest.mark.parametrize(("description", "mnemonics", "secret_hex", "xprv"), slip39_vectors())
 def test_slip39_vector(description: str, mnemonics: list[str], secret_hex: str, xprv: str) -> None:
     if secret_hex:
-        shares = [slip39.parse_share(m) for m in mnemonics]
+        shares = [parse_share(m) for m in mnemonics]
         recovered = combine_shares(shares, b"TREZOR", SecretKind.SLIP39)
         assert recovered.secret.reveal().hex() == secret_hex
         expected = BIP32.from_xpriv(xprv)
@@ -44,7 +45,7 @@ def test_slip39_vector(description: str, mnemonics: list[str], secret_hex: str, 
     else:
 
         def attempt() -> None:
-            shares = [slip39.parse_share(m) for m in mnemonics]
+            shares = [parse_share(m) for m in mnemonics]
             combine_shares(shares, b"TREZOR", SecretKind.SLIP39)
 
         with pytest.raises(CeremonyError) as info:

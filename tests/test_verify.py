@@ -15,8 +15,8 @@ from shamir_mnemonic.shamir import ShareGroup, recover_ems
 from shamir_mnemonic.share import Share as RefShare
 from shamir_mnemonic.utils import MnemonicError
 
-from ceremony.core import slip39
 from ceremony.core.verify import verify_shares
+from ceremony.core.words import parse_share
 from ceremony.errors import BadInput, NotVerified
 from ceremony.model.share import Share
 
@@ -78,7 +78,7 @@ def altered(share: Share, byte: int, flip: int) -> Share:
         share.member_threshold,
         bytes(value),
     )
-    return slip39.parse_share(ref.mnemonic())
+    return parse_share(ref.mnemonic())
 
 
 schemes = st.lists(
@@ -94,7 +94,7 @@ def make_shares(group_threshold: int, groups: list[tuple[int, int]]) -> list[Sha
     mnemonics = shamir_mnemonic.generate_mnemonics(
         group_threshold, groups, secrets.token_bytes(16), b"", True, 0
     )
-    return [slip39.parse_share(m) for group in mnemonics for m in group]
+    return [parse_share(m) for group in mnemonics for m in group]
 
 
 @settings(max_examples=40, deadline=None)

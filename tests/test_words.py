@@ -4,15 +4,43 @@ from __future__ import annotations
 
 import pytest
 
-from ceremony.core.slip39 import wordlist
+from ceremony.core import slip39
+from ceremony.core.slip39 import share_from_indices, wordlist
 from ceremony.core.words import (
     UnknownWord,
     close_words,
     mnemonic,
+    parse_share,
     parse_words,
     word_index,
     word_prefix,
 )
+from ceremony.errors import BadInput
+from ceremony.model.scheme import GroupSpec, Scheme
+
+
+def _a_share() -> str:
+    scheme = Scheme(group_threshold=1, groups=(GroupSpec("a", 1, 1),), strength_bits=128)
+    ems = slip39.encrypt(bytes(16), scheme, b"", rng=lambda n: bytes(n))
+    return slip39.split_ems(ems, scheme, rng=lambda n: bytes(n))[0][0].mnemonic()
+
+
+def test_a_typed_share_is_built_from_its_indices_once() -> None:
+    """Typed text becomes indices word by word; the share is built from those indices, and
+    four-letter starts give the same share as whole words."""
+    text = _a_share()
+    indices = [word_index(word) for word in text.split()]
+    short = " ".join(word[:4].upper() for word in text.split())
+    assert parse_share(text) == share_from_indices(indices) == parse_share(short)
+    assert parse_share(short).mnemonic() == text
+
+
+def test_share_from_indices_refuses_what_no_word_is() -> None:
+    indices = [word_index(word) for word in _a_share().split()]
+    with pytest.raises(BadInput, match="outside the SLIP-39 list"):
+        share_from_indices([*indices[:-1], 1024])
+    with pytest.raises(BadInput, match="the share is empty"):
+        parse_share("   ")
 
 
 def test_every_word_by_whole_and_by_four_letters() -> None:

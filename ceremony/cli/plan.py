@@ -103,7 +103,7 @@ def print_command(
             text=plan.text,
             sha256=plan.sha256,
             hash_words=plan.hash_words,
-            paper=plan.paper_size.value,
+            paper=plan.paper_size.label,
             demo=plan.demo,
         )
     )
@@ -149,7 +149,7 @@ def summary_lines(plan: "Plan") -> list[str]:
     lines.append(f"roles      administrator: {roles.administrator}")
     lines.append(f"           witnesses: {', '.join(roles.witnesses) or '(none)'}")
     lines.append(f"           auditor: {roles.auditor or '(none)'}")
-    lines.append(f"paper      {plan.paper_size.value}")
+    lines.append(f"paper      {plan.paper_size.label}")
     lines.append(f"output     {plan.output_directory}")
     lines.append(f"sha256     {plan.sha256}")
     lines.append(f"words      {plan.hash_words}")

@@ -1,7 +1,7 @@
 """`ceremony recover start|status|wait|unlock|cancel`: time-locked recovery sessions.
 
 Parses and wires only: the session logic is `ceremony.workflows.recovery`, the prompts are
-`ShareEntry`, the bar is `ceremony.ui.progress`. Chatter goes to stderr; data (the session path,
+`SharePrompt`, the bar is `ceremony.ui.progress`. Chatter goes to stderr; data (the session path,
 the notice hash, the status as JSON, and the secret when asked) to stdout.
 """
 
@@ -523,7 +523,7 @@ def _confirm(form: str) -> bool:
 
 
 def _share_words(record: "Record") -> int | None:
-    from ceremony.core.repair import valid_length
+    from ceremony.core.slip39 import valid_length
 
     words = 7 + math.ceil(record.strength_bits / 10)
     return words if valid_length(words) else None
@@ -548,7 +548,7 @@ def _type_shares(record: "Record") -> "ShareCollection":
     """One holder at a time at the hidden prompt, until the record's quorum is complete."""
     from ceremony.core import slip39
     from ceremony.errors import BadInput, NotVerified
-    from ceremony.ui.share_entry import ShareEntry
+    from ceremony.ui.share_entry import SharePrompt
     from ceremony.ui.share_source import hidden_terminal
     from ceremony.workflows.recovery import ShareCollection
 
@@ -567,7 +567,7 @@ def _type_shares(record: "Record") -> "ShareCollection":
         say(f"  {line}")
     while not collection.quorum:
         say(f"share {len(collection.shares) + 1}: next holder, please type your share")
-        entry = ShareEntry(
+        entry = SharePrompt(
             terminal.read_hidden,
             console,
             read_answer=terminal.read_answer,
@@ -575,7 +575,7 @@ def _type_shares(record: "Record") -> "ShareCollection":
         )
         try:
             entered = entry.read()
-            share = slip39.parse_share(entered.mnemonic())
+            share = slip39.share_from_indices(entered.words)
         except (BadInput, NotVerified) as exc:
             collection.refuse()  # counted in the transcript; add() counts its own refusals
             say(f"refused: {exc.message}")

@@ -126,7 +126,7 @@ def _read(source: str | None) -> list[int | None]:
     if source is None and sys.stdin.isatty():
         import getpass
 
-        from ceremony.ui.share_entry import ShareEntry
+        from ceremony.ui.share_entry import SharePrompt
 
         console = err()
         console.print(
@@ -134,7 +134,7 @@ def _read(source: str | None) -> list[int | None]:
             markup=False,
             highlight=False,
         )
-        entry = ShareEntry(
+        entry = SharePrompt(
             lambda prompt: getpass.getpass(prompt, stream=sys.stderr),
             console,
             read_answer=lambda prompt: console.input(prompt, markup=False),

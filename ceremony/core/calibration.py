@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from ceremony.core import vdf
 from ceremony.errors import BadInput
+from ceremony.model.sources import Rng
 
 DEFAULT_SPEEDUP = 10.0
 """The attacker's advantage k when the plan does not say; the README ("Security limitations") and
@@ -77,7 +78,7 @@ def measure_squaring_rate(
     *,
     squarings: int = 1 << 20,
     repeats: int = 2,
-    rng: Callable[[int], bytes] = secrets.token_bytes,
+    rng: Rng = secrets.token_bytes,
     clock: Callable[[], float] = time.perf_counter,
 ) -> float:
     """Squarings per second modulo a 2048-bit number (the best of `repeats` runs).
@@ -100,7 +101,7 @@ def measure_squaring_rate(
 def measure_python_squaring_rate(
     *,
     squarings: int = 20_000,
-    rng: Callable[[int], bytes] = secrets.token_bytes,
+    rng: Rng = secrets.token_bytes,
     clock: Callable[[], float] = time.perf_counter,
 ) -> float:
     """Squarings per second with Python's own integers, one `pow(y, 2, n)` after another: what the
@@ -127,6 +128,7 @@ class RateSamples:
 
     @property
     def fastest(self) -> float:
+        """The rate the delay is computed from: the fastest sample is the least disturbed by other work."""
         return max(self.rates)
 
     @property
@@ -135,6 +137,7 @@ class RateSamples:
         return (self.fastest - min(self.rates)) / self.fastest
 
     def busy(self, limit: float = MAX_SPREAD) -> bool:
+        """Whether the samples spread too far to trust: a busy machine would make the delay short."""
         return self.spread > limit
 
     @property
@@ -143,6 +146,7 @@ class RateSamples:
         return f"the fastest of {len(self.rates)} samples; they spread {100 * self.spread:.1f}%"
 
     def to_transcript(self) -> dict[str, object]:
+        """The samples as the transcript keeps them, so an auditor can see how steady the machine was."""
         return {
             "samples": [f"{rate:.3f}" for rate in self.rates],
             "spread": f"{self.spread:.4f}",
@@ -212,6 +216,7 @@ class DelayBounds:
         )
 
     def to_dict(self) -> dict[str, object]:
+        """The bounds as the record stores them; `from_dict` reads them back."""
         return {
             "work": self.work,
             "rate_per_second": self.rate,
@@ -223,6 +228,7 @@ class DelayBounds:
 
     @classmethod
     def from_dict(cls, data: object) -> DelayBounds:
+        """Bounds from a record anyone could have edited: every field is checked, nothing trusted."""
         hint = "check that the record's delay bounds were copied without changes"
         if not isinstance(data, dict):
             raise BadInput("the delay bounds are not a JSON object", hint)

@@ -112,10 +112,12 @@ class DiceRolls:
 
     @property
     def count(self) -> int:
+        """How many rolls were typed."""
         return len(self.rolls)
 
     @property
     def bits(self) -> float:
+        """The entropy these rolls carry at most, if the dice are fair."""
         return roll_bits(self.count, self.sides)
 
     def dice_string(self) -> bytes:
@@ -342,10 +344,12 @@ class HealthReport:
 
     @property
     def passed(self) -> bool:
+        """True when no test failed (a skipped test, too few rolls for it, is not a failure)."""
         return not self.failures
 
     @property
     def failures(self) -> tuple[HealthVerdict, ...]:
+        """The failed tests, for the message that stops the ceremony."""
         return tuple(v for v in self.verdicts if v.verdict is Verdict.FAIL)
 
     def require_pass(self) -> HealthReport:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -32,6 +31,7 @@ from ceremony.core.dice import DiceRolls, HealthVerdict, check_health
 from ceremony.errors import BadInput
 from ceremony.model.scheme import SecretKind, check_strength
 from ceremony.model.secret import Secret
+from ceremony.model.sources import Rng
 
 MIX_INFO = b"ceremony/v1/master-secret"
 
@@ -42,7 +42,6 @@ DICE_ONLY_WARNING = (
     "machines, and keep the rolls as secret as the shares."
 )
 
-Rng = Callable[[int], bytes]
 """A source of random bytes: given n, exactly n bytes. `secrets.token_bytes` unless testing."""
 
 

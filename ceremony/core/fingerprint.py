@@ -20,6 +20,9 @@ COMMITMENT_TAG = b"ceremony/v1/commitment\x00"
 
 
 def commitment(secret: Secret) -> str:
+    """A public SHA-256 commitment to the secret, recorded so that a recovery can prove it
+    rebuilt the same secret without the record revealing it (the tag keeps it apart from other
+    hashes of the same bytes)."""
     tag = COMMITMENT_TAG + secret.kind.value.encode() + b"\x00"
     return hashlib.sha256(tag + secret.reveal()).hexdigest()
 

@@ -30,12 +30,14 @@ EXP, LOG = _tables()
 
 
 def mul(a: int, b: int) -> int:
+    """Multiplication in GF(256) by logarithm tables: the field the share values are split in."""
     if a == 0 or b == 0:
         return 0
     return EXP[LOG[a] + LOG[b]]
 
 
 def div(a: int, b: int) -> int:
+    """Division in GF(256); dividing by zero is a bug in the caller, so it raises."""
     if b == 0:
         raise ZeroDivisionError("division by zero in GF(256)")
     if a == 0:
@@ -49,10 +51,12 @@ def _scale_table(c: int) -> bytes:
 
 
 def scale(vector: bytes, c: int) -> bytes:
+    """Every byte of `vector` times `c`, in one pass (a translation table per constant)."""
     return vector.translate(_scale_table(c))
 
 
 def add(a: bytes, b: bytes) -> bytes:
+    """Addition in GF(256) is XOR, of equal-length byte strings."""
     return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(len(a), "big")
 
 

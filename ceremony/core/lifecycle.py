@@ -20,7 +20,7 @@ Checks raise; nothing returns a bool to forget.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from ceremony.core import gf256, slip39
@@ -29,8 +29,8 @@ from ceremony.core.verify import verify_shares
 from ceremony.errors import BadInput, NotVerified, Refused
 from ceremony.model.scheme import Scheme
 from ceremony.model.share import Share
+from ceremony.model.sources import Rng
 
-Rng = Callable[[int], bytes]
 MAX_MEMBERS = 16
 
 
@@ -47,6 +47,7 @@ class GroupExtension:
 
     @property
     def members(self) -> tuple[int, ...]:
+        """The new shares' member indices (0-based), in the order they were made."""
         return tuple(s.member_index for s in self.shares)
 
 
@@ -155,6 +156,7 @@ class Reshare:
     groups: tuple[tuple[Share, ...], ...] = field(repr=False)
 
     def all_shares(self) -> list[Share]:
+        """Every new share in plan order, for the kit writer and the re-entry check."""
         return [share for group in self.groups for share in group]
 
 

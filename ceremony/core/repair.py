@@ -24,21 +24,12 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from ceremony.core import rs1024, slip39
-from ceremony.core.words import mnemonic
+from ceremony.core.slip39 import METADATA_WORDS, valid_length
 from ceremony.errors import BadInput
 
 RADIX = 1 << rs1024.RADIX_BITS
 MAX_ERASURES = rs1024.CHECKSUM_WORDS
 """Three check words restore at most three unknown words."""
-
-METADATA_WORDS = 4
-"""Identifier, flag, exponent, group and member fields: the first four words (40 bits)."""
-
-MIN_SECRET_BITS = 128
-"""The spec's shortest share value."""
-
-MAX_PADDING_BITS = 8
-"""The share value is padded to a multiple of 10 bits; more than 8 padding bits is malformed."""
 
 
 @dataclass(frozen=True)
@@ -68,20 +59,14 @@ class Repair:
 
     @property
     def unique(self) -> bool:
+        """Whether exactly one share fits the words given: more than one leaves nothing to offer."""
         return len(self.candidates) == 1
-
-
-def valid_length(word_count: int) -> bool:
-    """Whether a share of this many words can exist: value of at least 128 bits, padding <= 8."""
-    value_bits = rs1024.RADIX_BITS * (word_count - METADATA_WORDS - rs1024.CHECKSUM_WORDS)
-    padding = value_bits % 16
-    return padding <= MAX_PADDING_BITS and value_bits - padding >= MIN_SECRET_BITS
 
 
 def well_formed(words: Sequence[int]) -> bool:
     """The layout checks a reader makes besides the checksum: zero padding, threshold <= count.
 
-    The cheap subset of parsing, tried first; candidates must then pass `slip39.parse_share`.
+    The cheap subset of parsing, tried first; candidates must then pass `slip39.share_from_indices`.
     """
     count = len(words)
     if not valid_length(count):
@@ -182,7 +167,7 @@ def _keep(found: list[RepairCandidate]) -> tuple[RepairCandidate, ...]:
 def _parses(words: tuple[int, ...]) -> bool:
     """The adapter's full parse agrees (the reference package's checks, beyond `well_formed`)."""
     try:
-        slip39.parse_share(mnemonic(words))
+        slip39.share_from_indices(words)
     except BadInput:
         return False
     return True

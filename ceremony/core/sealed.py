@@ -33,6 +33,7 @@ from ceremony.core import slip39
 from ceremony.errors import BadInput, NotVerified
 from ceremony.model import strict_json
 from ceremony.model.secret import Secret
+from ceremony.model.sources import Rng
 from ceremony.process import deferred_interrupts
 
 if TYPE_CHECKING:
@@ -57,7 +58,6 @@ DEFAULT_CHECKPOINT_SECONDS = 30.0
 speed): the most work a crash or a power cut can cost. Ctrl-C, SIGTERM and SIGHUP write one at once
 and lose nothing."""
 
-Rng = Callable[[int], bytes]
 Mpz = Any  # gmpy2 ships no type information
 
 
@@ -93,6 +93,7 @@ class SealedLock:
             raise BadInput("a time lock needs at least one squaring", "check the record")
 
     def to_dict(self) -> dict[str, object]:
+        """The public lock as the record stores it; the factors of the modulus are not in it."""
         return {
             "version": self.version,
             "modulus": format(self.modulus, f"0{2 * MODULUS_BYTES}x"),
@@ -101,6 +102,7 @@ class SealedLock:
 
     @classmethod
     def from_dict(cls, data: object) -> SealedLock:
+        """A lock from a record anyone could have edited: each field is checked, nothing trusted."""
         hint = "check that the record's time lock was copied without changes"
         if not isinstance(data, dict):
             raise BadInput("the time lock is not a JSON object", hint)
@@ -123,6 +125,7 @@ class SealedLock:
 
     @property
     def modulus_bytes(self) -> bytes:
+        """The modulus at its fixed width, as checkpoint keys hash it."""
         return self.modulus.to_bytes(MODULUS_BYTES, "big")
 
 
@@ -319,6 +322,7 @@ class PuzzleCheckpoint:
     tag: str = field(repr=False)
 
     def to_dict(self) -> dict[str, object]:
+        """The checkpoint as written to disk, so that days of squarings survive a restart."""
         return {
             "version": CHECKPOINT_VERSION,
             "done": self.done,
@@ -328,6 +332,7 @@ class PuzzleCheckpoint:
 
     @classmethod
     def from_dict(cls, data: object) -> PuzzleCheckpoint:
+        """A checkpoint read back from disk: damaged or foreign files are refused, never resumed."""
         hint = "the checkpoint file is damaged: delete it to start the squarings over"
         if not isinstance(data, dict) or data.get("version") != CHECKPOINT_VERSION:
             raise BadInput(f"not a {CHECKPOINT_VERSION} file", hint)
@@ -345,10 +350,12 @@ class PuzzleCheckpoint:
         return cls(done=done, value=number, tag=tag)
 
     def to_json(self) -> str:
+        """The checkpoint file's text."""
         return json.dumps(self.to_dict(), indent=2) + "\n"
 
     @classmethod
     def from_json(cls, text: str | bytes) -> PuzzleCheckpoint:
+        """A checkpoint from its file's text, read with the project's strict JSON rules."""
         data = strict_json.loads(
             text,
             "the time-lock checkpoint",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 
@@ -18,11 +18,11 @@ from shamir_mnemonic.share import Share as ReferenceShare
 from shamir_mnemonic.utils import MnemonicError
 from shamir_mnemonic.wordlist import WORDLIST
 
+from ceremony.core import rs1024
 from ceremony.errors import BadInput
 from ceremony.model.scheme import Scheme
 from ceremony.model.share import Share
-
-Rng = Callable[[int], bytes]
+from ceremony.model.sources import Rng
 
 MIN_WORDS = 20
 """A 128-bit secret: the shortest SLIP-39 share."""
@@ -41,24 +41,34 @@ def wordlist() -> tuple[str, ...]:
     return tuple(WORDLIST)
 
 
-def normalise_words(text: str) -> tuple[str, ...]:
-    """Split a typed share into full SLIP-39 words; raise naming the position of a bad word."""
-    from ceremony.core.words import word_index  # words builds on `wordlist()` above
+METADATA_WORDS = 4
+"""Identifier, flag, exponent, group and member fields: the first four words (40 bits)."""
+MIN_SECRET_BITS = 128
+"""The spec's shortest share value."""
+MAX_PADDING_BITS = 8
+"""The share value is padded to a multiple of 10 bits; more than 8 padding bits is malformed."""
 
-    tokens = text.split()
-    if not tokens:
+
+def valid_length(word_count: int) -> bool:
+    """Whether a share of this many words can exist (value of at least 128 bits, padding <= 8):
+    a prompt uses it to know when a share may end, and repair to know what it can fill in."""
+    value_bits = rs1024.RADIX_BITS * (word_count - METADATA_WORDS - rs1024.CHECKSUM_WORDS)
+    padding = value_bits % 16
+    return padding <= MAX_PADDING_BITS and value_bits - padding >= MIN_SECRET_BITS
+
+
+def share_from_indices(indices: Sequence[int]) -> Share:
+    """Build one share from its word indices (as a prompt or a repair holds them), checking
+    length, checksum, padding and parameters. Typed text goes through `words.parse_share`."""
+    if not indices:
         raise BadInput("the share is empty", "type or paste the share's words, separated by spaces")
-    return tuple(
-        wordlist()[word_index(token, position)] for position, token in enumerate(tokens, start=1)
-    )
-
-
-def parse_share(text: str) -> Share:
-    """Parse one share, checking word list, length, checksum, padding and parameters."""
-    words = normalise_words(text)
+    if not all(0 <= index < len(wordlist()) for index in indices):
+        raise BadInput(
+            "a word index is outside the SLIP-39 list",
+            "this is a bug in the caller; word indices run from 0 to 1023",
+        )
+    words = tuple(wordlist()[index] for index in indices)
     prefix = " ".join(words[:4]) + " ..."
-    from ceremony.core.repair import valid_length
-
     if len(words) > MAX_WORDS and valid_length(len(words)):
         raise BadInput(
             f"the share {prefix!r} has {len(words)} words: this tool reads shares of up to "
@@ -137,6 +147,8 @@ class EncryptedSecret:
     ciphertext: bytes = field(repr=False)
 
     def decrypt(self, passphrase: bytes) -> bytes:
+        """The master secret, given the passphrase (b"" for none); a wrong passphrase gives a
+        different secret, not an error, which is why recovery checks the commitment."""
         return decrypt_ems(
             self.ciphertext,
             identifier=self.identifier,
@@ -169,6 +181,8 @@ def encrypt(
     *,
     rng: Rng = secrets.token_bytes,
 ) -> EncryptedSecret:
+    """Encrypt a master secret under a fresh random identifier: the first step of a split, kept
+    apart so that the encrypted secret can be split again (reshare) without decrypting it."""
     identifier = new_identifier(rng)
     return EncryptedSecret(
         identifier=identifier,

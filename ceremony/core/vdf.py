@@ -79,7 +79,9 @@ _HINT_RECOMPUTE = "run the wait again: it keeps the good segments and recomputes
 class Progress(Protocol):
     """Observer of long work: told how much is done after each step. The core never prints."""
 
-    def advanced(self, done: int, total: int) -> None: ...
+    def advanced(self, done: int, total: int) -> None:
+        """Called as the delay work goes on, so a terminal can show progress without the core
+        printing anything."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class Segment:
     proof: str
 
     def to_dict(self) -> dict[str, object]:
+        """The segment as its proof file stores it."""
         return {
             "version": VDF_VERSION,
             "index": self.index,
@@ -137,10 +140,12 @@ class Segment:
         )
 
     def to_json(self) -> str:
+        """The segment's proof file text."""
         return json.dumps(self.to_dict(), indent=2) + "\n"
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Segment:
+        """A segment from its proof file, read with the project's strict JSON rules."""
         return cls.from_dict(_load_json(text, "delay segment"))
 
 
@@ -152,16 +157,20 @@ class Chain:
 
     @property
     def total_iterations(self) -> int:
+        """The sequential work the whole chain proves, to compare with the recorded delay."""
         return sum(segment.iterations for segment in self.segments)
 
     def extended(self, segment: Segment) -> Chain:
+        """A new chain with one more segment; chains are values, never changed in place."""
         return Chain((*self.segments, segment))
 
     def to_dict(self) -> dict[str, object]:
+        """The chain as its proof file stores it."""
         return {"version": VDF_VERSION, "segments": [s.to_dict() for s in self.segments]}
 
     @classmethod
     def from_dict(cls, data: object) -> Chain:
+        """A chain from a proof file anyone could have edited: each segment is checked."""
         if (
             not isinstance(data, dict)
             or data.get("version") != VDF_VERSION
@@ -174,10 +183,12 @@ class Chain:
         return cls(tuple(Segment.from_dict(item) for item in data["segments"]))
 
     def to_json(self) -> str:
+        """The chain's proof file text."""
         return json.dumps(self.to_dict(), indent=2) + "\n"
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Chain:
+        """A chain from its proof file, read with the project's strict JSON rules."""
         return cls.from_dict(_load_json(text, "delay proof chain"))
 
 

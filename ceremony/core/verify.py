@@ -37,10 +37,12 @@ class GroupStatus:
 
     @property
     def complete(self) -> bool:
+        """Whether enough of this group's shares are present to rebuild its part."""
         return self.present >= self.threshold
 
     @property
     def number(self) -> int:
+        """1-based, as people count."""
         return self.index + 1
 
 
@@ -56,13 +58,16 @@ class SetProof:
 
     @property
     def complete_groups(self) -> int:
+        """How many groups can be rebuilt, to say how far the set is from a quorum."""
         return sum(1 for g in self.groups if g.complete)
 
     @property
     def quorum(self) -> bool:
+        """Whether the shares rebuilt the encrypted secret: enough groups, and they agree."""
         return self.ems is not None
 
     def status_of(self, group_index: int) -> GroupStatus | None:
+        """The status of one group (by 0-based index), or None when no share of it was given."""
         for group in self.groups:
             if group.index == group_index:
                 return group

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from ceremony.core.slip39 import wordlist
+from ceremony.core.slip39 import share_from_indices, wordlist
 from ceremony.errors import BadInput
+from ceremony.model.share import Share
 
 UNREADABLE = "?"
 """What a person types for a word they cannot read."""
@@ -68,6 +69,15 @@ def parse_words(text: str) -> list[int | None]:
     for position, token in enumerate(text.split(), start=1):
         indices.append(None if token == UNREADABLE else word_index(token, position))
     return indices
+
+
+def parse_share(text: str) -> Share:
+    """One share from typed or pasted text: each word becomes its index once, and the share is
+    built from the indices; an unknown word is named by its position, never quoted."""
+    tokens = text.split()
+    return share_from_indices(
+        [word_index(token, position) for position, token in enumerate(tokens, start=1)]
+    )
 
 
 def word_text(index: int) -> str:

@@ -36,7 +36,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from ceremony.model.hashwords import hash_words
-from ceremony.model.plan import PaperSize, Roles
+from ceremony.model.paper import PaperSize
+from ceremony.model.plan import Roles
 
 
 class AmendmentKind(StrEnum):
@@ -79,4 +80,5 @@ class Amendment:
 
     @property
     def hash_words(self) -> str:
+        """The amendment's hash as twelve words, printed on its pages and read aloud."""
         return hash_words(bytes.fromhex(self.sha256))

@@ -84,6 +84,8 @@ def parse_consent_text(text: str) -> tuple[str | None, str, str | None]:
 
 
 def check_consent_code(passphrase: str, code: str) -> None:
+    """Refuse a typed time-lock passphrase whose check code differs from the card's: a typo is
+    caught before anything is decrypted with it."""
     if code.strip().upper() != consent_check_code(passphrase):
         raise NotVerified(
             f"the time-lock passphrase does not match the check code {code.strip().upper()} "

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ceremony.model.paper import PaperSize
 from ceremony.model.scheme import GroupSpec, Scheme, SecretKind
 
 
@@ -34,6 +35,7 @@ class EntropySource(StrEnum):
 
     @property
     def uses_dice(self) -> bool:
+        """Whether the ceremony asks for dice rolls."""
         return self is not EntropySource.CSPRNG
 
 
@@ -43,11 +45,6 @@ class RecoveryMode(StrEnum):
     EVIDENCED = "evidenced"
     SEALED = "sealed"
     NONE = "none"
-
-
-class PaperSize(StrEnum):
-    A4 = "A4"
-    LETTER = "Letter"
 
 
 @dataclass(frozen=True)
@@ -61,6 +58,7 @@ class Holder:
 
     @property
     def printed_name(self) -> str:
+        """The name as the paper prints it: the transliteration when the fonts lack the script."""
         return self.transliteration or self.name
 
 
@@ -74,9 +72,11 @@ class Group:
 
     @property
     def count(self) -> int:
+        """How many shares the group has: one per holder."""
         return len(self.holders)
 
     def to_spec(self) -> GroupSpec:
+        """The group as the SLIP-39 scheme sees it, so that the scheme's limits are checked once."""
         return GroupSpec(
             name=self.name,
             threshold=self.threshold,
@@ -249,7 +249,7 @@ class Plan:
                 "auditor": self.roles.auditor,
                 "signers": [{"name": s.name, "key": s.key} for s in self.roles.signers],
             },
-            "paper": {"size": self.paper_size.value},
+            "paper": {"size": self.paper_size.label},
             "output": {"directory": self.output_directory},
             "share_count": scheme.share_count,
             "words_per_share": scheme.words_per_share,

@@ -28,7 +28,7 @@ def serial_key(serial: str) -> str:
 
 
 @dataclass(frozen=True)
-class ShareEntry:
+class IssuedShare:
     """Who holds which share, and the public commitment that lets a holder check it alone."""
 
     holder: str
@@ -101,6 +101,8 @@ class Lineage:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Lineage:
+        """Lineage from the record's JSON object; the record reader turns any KeyError, TypeError
+        or ValueError into a BadInput naming the field."""
         retired = data.get("retired_identifier")
         return cls(
             kind=str(data["kind"]),
@@ -138,7 +140,7 @@ class Record:
     passphrase: bool
     fingerprint: str
     commitment: str
-    shares: tuple[ShareEntry, ...]
+    shares: tuple[IssuedShare, ...]
     timelock: TimeLockInfo | None = None
     recover_py_sha256: str = ""
     transcript_head: str = ""
@@ -168,6 +170,7 @@ class Record:
     """What the read-back proof recovered from the written kit, and by which paths."""
 
     def scheme(self) -> Scheme:
+        """The SLIP-39 scheme the record describes, to check shares against it."""
         return Scheme(
             group_threshold=self.group_threshold,
             groups=self.groups,
@@ -178,18 +181,23 @@ class Record:
         )
 
     def group_names(self) -> list[str]:
+        """The groups' names in record order (group index order)."""
         return [g.name for g in self.groups]
 
-    def share_by_commitment(self, commitment: str) -> ShareEntry | None:
+    def share_by_commitment(self, commitment: str) -> IssuedShare | None:
+        """The issued share with this commitment, or None: how a typed share is found in
+        the record without the record holding any words."""
         for entry in self.shares:
             if entry.commitment == commitment:
                 return entry
         return None
 
     def with_changes(self, **changes: Any) -> Record:
+        """A copy with some fields replaced; records are values."""
         return replace(self, **changes)
 
     def to_json(self) -> str:
+        """The record's canonical text: its SHA-256 is what amendments and the audit name."""
         data = asdict(self)
         data["kind"] = self.kind.value
         data["groups"] = [
@@ -237,7 +245,7 @@ class Record:
             fingerprint=top.get("fingerprint", str),
             commitment=top.get("commitment", str),
             shares=tuple(
-                top.item("shares", i, entry).build(ShareEntry)
+                top.item("shares", i, entry).build(IssuedShare)
                 for i, entry in enumerate(top.array("shares"))
             ),
             timelock=timelock,

@@ -225,6 +225,15 @@ Block = Paragraph | Bullets | Numbered | Code | Table | Steps
 
 
 @dataclass(frozen=True)
+class Piece:
+    """A stretch of inline text in one style."""
+
+    text: str
+    kind: str
+    """'plain', 'bold', 'code' or 'soft' (Markdown emphasis, printed in grey)."""
+
+
+@dataclass(frozen=True)
 class Section:
     title: str
     level: int

@@ -32,6 +32,7 @@ class SecretKind(StrEnum):
 
     @classmethod
     def from_text(cls, text: str) -> SecretKind:
+        """The kind named on a command line, in any case."""
         try:
             return cls(text.strip().lower())
         except ValueError:
@@ -93,6 +94,7 @@ class GroupSpec:
         return cls(name=name, threshold=threshold, count=count)
 
     def to_text(self) -> str:
+        """The group as `--group` takes it (name=2of3), so a printed command can be run."""
         return f"{self.name}={self.threshold}of{self.count}"
 
 
@@ -140,10 +142,12 @@ class Scheme:
 
     @property
     def strength_bytes(self) -> int:
+        """The master secret's length in bytes."""
         return self.strength_bits // 8
 
     @property
     def share_count(self) -> int:
+        """All shares of all groups: one holder kit each."""
         return sum(g.count for g in self.groups)
 
     @property
@@ -153,6 +157,7 @@ class Scheme:
         return 4 + padded + 3
 
     def summary(self) -> str:
+        """One line for the screen and the transcript, such as "2 of 3 groups needed: ..."."""
         groups = ", ".join(g.to_text() for g in self.groups)
         return f"{self.group_threshold} of {len(self.groups)} groups needed: {groups}"
 
@@ -171,6 +176,8 @@ def check_read_strength(bits: int, kind: SecretKind) -> None:
 
 
 def check_strength(bits: int, kind: SecretKind) -> None:
+    """Refuse a strength SLIP-39 (or, for kind bip39, BIP-39) cannot encode, before anything
+    is generated."""
     if not MIN_STRENGTH <= bits <= MAX_STRENGTH or bits % 16:
         raise BadInput(
             f"strength {bits} bits is not allowed; SLIP-39 takes 128 to 256 bits in steps of 16",

@@ -26,6 +26,7 @@ class Secret:
 
     @property
     def strength_bits(self) -> int:
+        """The secret's length in bits; safe to show, unlike the secret."""
         return len(self._value) * 8
 
     def __repr__(self) -> str:

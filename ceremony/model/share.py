@@ -47,9 +47,11 @@ class Share:
         return hashlib.sha256(SHARE_COMMITMENT_TAG + self.mnemonic().encode()).hexdigest()
 
     def check_code(self) -> str:
+        """The short code printed on the card: a holder compares it without a computer."""
         return check_code(self.commitment())
 
     def label(self) -> str:
+        """How messages name the share: position and the first four words, which are public."""
         return f"group {self.group_number}, member {self.member_number} ({self.prefix})"
 
     def __str__(self) -> str:

@@ -32,6 +32,8 @@ class Act:
 
 @cache
 def ceremony_script() -> tuple[Act, ...]:
+    """The ceremony's acts and steps as printed in the script, so the screen and the paper
+    number them alike."""
     return script_from("ceremony-steps.toml")
 
 
@@ -47,6 +49,7 @@ def _steps_file(template: str = "ceremony-steps.toml") -> dict[str, Any]:
 
 
 def script_from(template: str) -> tuple[Act, ...]:
+    """The acts of one steps template (the ceremony or a lifecycle ceremony)."""
     data = _steps_file(template)
     return tuple(
         Act(
@@ -79,6 +82,7 @@ def warning(name: str) -> str:
 
 
 def step(step_id: str) -> Step:
+    """One step by its id; an unknown id is a bug, so it raises KeyError."""
     for act in ceremony_script():
         for candidate in act.steps:
             if candidate.id == step_id:

@@ -159,6 +159,7 @@ class Fields:
         self.data: dict[str, Any] = value
 
     def error(self, message: str) -> BadInput:
+        """A BadInput naming the file, with the reader's hint."""
         return BadInput(f"{self.what}: {message}", self.hint)
 
     def _label(self, name: str = "") -> str:
@@ -166,6 +167,7 @@ class Fields:
         return f"field {path}" if path else "the top level"
 
     def path(self, name: str) -> str:
+        """The dotted path of a field, for messages."""
         return f"{self.where}.{name}" if self.where else name
 
     def only(self, names: set[str] | frozenset[str]) -> None:
@@ -176,6 +178,7 @@ class Fields:
             raise self.error(f"{self._label()} has unknown field(s) {shown}")
 
     def has(self, name: str) -> bool:
+        """Whether an optional field is present."""
         return name in self.data
 
     def get(self, name: str, kind: type[T], default: T | None = None) -> T:
@@ -187,6 +190,7 @@ class Fields:
         return self.check(self.data[name], kind, self.path(name))
 
     def check(self, value: object, kind: type[T], path: str) -> T:
+        """`value` if it has the JSON type `kind` (and is not too long), else a BadInput naming `path`."""
         if isinstance(value, str) and len(value) > MAX_TEXT:
             raise self.error(f"field {path} is longer than {MAX_TEXT} characters")
         if not _is(value, kind):
@@ -196,12 +200,15 @@ class Fields:
         return typing.cast(T, float(value) if kind is float else value)  # type: ignore[arg-type]
 
     def array(self, name: str) -> list[Any]:
+        """A required list field."""
         return self.get(name, list)
 
     def sub(self, name: str) -> Fields:
+        """A reader for a nested object, whose messages carry the path to it."""
         return Fields(self.get(name, dict), self.path(name), self.what, self.hint)
 
     def item(self, name: str, index: int, value: object) -> Fields:
+        """A reader for one item of a list of objects, named `name[index]` in messages."""
         return Fields(value, f"{self.path(name)}[{index}]", self.what, self.hint)
 
     def build(self, cls: type[T]) -> T:

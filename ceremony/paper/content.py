@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 
 from ceremony.errors import BadInput
+from ceremony.model.paper import PaperSize as PaperSize  # one type; paper/ imports it from here
 
 MM = 72 / 25.4
 """PDF points per millimetre."""
@@ -29,27 +29,6 @@ Contact = tuple[str, str, str]
 
 RuleGroup = tuple[str, int, int]
 """One group of the recovery rule: (name, shares needed, shares issued)."""
-
-
-class PaperSize(StrEnum):
-    """The two paper sizes the kits are printed on."""
-
-    A4 = "a4"
-    LETTER = "letter"
-
-    @property
-    def points(self) -> tuple[float, float]:
-        """Width and height in PDF points (1/72 inch)."""
-        if self is PaperSize.A4:
-            return (210 * MM, 297 * MM)
-        return (8.5 * 72, 11 * 72)
-
-    @classmethod
-    def from_text(cls, text: str) -> PaperSize:
-        try:
-            return cls(text.strip().lower())
-        except ValueError:
-            raise BadInput(f"unknown paper size {text!r}", "use a4 or letter (US Letter)") from None
 
 
 def _bad(message: str) -> BadInput:

@@ -15,7 +15,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ceremony.errors import OutputFailed
 from ceremony.paper.content import MM, HolderKit, PaperSize, ShareCard
-from ceremony.paper.fonts import Fonts, register
+from ceremony.paper.document import Document, heading, label_run, title_with_tag
+from ceremony.paper.fonts import Fonts
 from ceremony.paper.layout import (
     INK,
     RULE,
@@ -23,18 +24,15 @@ from ceremony.paper.layout import (
     SOFT_INK,
     Block,
     Flow,
-    Geometry,
     Prose,
     Run,
-    label_run,
+    Size,
     place_block,
     prose,
-    render_document,
     text_width,
-    title_with_tag,
     wrap,
 )
-from ceremony.paper.wording import Wording, load
+from ceremony.paper.wording import Wording
 
 
 @dataclass(frozen=True)
@@ -64,40 +62,25 @@ LABEL = 24 * MM
 
 def render_holder_kit(kit: HolderKit, size: PaperSize) -> bytes:
     """The holder's PDF: deterministic bytes, one card page, then the instructions."""
-    fonts = register()
-    wording = load("paper", "holder.toml")
-    common = load("paper", "common.toml")
+    doc = Document.start("holder.toml", size, demo=kit.demo)
+    fonts, wording = doc.fonts, doc.wording
     values = template_values(kit, wording)
-    geometry = Geometry.for_size(size, demo=kit.demo)
     for style in STYLES:
-        flow = Flow(geometry)
-        _card(flow, kit.card, style, fonts, wording, values)
-        if flow.page_count == 1:
+        doc.flow = Flow(doc.geometry)
+        _card(doc.flow, kit.card, style, fonts, wording, values)
+        if doc.flow.page_count == 1:
             break
     else:
         raise OutputFailed(
             f"the share card for {kit.card.holder!r} does not fit on one page",
             "shorten the ceremony, holder or group name in the plan",
         )
-    flow.new_page()
-    _instructions(flow, kit, fonts, wording, values)
-
-    footer = common.text(
-        "footer",
-        {
-            "document": wording.text("document", values),
-            "ceremony_id": kit.card.ceremony_id,
-            "plan_hash_words": kit.plan_hash_words,
-        },
-    )
-    return render_document(
-        flow,
-        size,
-        geometry,
-        fonts,
-        common,
-        demo=kit.demo,
-        footer=footer,
+    doc.flow.new_page()
+    _instructions(doc.flow, kit, fonts, wording, values)
+    return doc.pdf(
+        footer=doc.footer(
+            wording.text("document", values), kit.card.ceremony_id, kit.plan_hash_words
+        ),
         title=f"{wording.text('card.title')}: {kit.card.holder} ({kit.card.ceremony_name})",
         subject=f"ceremony {kit.card.ceremony_id}; {wording.text('card.secret_tag')}",
     )
@@ -174,27 +157,48 @@ def _card(
     width = flow.geometry.content_width
     _title(flow, fonts, wording)
     flow.gap(style.gap / 2)
-
-    about = Block(width)
-    about.wrapped(
-        card.ceremony_name,
-        fonts.sans_bold,
-        11.5,
-        leading=15,
-        x=LABEL,
-        label=label_run(wording.text("card.ceremony"), fonts),
-    )
-    about.wrapped(
-        card.ceremony_id,
-        fonts.mono,
-        11,
-        leading=15,
-        x=LABEL,
-        label=label_run(wording.text("card.ceremony_id"), fonts),
-    )
-    place_block(flow, about)
+    place_block(flow, _about(card, fonts, wording, width))
     flow.gap(style.gap / 2)
+    place_block(flow, _who(card, style, fonts, wording, values, width), pad=3 * MM, fill=SHADE)
+    flow.gap(style.gap)
 
+    heading = Block(width)
+    heading.add(
+        Run(wording.text("card.words", values), fonts.sans_bold, Size.LEAD),
+        Run("   " + wording.text("card.words_note"), fonts.sans, Size.LABEL, SOFT_INK),
+        leading=16,
+    )
+    place_block(flow, heading)
+    _words(flow, card.words, style, fonts)
+    flow.gap(style.gap)
+
+    _check_and_bag(flow, card, fonts, wording)
+    flow.gap(style.gap)
+    warnings = _warnings(fonts, wording, values, width)
+    place_block(flow, warnings, pad=3 * MM, stroke=INK, line_width=1.2)
+
+
+def _about(card: ShareCard, fonts: Fonts, wording: Wording, width: float) -> Block:
+    about = Block(width)
+    for key, text, font, size in (
+        ("card.ceremony", card.ceremony_name, fonts.sans_bold, Size.NAME),
+        ("card.ceremony_id", card.ceremony_id, fonts.mono, Size.LEAD),
+    ):
+        about.wrapped(
+            text, font, size, leading=15, x=LABEL, label=label_run(wording.text(key), fonts)
+        )
+    return about
+
+
+def _who(
+    card: ShareCard,
+    style: CardStyle,
+    fonts: Fonts,
+    wording: Wording,
+    values: Mapping[str, object],
+    width: float,
+) -> Block:
+    """Whose share this is, of which group, and the quorum sentence."""
     who = Block(width - 2 * 3 * MM)
     who.wrapped(
         card.holder,
@@ -213,35 +217,24 @@ def _card(
         label=label_run(wording.text("card.group"), fonts),
     )
     who.space(3)
-    who.wrapped(str(values["quorum"]), fonts.sans_bold, 12.5, leading=16)
-    place_block(flow, who, pad=3 * MM, fill=SHADE)
-    flow.gap(style.gap)
+    who.wrapped(str(values["quorum"]), fonts.sans_bold, Size.QUORUM, leading=16)
+    return who
 
-    heading = Block(width)
-    heading.add(
-        Run(wording.text("card.words", values), fonts.sans_bold, 11),
-        Run("   " + wording.text("card.words_note"), fonts.sans, 8.5, SOFT_INK),
-        leading=16,
-    )
-    place_block(flow, heading)
-    _words(flow, card.words, style, fonts)
-    flow.gap(style.gap)
 
-    _check_and_bag(flow, card, fonts, wording)
-    flow.gap(style.gap)
-
+def _warnings(fonts: Fonts, wording: Wording, values: Mapping[str, object], width: float) -> Block:
+    """What never to do with the card, and what a finder should do."""
     warnings = Block(width - 2 * 3 * MM)
-    warnings.add(Run(wording.text("card.warnings"), fonts.sans_bold, 10.5), leading=15)
+    warnings.add(Run(wording.text("card.warnings"), fonts.sans_bold, Size.STRONG), leading=15)
     for line in wording.texts("card.warning_lines", values):
-        warnings.wrapped(line, fonts.sans, 9, leading=12, x=4 * MM, bullet="•")
+        warnings.wrapped(line, fonts.sans, Size.TABLE, leading=12, x=4 * MM, bullet="•")
     warnings.space(4)
-    warnings.add(Run(wording.text("card.finder"), fonts.sans_bold, 10.5), leading=15)
+    warnings.add(Run(wording.text("card.finder"), fonts.sans_bold, Size.STRONG), leading=15)
     key = (
         "card.finder_lines" if values.get("administrator") else "card.finder_lines_no_administrator"
     )
     for line in wording.texts(key, values):
-        warnings.wrapped(line, fonts.sans, 9, leading=12)
-    place_block(flow, warnings, pad=3 * MM, stroke=INK, line_width=1.2)
+        warnings.wrapped(line, fonts.sans, Size.TABLE, leading=12)
+    return warnings
 
 
 def _title(flow: Flow, fonts: Fonts, wording: Wording) -> None:
@@ -299,14 +292,18 @@ def _check_and_bag(flow: Flow, card: ShareCard, fonts: Fonts, wording: Wording) 
     right_width = total - total * 0.42 - gutter - pad * 2
 
     check = Block(left_width)
-    check.add(Run(wording.text("card.check_code"), fonts.sans_bold, 9.5), leading=13)
-    check.add(Run(card.check_code, fonts.mono_bold, 20), leading=26)
-    check.wrapped(wording.text("card.check_code_note"), fonts.sans, 7.5, leading=9.5, gray=SOFT_INK)
+    check.add(Run(wording.text("card.check_code"), fonts.sans_bold, Size.PROSE), leading=13)
+    check.add(Run(card.check_code, fonts.mono_bold, Size.TITLE), leading=26)
+    check.wrapped(
+        wording.text("card.check_code_note"), fonts.sans, Size.NOTE, leading=9.5, gray=SOFT_INK
+    )
 
     bag = Block(right_width)
-    bag.add(Run(wording.text("card.bag_serial"), fonts.sans_bold, 9.5), leading=13)
+    bag.add(Run(wording.text("card.bag_serial"), fonts.sans_bold, Size.PROSE), leading=13)
     bag.space(26)
-    bag.wrapped(wording.text("card.bag_serial_note"), fonts.sans, 7.5, leading=9.5, gray=SOFT_INK)
+    bag.wrapped(
+        wording.text("card.bag_serial_note"), fonts.sans, Size.NOTE, leading=9.5, gray=SOFT_INK
+    )
 
     inner = max(check.height, bag.height)
     for block in (check, bag):
@@ -325,27 +322,26 @@ def _instructions(
 ) -> None:
     width = flow.geometry.content_width
     title = Block(width)
-    title.wrapped(wording.text("instructions.title", values), fonts.sans_bold, 16, leading=21)
     title.wrapped(
-        wording.text("instructions.subtitle", values), fonts.sans, 9.5, leading=13, gray=SOFT_INK
+        wording.text("instructions.title", values), fonts.sans_bold, Size.SUBTITLE, leading=21
+    )
+    title.wrapped(
+        wording.text("instructions.subtitle", values),
+        fonts.sans,
+        Size.PROSE,
+        leading=13,
+        gray=SOFT_INK,
     )
     place_block(flow, title)
     flow.gap(4 * MM)
-    style = Prose(
-        font=fonts.sans,
-        mono=fonts.mono,
-        bold_mono=fonts.mono_bold,
-        size=10,
-        leading=14,
-        gap=2 * MM,
-    )
+    style = Prose.of(fonts, Size.BODY, 14, 2 * MM)
     for section in wording.tables("instructions.sections"):
-        _heading(flow, section.text("heading", values), fonts)
+        heading(flow, fonts, section.text("heading", values), leading=18, keep=3 * 14)
         prose(flow, section.text("body", values), style)
         flow.gap(2 * MM)
     rows = _contact_rows(kit, fonts, wording, width)
     flow.need(18 + 4 * 14 + sum(row[3] for row in rows))  # heading, intro and table together
-    _heading(flow, wording.text("instructions.contacts", values), fonts)
+    heading(flow, fonts, wording.text("instructions.contacts", values), leading=18, keep=3 * 14)
     if kit.contacts:
         prose(flow, wording.text("instructions.contacts_intro", values), style)
         if not all(reach.strip() for _, _, reach in kit.contacts):
@@ -353,14 +349,6 @@ def _instructions(
     else:
         prose(flow, wording.text("instructions.contacts_none", values), style)
     _contacts(flow, rows)
-
-
-def _heading(flow: Flow, text: str, fonts: Fonts) -> None:
-    """A section heading, kept on the same page as the first lines that follow it."""
-    flow.need(18 + 3 * 14)
-    block = Block(flow.geometry.content_width)
-    block.wrapped(text, fonts.sans_bold, 12, leading=18)
-    place_block(flow, block)
 
 
 WRITE_IN = 10 * MM
@@ -386,7 +374,7 @@ def _contact_rows(kit: HolderKit, fonts: Fonts, wording: Wording, width: float) 
     rows: list[ContactRow] = []
     for index, (texts, font, gray) in enumerate(cells):
         wrapped = [
-            wrap(text, font, 10, width * share - 2 * MM)
+            wrap(text, font, Size.BODY, width * share - 2 * MM)
             for text, share in zip(texts, COLUMNS, strict=True)
         ]
         height = max(len(lines) for lines in wrapped) * 13.5 + 2 * MM
@@ -410,6 +398,6 @@ def _contacts(flow: Flow, rows: list[ContactRow]) -> None:
         for lines, share in zip(wrapped, COLUMNS, strict=True):
             for line_index, line in enumerate(lines):
                 baseline = top - 1 * MM - (line_index + 1) * 13.5 + 3.6
-                flow.text(x, baseline, (Run(line, font, 10, gray),))
+                flow.text(x, baseline, (Run(line, font, Size.BODY, gray),))
             x += width * share
         flow.rule(flow.geometry.left, flow.geometry.right, top - height, width=0.5)

@@ -9,6 +9,7 @@ SHA-256 can be recorded.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -16,9 +17,9 @@ from functools import partial
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from ceremony.model.runbook import Piece
 from ceremony.paper.content import MM, PaperSize
 from ceremony.paper.fonts import Fonts
-from ceremony.paper.wording import Wording
 
 Draw = Callable[[Canvas], None]
 """One drawing step, with its coordinates already fixed by the layout."""
@@ -41,6 +42,38 @@ BAND = 9 * MM
 FOOTER = 9 * MM
 KEEP_TOGETHER = 5
 """Paragraphs of at most this many lines are never split across pages."""
+
+
+class Size:
+    """The type scale, in points: every font size on paper is one of these steps (or a fixed
+    fraction of one, such as inline code at 92 % of its text). Named by their usual use."""
+
+    MICRO = 6.5
+    """Labels inside a dense table row (the record's hash labels)."""
+    CAPTION = 7.0
+    """Captions under a line to write on; column heads of a runbook's step table."""
+    NOTE = 7.5
+    """Grey notes under a value; the page footer."""
+    SMALL = 8.0
+    LABEL = 8.5
+    """Labels in front of values; table headings; small notes."""
+    TABLE = 9.0
+    """Table cells, code, the listing, dense prose."""
+    PROSE = 9.5
+    BODY = 10.0
+    STRONG = 10.5
+    LEAD = 11.0
+    NAME = 11.5
+    HEADING = 12.0
+    QUORUM = 12.5
+    DISPLAY = 13.0
+    """The DEMO band; values read aloud (hash words, check codes on a notice)."""
+    SHEET = 14.0
+    STATEMENT = 15.0
+    SUBTITLE = 16.0
+    TITLE = 20.0
+    SECRET = 24.0
+    """The consent passphrase."""
 
 
 @dataclass(frozen=True)
@@ -217,6 +250,255 @@ class Flow:
                 self.runs([body], leading=step, x=x)
 
 
+# ---------------------------------------------------------------- styled text
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """Fonts and size for one kind of running text whose pieces may be bold, code or soft."""
+
+    fonts: Fonts
+    size: float
+    gray: float = INK
+    bold: bool = False
+
+    def run(self, text: str, kind: str) -> Run:
+        if kind == "code":
+            return Run(text, self.fonts.mono, self.size * 0.92, self.gray)
+        if kind == "bold" or self.bold:
+            return Run(text, self.fonts.sans_bold, self.size, self.gray)
+        if kind == "soft":
+            return Run(text, self.fonts.sans, self.size, SOFT_INK)
+        return Run(text, self.fonts.sans, self.size, self.gray)
+
+
+def wrap_runs(pieces: Sequence[Piece], style: TextStyle, width: float) -> list[tuple[Run, ...]]:
+    """Break styled text into lines no wider than `width`; a word too long for a line is cut."""
+    words: list[list[Piece]] = [[]]
+    for piece in pieces:
+        for part in re.split(r"( +)", piece.text):
+            if part.startswith(" "):
+                words.append([])
+            elif part:
+                words[-1].append(Piece(part, piece.kind))
+    space = text_width(" ", style.fonts.sans, style.size)
+    lines: list[list[Piece]] = []
+    current: list[Piece] = []
+    used = 0.0
+    for word in (word for word in words if word):
+        for chunk in _cut(word, style, width):
+            size = pieces_width(chunk, style)
+            if current and used + space + size > width:
+                lines.append(current)
+                current, used = [], 0.0
+            if current:
+                current.append(
+                    Piece(" ", current[-1].kind if chunk[0].kind == current[-1].kind else "plain")
+                )
+                used += space
+            current.extend(chunk)
+            used += size
+    if current or not lines:
+        lines.append(current)
+    return [_merge(line, style) for line in lines]
+
+
+def pieces_width(word: Sequence[Piece], style: TextStyle) -> float:
+    """The printed width of styled text on one line."""
+    return sum(style.run(piece.text, piece.kind).width for piece in word)
+
+
+def _cut(word: list[Piece], style: TextStyle, width: float) -> list[list[Piece]]:
+    """A word wider than the line, cut into pieces that fit (long hashes, paths)."""
+    if pieces_width(word, style) <= width:
+        return [word]
+    chars = [(char, piece.kind) for piece in word for char in piece.text]
+    chunks: list[list[Piece]] = []
+    current: list[tuple[str, str]] = []
+    for char, kind in chars:
+        trial = [*current, (char, kind)]
+        if current and pieces_width([Piece(c, k) for c, k in trial], style) > width:
+            chunks.append([Piece(c, k) for c, k in current])
+            current = [(char, kind)]
+        else:
+            current = trial
+    if current:
+        chunks.append([Piece(c, k) for c, k in current])
+    return chunks
+
+
+def _merge(line: Sequence[Piece], style: TextStyle) -> tuple[Run, ...]:
+    merged: list[Piece] = []
+    for piece in line:
+        if merged and merged[-1].kind == piece.kind:
+            merged[-1] = Piece(merged[-1].text + piece.text, piece.kind)
+        else:
+            merged.append(piece)
+    return tuple(style.run(piece.text, piece.kind) for piece in merged)
+
+
+# ---------------------------------------------------------------- boxes and rules
+
+
+def draw_box(
+    canvas: Canvas, x: float, y: float, width: float, height: float, gray: float = INK
+) -> None:
+    """An outline, one point wide by default... drawn in `gray`."""
+    canvas.setStrokeGray(gray)
+    canvas.setLineWidth(1.0)
+    canvas.rect(x, y, width, height, stroke=1, fill=0)
+
+
+def draw_fill(
+    canvas: Canvas, x: float, y: float, width: float, height: float, gray: float = SHADE
+) -> None:
+    """A filled rectangle without outline: a shaded row, or a reversed-out cell."""
+    canvas.setFillGray(gray)
+    canvas.rect(x, y, width, height, stroke=0, fill=1)
+
+
+def draw_grid(
+    canvas: Canvas, x: float, top: float, widths: tuple[float, ...], height: float
+) -> None:
+    """A table row's outline with the rules between its cells."""
+    canvas.setStrokeGray(RULE)
+    canvas.setLineWidth(0.6)
+    canvas.rect(x, top - height, sum(widths), height, stroke=1, fill=0)
+    edge = x
+    for width in widths[:-1]:
+        edge += width
+        canvas.line(edge, top, edge, top - height)
+
+
+def draw_checkbox(canvas: Canvas, x: float, y: float, side: float) -> None:
+    canvas.setStrokeGray(INK)
+    canvas.setLineWidth(1.1)
+    canvas.rect(x, y, side, side, stroke=1, fill=0)
+
+
+# ---------------------------------------------------------------- a page of styled text and tables
+
+CELL_PAD = 1.6 * MM
+"""Space inside a table cell, around its text."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell's wrapped lines, all at one leading."""
+
+    lines: tuple[tuple[Run, ...], ...]
+    leading: float
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * self.leading
+
+
+class Page:
+    """Styled text, lists, headings, code and table rows laid out on a Flow, in one body style.
+
+    The documents drawn from Markdown (runbooks) and the listing's prose use it; a document adds
+    its own parts (a runbook's step table, exception sheets) on top.
+    """
+
+    def __init__(self, flow: Flow, fonts: Fonts, *, body: float = Size.BODY, leading: float = 14.0):
+        self.flow = flow
+        self.fonts = fonts
+        self.body = TextStyle(fonts, body)
+        self.leading = leading
+
+    @property
+    def left(self) -> float:
+        return self.flow.geometry.left
+
+    @property
+    def width(self) -> float:
+        return self.flow.geometry.content_width
+
+    def lines(
+        self,
+        lines: Sequence[tuple[Run, ...]],
+        leading: float,
+        *,
+        x: float = 0.0,
+        keep: bool = False,
+    ) -> None:
+        """Lines of runs, kept on one page when there are few of them."""
+        if keep or len(lines) <= 4:
+            self.flow.need(len(lines) * leading)
+        for runs in lines:
+            self.flow.runs(runs, leading=leading, x=self.left + x)
+
+    def text(
+        self, pieces: Sequence[Piece], style: TextStyle | None = None, *, indent: float = 0.0
+    ) -> None:
+        style = style or self.body
+        wrapped = wrap_runs(pieces, style, self.width - indent)
+        self.lines(wrapped, style.size * 1.4, x=indent)
+
+    def marked(self, marker: str, pieces: Sequence[Piece], indent: float) -> None:
+        """A list item: the marker hangs left of the text, which wraps under itself."""
+        wrapped = wrap_runs(pieces, self.body, self.width - indent)
+        self.flow.need((len(wrapped) if len(wrapped) <= 4 else 3) * self.leading)
+        first = Run(marker, self.fonts.sans, self.body.size)
+        baseline = self.flow.y - self.leading / 2 - 0.36 * self.body.size
+        self.flow.text(self.left + indent - first.width - 1.5 * MM, baseline, (first,))
+        self.lines(wrapped, self.leading, x=indent)
+
+    def heading(self, pieces: Sequence[Piece], size: float, *, before: float, keep: float) -> None:
+        """A bold heading, kept on the page of the first `keep` points that follow it."""
+        self.flow.gap(before)
+        wrapped = wrap_runs(pieces, TextStyle(self.fonts, size, bold=True), self.width)
+        self.flow.need(len(wrapped) * size * 1.35 + keep)
+        self.lines(wrapped, size * 1.35)
+        self.flow.gap(1.5 * MM)
+
+    def code(self, lines: Sequence[str], size: float = Size.TABLE) -> None:
+        """Fixed-width lines on a shaded ground, split across pages in shaded chunks."""
+        style = TextStyle(self.fonts, size)
+        wrapped: list[tuple[Run, ...]] = []
+        for line in lines or ("",):
+            pieces = [Piece(line or " ", "code")]
+            wrapped.extend(wrap_runs(pieces, style, self.width - 6 * MM))
+        leading = size * 1.45
+        start = 0
+        while start < len(wrapped):
+            self.flow.need(min(len(wrapped) - start, 3) * leading + 2 * CELL_PAD)
+            fits = max(1, int((self.flow.room - 2 * CELL_PAD) // leading))
+            chunk = wrapped[start : start + fits]
+            height = len(chunk) * leading + 2 * CELL_PAD
+            top = self.flow.place(height)
+            self.flow.draw(
+                partial(draw_fill, x=self.left, y=top - height, width=self.width, height=height)
+            )
+            y = top - CELL_PAD
+            for runs in chunk:
+                self.flow.text(self.left + 3 * MM, y - leading / 2 - 0.36 * size, runs)
+                y -= leading
+            start += len(chunk)
+        self.flow.gap(3 * MM)
+
+    def row(
+        self, cells: Sequence[Cell], widths: Sequence[float], height: float, *, shade: bool = False
+    ) -> None:
+        """One table row, kept whole: a grid, shaded for a header, each cell's lines inside."""
+        top = self.flow.place(height)
+        left = self.left
+        if shade:
+            self.flow.draw(
+                partial(draw_fill, x=left, y=top - height, width=sum(widths), height=height)
+            )
+        self.flow.draw(partial(draw_grid, x=left, top=top, widths=tuple(widths), height=height))
+        x = left
+        for cell, width in zip(cells, widths, strict=True):
+            y = top - CELL_PAD
+            for runs in cell.lines:
+                size = max(run.size for run in runs)
+                self.flow.text(x + CELL_PAD, y - cell.leading / 2 - 0.36 * size, runs)
+                y -= cell.leading
+            x += width
+
+
 @dataclass(frozen=True)
 class Line:
     """One line of a block: runs drawn from `x` (relative to the block's inner left edge)."""
@@ -332,6 +614,10 @@ class Prose:
     leading: float
     gap: float
 
+    @classmethod
+    def of(cls, fonts: Fonts, size: float, leading: float, gap: float) -> Prose:
+        return cls(fonts.sans, fonts.mono, fonts.mono_bold, size, leading, gap)
+
 
 def prose(flow: Flow, text: str, style: Prose) -> None:
     """Lay out template prose: blank lines part paragraphs, "- " starts a bullet, "$ " a command,
@@ -407,14 +693,14 @@ def draw_frame(
         canvas.setFillGray(0.12)
         canvas.rect(geometry.left, top - BAND, geometry.content_width, BAND, stroke=0, fill=1)
         canvas.setFillGray(1.0)
-        canvas.setFont(bold, 13)
+        canvas.setFont(bold, Size.DISPLAY)
         canvas.drawCentredString(geometry.width / 2, top - BAND / 2 - 4.6, band)
     canvas.setStrokeGray(RULE)
     canvas.setLineWidth(0.5)
     rule = EDGE + FOOTER - 2 * MM
     canvas.line(geometry.left, rule, geometry.right, rule)
     canvas.setFillGray(SOFT_INK)
-    size = 7.5
+    size = Size.NOTE
     page_width = text_width(page, regular, size)
     lines = wrap(footer, regular, size, geometry.content_width - page_width - 6 * MM)
     y = rule - 3.2 * MM
@@ -491,79 +777,3 @@ def render_framed(
 
     info = DocumentInfo(title=title, subject=subject, font=fonts.sans)
     return render(flow.pages, size, info, frame)
-
-
-def title_with_tag(flow: Flow, fonts: Fonts, title: str, tag: str, *, filled: bool = False) -> None:
-    """A document's title at the left and its PUBLIC / SECRET tag in a box at the right (a filled,
-    reversed-out box for secret documents, so they are told apart at a glance)."""
-    top = flow.place(26)
-    left, right = flow.geometry.left, flow.geometry.right
-
-    def draw(canvas: Canvas) -> None:
-        draw_runs(canvas, left, top - 19, [Run(title, fonts.sans_bold, 20)])
-        tag_width = text_width(tag, fonts.sans_bold, 11) + 6 * MM
-        if filled:
-            canvas.setFillGray(INK)
-            canvas.rect(right - tag_width, top - 22, tag_width, 20, stroke=0, fill=1)
-            canvas.setFillGray(1.0)
-            canvas.setFont(fonts.sans_bold, 11)
-            canvas.drawString(right - tag_width + 3 * MM, top - 16, tag)
-        else:
-            canvas.setLineWidth(1.4)
-            canvas.rect(right - tag_width, top - 22, tag_width, 20, stroke=1, fill=0)
-            draw_runs(canvas, right - tag_width + 3 * MM, top - 16, [Run(tag, fonts.sans_bold, 11)])
-
-    flow.draw(draw)
-
-
-def label_run(text: str, fonts: Fonts) -> Run:
-    """The small grey label in front of a value in a table of facts."""
-    return Run(text, fonts.sans, 8.5, SOFT_INK)
-
-
-def add_fact(
-    block: Block,
-    fonts: Fonts,
-    label: str,
-    text: str,
-    font: str,
-    size: float,
-    *,
-    x: float,
-    note: str | None = None,
-    leading: float = 1.45,
-    space: float = 2.5,
-) -> None:
-    """One row of a two-column table of facts: what the value is, the value, and an optional note
-    in small grey type under it."""
-    block.wrapped(text, font, size, leading=size * leading, x=x, label=label_run(label, fonts))
-    if note:
-        block.wrapped(note, fonts.sans, 7.5, leading=10, x=x, gray=SOFT_INK)
-    block.space(space)
-
-
-def render_document(
-    flow: Flow,
-    size: PaperSize,
-    geometry: Geometry,
-    fonts: Fonts,
-    common: Wording,
-    *,
-    demo: bool,
-    footer: str,
-    title: str,
-    subject: str,
-) -> bytes:
-    """`render_framed` for the ceremony's documents: "page N of M" and the DEMO band come from
-    the shared wording (templates/paper/common.toml)."""
-    return render_framed(
-        flow,
-        size,
-        geometry,
-        fonts,
-        footer=footer,
-        page_label=lambda page, pages: common.text("page", {"page": page, "pages": pages}),
-        band=common.text("demo_band") if demo else None,
-        title=title,
-        subject=subject,
-    )

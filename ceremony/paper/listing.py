@@ -12,8 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from reportlab.pdfgen.canvas import Canvas
+from functools import partial
 
 from ceremony.model.hashwords import hash_words
 from ceremony.paper.content import MM, PaperSize
@@ -22,19 +21,22 @@ from ceremony.paper.layout import (
     BAND,
     EDGE,
     FOOTER,
-    SHADE,
     SOFT_INK,
     Flow,
     Geometry,
     Run,
+    Size,
+    TextStyle,
+    draw_fill,
     render_framed,
     text_width,
     wrap,
+    wrap_runs,
 )
-from ceremony.paper.runbook import TextStyle, inline, wrap_runs
+from ceremony.paper.runbook import inline
 from ceremony.paper.wording import load
 
-SIZE = 9.0
+SIZE = Size.TABLE
 """Listing type size: legible enough to copy without a magnifier."""
 LEADING = 10.9
 SIDE = 10 * MM
@@ -200,7 +202,7 @@ def _paginate(
     return pages
 
 
-def _paragraph(flow: Flow, text: str, fonts: Fonts, size: float = 10.0) -> None:
+def _paragraph(flow: Flow, text: str, fonts: Fonts, size: float = Size.BODY) -> None:
     """Prose with `code` spans in the fixed-width face, wrapped to the page."""
     style = TextStyle(fonts, size)
     for runs in wrap_runs(inline(text), style, flow.geometry.content_width):
@@ -227,73 +229,88 @@ def _intro(
     lines: Sequence[str],
 ) -> None:
     values = {"title": title}
-    flow.runs([Run(WORDING["title"].format(**values), fonts.sans_bold, 20)], leading=26)
-    flow.runs([Run(WORDING["subtitle"], fonts.sans, 11, SOFT_INK)], leading=16)
+    flow.runs([Run(WORDING["title"].format(**values), fonts.sans_bold, Size.TITLE)], leading=26)
+    flow.runs([Run(WORDING["subtitle"], fonts.sans, Size.LEAD, SOFT_INK)], leading=16)
     flow.gap(3 * MM)
     _paragraph(flow, WORDING["what"].format(**values), fonts)
     _paragraph(flow, WORDING["use"].format(**values), fonts)
     _paragraph(flow, WORDING["check"].format(**values), fonts)
 
-    label = Run(WORDING["sha_label"].format(**values), fonts.sans_bold, 10)
-    groups = [sha256[i : i + 8] for i in range(0, len(sha256), 8)]
-    hex_lines = [" ".join(groups[:4]), " ".join(groups[4:])]
-    words = wrap(hash_words(bytes.fromhex(sha256)), fonts.sans, 10, flow.geometry.content_width)
-    height = 16 + 2 * 17 + len(words) * 14 + 4 * MM
-    top = flow.place(height)
-    left = flow.geometry.left
-    width = flow.geometry.content_width
-
-    def box(canvas: Canvas) -> None:
-        canvas.setFillGray(SHADE)
-        canvas.rect(left, top - height, width, height, stroke=0, fill=1)
-
-    flow.draw(box)
-    y = top - 2 * MM - 11
-    flow.text(left + 3 * MM, y, (label,))
-    y -= 17
-    for line in hex_lines:
-        flow.text(left + 3 * MM, y, (Run(line, fonts.mono_bold, 13),))
-        y -= 17
-    for line in words:
-        flow.text(left + 3 * MM, y, (Run(line, fonts.sans, 10, SOFT_INK),))
-        y -= 14
-    flow.gap(4 * MM)
-
-    flow.runs([Run(WORDING["retype_heading"], fonts.sans_bold, 12)], leading=18)
+    _sha256_box(flow, fonts, title, sha256)
+    flow.runs([Run(WORDING["retype_heading"], fonts.sans_bold, Size.HEADING)], leading=18)
     retype = [item.format(**values) for item in RETYPE]
     span = _word_lists(lines)
     if span is not None:
         retype.append(WORDING["word_lists"].format(first=span[0], last=span[1]))
     for item in retype:
-        _paragraph(flow, "• " + item, fonts, 9.5)
+        _paragraph(flow, "• " + item, fonts, Size.PROSE)
 
-    flow.runs([Run(WORDING["pages_heading"], fonts.sans_bold, 12)], leading=18)
+    _page_checks(flow, fonts, pages, intro_pages)
+
+
+def _sha256_box(flow: Flow, fonts: Fonts, title: str, sha256: str) -> None:
+    """The file's SHA-256 on a shaded ground: as hex in two lines, then as words."""
+    values = {"title": title}
+    label = Run(WORDING["sha_label"].format(**values), fonts.sans_bold, Size.BODY)
+    groups = [sha256[i : i + 8] for i in range(0, len(sha256), 8)]
+    hex_lines = [" ".join(groups[:4]), " ".join(groups[4:])]
+    words = wrap(
+        hash_words(bytes.fromhex(sha256)), fonts.sans, Size.BODY, flow.geometry.content_width
+    )
+    height = 16 + 2 * 17 + len(words) * 14 + 4 * MM
+    top = flow.place(height)
+    left = flow.geometry.left
+    width = flow.geometry.content_width
+
+    flow.draw(partial(draw_fill, x=left, y=top - height, width=width, height=height))
+    y = top - 2 * MM - 11
+    flow.text(left + 3 * MM, y, (label,))
+    y -= 17
+    for line in hex_lines:
+        flow.text(left + 3 * MM, y, (Run(line, fonts.mono_bold, Size.DISPLAY),))
+        y -= 17
+    for line in words:
+        flow.text(left + 3 * MM, y, (Run(line, fonts.sans, Size.BODY, SOFT_INK),))
+        y -= 14
+    flow.gap(4 * MM)
+
+
+def _page_checks(flow: Flow, fonts: Fonts, pages: Sequence[_ListingPage], intro_pages: int) -> None:
+    """A table of every listing page: its number, its lines, and the SHA-256 of those lines."""
+    left = flow.geometry.left
+    flow.runs([Run(WORDING["pages_heading"], fonts.sans_bold, Size.HEADING)], leading=18)
     head = PAGES_COLUMNS
     x_lines = 14 * MM
     x_hash = 38 * MM
-    flow.runs([Run(head[0], fonts.sans_bold, 8.5, SOFT_INK)], leading=12)
+    flow.runs([Run(head[0], fonts.sans_bold, Size.LABEL, SOFT_INK)], leading=12)
     row_top = flow.y + 12
     flow.text(
-        left + x_lines, row_top - 6 - 0.36 * 8.5, (Run(head[1], fonts.sans_bold, 8.5, SOFT_INK),)
+        left + x_lines,
+        row_top - 6 - 0.36 * Size.LABEL,
+        (Run(head[1], fonts.sans_bold, Size.LABEL, SOFT_INK),),
     )
     flow.text(
-        left + x_hash, row_top - 6 - 0.36 * 8.5, (Run(head[2], fonts.sans_bold, 8.5, SOFT_INK),)
+        left + x_hash,
+        row_top - 6 - 0.36 * Size.LABEL,
+        (Run(head[2], fonts.sans_bold, Size.LABEL, SOFT_INK),),
     )
     for index, page in enumerate(pages, start=intro_pages + 1):
         flow.need(11)
-        baseline = flow.y - 5.5 - 0.36 * 8.5
-        flow.text(left, baseline, (Run(str(index), fonts.sans, 8.5),))
-        flow.text(left + x_lines, baseline, (Run(f"{page.first}–{page.last}", fonts.sans, 8.5),))
+        baseline = flow.y - 5.5 - 0.36 * Size.LABEL
+        flow.text(left, baseline, (Run(str(index), fonts.sans, Size.LABEL),))
+        flow.text(
+            left + x_lines, baseline, (Run(f"{page.first}–{page.last}", fonts.sans, Size.LABEL),)
+        )
         digest = " ".join(page.sha256[i : i + 8] for i in range(0, 64, 8))
-        flow.text(left + x_hash, baseline, (Run(digest, fonts.mono, 8.5),))
+        flow.text(left + x_hash, baseline, (Run(digest, fonts.mono, Size.LABEL),))
         flow.y -= 11
 
 
 def _listing_page(flow: Flow, fonts: Fonts, title: str, page: _ListingPage) -> None:
     check = WORDING["page_check"].format(first=page.first, last=page.last, title=title)
     digest = " ".join(page.sha256[i : i + 8] for i in range(0, 64, 8))
-    flow.runs([Run(check, fonts.mono, 8, SOFT_INK)], leading=10)
-    flow.runs([Run("→ " + digest, fonts.mono_bold, 8, SOFT_INK)], leading=10)
+    flow.runs([Run(check, fonts.mono, Size.SMALL, SOFT_INK)], leading=10)
+    flow.runs([Run("→ " + digest, fonts.mono_bold, Size.SMALL, SOFT_INK)], leading=10)
     flow.gap(2 * MM)
     for row in page.rows:
         # One text object per row, number first: text extraction reads the row as printed.

@@ -17,23 +17,20 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ceremony.errors import BadInput
 from ceremony.paper.content import MM, PaperSize
-from ceremony.paper.fonts import Fonts, register
+from ceremony.paper.document import Document, add_fact, heading, sign_here, titled
+from ceremony.paper.fonts import Fonts
 from ceremony.paper.layout import (
     INK,
     SOFT_INK,
     Block,
     Flow,
-    Geometry,
-    Prose,
     Run,
-    add_fact,
+    Size,
     place_block,
     prose,
-    render_document,
-    title_with_tag,
 )
 from ceremony.paper.qr import QrCode
-from ceremony.paper.wording import Wording, load
+from ceremony.paper.wording import Wording
 
 LABEL = 40 * MM
 """Width of the label column in the facts table."""
@@ -106,39 +103,32 @@ def template_values(sheet: NoticeSheet, wording: Wording) -> dict[str, object]:
 
 def render_notice(sheet: NoticeSheet, size: PaperSize) -> bytes:
     """The notice's PDF: deterministic bytes."""
-    fonts = register()
-    wording = load("paper", "notice.toml")
-    common = load("paper", "common.toml")
+    doc = Document.start("notice.toml", size, demo=sheet.demo)
+    flow, fonts, wording = doc.flow, doc.fonts, doc.wording
     values = template_values(sheet, wording)
-    geometry = Geometry.for_size(size, demo=sheet.demo)
-    flow = Flow(geometry)
 
-    _title(flow, fonts, wording, values)
+    titled(
+        flow,
+        fonts,
+        f"{wording.text('title')}  {values['notice_id']}",
+        wording.text("public_tag"),
+        wording.text("public_note", values),
+        size=Size.PROSE,
+        leading=12.5,
+        gray=INK,
+    )
     _facts(flow, sheet, fonts, wording, values)
     _hash(flow, sheet, fonts, wording, values)
-    style = Prose(
-        font=fonts.sans,
-        mono=fonts.mono,
-        bold_mono=fonts.mono_bold,
-        size=9,
-        leading=12,
-        gap=1 * MM,
-    )
+    style = doc.prose(Size.TABLE, 12, 1 * MM)
     for note in wording.tables("notes"):
         if note.has("mode") and note.text("mode") != sheet.mode:
             continue
-        _heading(flow, note.text("heading", values), fonts)
+        heading(flow, fonts, note.text("heading", values), size=Size.LEAD, leading=15, keep=3 * 12)
         prose(flow, note.text("body", values), style)
     _received(flow, fonts, wording, values)
 
     footer = wording.text("footer", {**values, "document": wording.text("document")})
-    return render_document(
-        flow,
-        size,
-        geometry,
-        fonts,
-        common,
-        demo=sheet.demo,
+    return doc.pdf(
         footer=footer,
         title=f"{wording.text('title')} {sheet.notice_id}: {sheet.ceremony_name}",
         subject=(
@@ -146,16 +136,6 @@ def render_notice(sheet: NoticeSheet, size: PaperSize) -> bytes:
             f"{wording.text('public_tag')}"
         ),
     )
-
-
-def _title(flow: Flow, fonts: Fonts, wording: Wording, values: Mapping[str, object]) -> None:
-    title_with_tag(
-        flow, fonts, f"{wording.text('title')}  {values['notice_id']}", wording.text("public_tag")
-    )
-    note = Block(flow.geometry.content_width)
-    note.wrapped(wording.text("public_note", values), fonts.sans, 9.5, leading=12.5)
-    place_block(flow, note)
-    flow.gap(3 * MM)
 
 
 def _facts(
@@ -177,30 +157,30 @@ def _facts(
             space=1.5,
         )
 
-    fact("ceremony", sheet.ceremony_name, fonts.sans_bold, 11)
-    fact("ceremony_id", sheet.ceremony_id, fonts.mono_bold, 10.5)
-    fact("requester", str(values["requester"]), fonts.sans_bold, 10.5)
-    fact("reason", str(values["reason"]), fonts.sans, 10)
+    fact("ceremony", sheet.ceremony_name, fonts.sans_bold, Size.LEAD)
+    fact("ceremony_id", sheet.ceremony_id, fonts.mono_bold, Size.STRONG)
+    fact("requester", str(values["requester"]), fonts.sans_bold, Size.STRONG)
+    fact("reason", str(values["reason"]), fonts.sans, Size.BODY)
     fact(
         "clock_time",
         sheet.clock_time,
         fonts.sans,
-        10,
+        Size.BODY,
         note=wording.text("facts.clock_note", values),
     )
-    fact("mode", wording.text(f"facts.mode_{sheet.mode}", values), fonts.sans, 9.5)
-    fact("work", wording.text(f"facts.work_{sheet.mode}", values), fonts.sans_bold, 10.5)
-    fact("expected", wording.text("facts.expected_text", values), fonts.sans, 10)
-    fact("minimum", wording.text("facts.minimum_text", values), fonts.sans_bold, 10.5)
+    fact("mode", wording.text(f"facts.mode_{sheet.mode}", values), fonts.sans, Size.PROSE)
+    fact("work", wording.text(f"facts.work_{sheet.mode}", values), fonts.sans_bold, Size.STRONG)
+    fact("expected", wording.text("facts.expected_text", values), fonts.sans, Size.BODY)
+    fact("minimum", wording.text("facts.minimum_text", values), fonts.sans_bold, Size.STRONG)
     fact(
         "fingerprint",
         sheet.fingerprint,
         fonts.mono_bold,
-        12,
+        Size.HEADING,
         note=wording.text("facts.fingerprint_note", values),
     )
-    fact("record", sheet.record_sha256, fonts.mono, 8.5)
-    fact("nonce", sheet.nonce, fonts.mono, 8.5)
+    fact("record", sheet.record_sha256, fonts.mono, Size.LABEL)
+    fact("nonce", sheet.nonce, fonts.mono, Size.LABEL)
     place_block(flow, facts)
     flow.gap(4 * MM)
 
@@ -214,19 +194,23 @@ def _hash(
     side = code.side(MODULE)
     text_width_ = width - side - 4 * MM
     block = Block(text_width_)
-    block.wrapped(wording.text("hash.heading"), fonts.sans_bold, 12, leading=16)
-    block.wrapped(wording.text("hash.note", values), fonts.sans, 8, leading=10, gray=SOFT_INK)
+    block.wrapped(wording.text("hash.heading"), fonts.sans_bold, Size.HEADING, leading=16)
+    block.wrapped(
+        wording.text("hash.note", values), fonts.sans, Size.SMALL, leading=10, gray=SOFT_INK
+    )
     block.space(1.5 * MM)
     words = sheet.notice_words.split()
     for start in range(0, len(words), 4):
         block.add(
-            Run(" ".join(words[start : start + 4]), fonts.mono_bold, 13), leading=17, x=2 * MM
+            Run(" ".join(words[start : start + 4]), fonts.mono_bold, Size.DISPLAY),
+            leading=17,
+            x=2 * MM,
         )
     block.space(1.5 * MM)
     for start in range(0, len(sheet.notice_sha256), HEX_LINE):
         chunk = sheet.notice_sha256[start : start + HEX_LINE]
         spaced = " ".join(chunk[i : i + 4] for i in range(0, len(chunk), 4))
-        block.add(Run(spaced, fonts.mono, 9.5), leading=12.5, x=2 * MM)
+        block.add(Run(spaced, fonts.mono, Size.PROSE), leading=12.5, x=2 * MM)
     height = max(block.height, side) + 6 * MM
     top = flow.place(height)
     left = flow.geometry.left
@@ -244,35 +228,29 @@ def _hash(
     flow.gap(3 * MM)
 
 
-def _heading(flow: Flow, text: str, fonts: Fonts) -> None:
-    flow.need(15 + 3 * 12)
-    block = Block(flow.geometry.content_width)
-    block.wrapped(text, fonts.sans_bold, 11, leading=15)
-    place_block(flow, block)
-
-
 def _received(flow: Flow, fonts: Fonts, wording: Wording, values: Mapping[str, object]) -> None:
     """Lines for stakeholders to acknowledge receipt: name, signature, date."""
     width = flow.geometry.content_width
     head = Block(width)
-    head.wrapped(wording.text("received.heading"), fonts.sans_bold, 11, leading=15)
-    head.wrapped(wording.text("received.statement", values), fonts.sans, 8.5, leading=11)
+    head.wrapped(wording.text("received.heading"), fonts.sans_bold, Size.LEAD, leading=15)
+    head.wrapped(wording.text("received.statement", values), fonts.sans, Size.LABEL, leading=11)
     slot = 11 * MM
     rows = 2 if flow.room >= head.height + 2 * slot else 1  # a US Letter page has room for one
     flow.need(head.height + slot * rows)
     place_block(flow, head)
-    left, right = flow.geometry.left, flow.geometry.right
+    left = flow.geometry.left
     signature_x = left + width * 0.45
     date_x = left + width * 0.8
     for _ in range(rows):
         top = flow.place(slot)
         line_y = top - slot + 5 * MM
-        flow.rule(left, signature_x - 4 * MM, line_y, gray=INK)
-        flow.rule(signature_x, date_x - 4 * MM, line_y, gray=INK)
-        flow.rule(date_x, right, line_y, gray=INK)
-        for x, key in (
-            (left, "received.name"),
-            (signature_x, "received.signature"),
-            (date_x, "received.date"),
-        ):
-            flow.text(x, line_y - 9, (Run(wording.text(key), fonts.sans, 7, SOFT_INK),))
+        sign_here(
+            flow,
+            fonts,
+            line_y,
+            [
+                (left, wording.text("received.name")),
+                (signature_x, wording.text("received.signature")),
+                (date_x, wording.text("received.date")),
+            ],
+        )

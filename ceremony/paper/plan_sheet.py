@@ -14,6 +14,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from ceremony.paper.fonts import Fonts
+from ceremony.paper.layout import Size
 
 MM = 72 / 25.4
 SIZES = {"a4": (210 * MM, 297 * MM), "letter": (8.5 * 72, 11 * 72)}
@@ -98,16 +99,18 @@ def render_plan_sheet(sheet: PlanSheet) -> bytes:
         heading = "Ceremony plan for review"
         if sheet.demo:
             heading = "DEMO  " + heading + "  DEMO"
-        canvas.setFont(fonts.sans_bold, 13)
+        canvas.setFont(fonts.sans_bold, Size.DISPLAY)
         canvas.drawString(MARGIN, top - 12, heading)
-        canvas.setFont(fonts.sans, 10)
-        canvas.drawString(MARGIN, top - 27, _fit(sheet.title, fonts.sans, 10, width - 2 * MARGIN))
+        canvas.setFont(fonts.sans, Size.BODY)
+        canvas.drawString(
+            MARGIN, top - 27, _fit(sheet.title, fonts.sans, Size.BODY, width - 2 * MARGIN)
+        )
         # Six words a line: twelve words of up to eight letters would not fit on one.
         words = sheet.hash_words.split()
-        canvas.setFont(fonts.mono_bold, 9.5)
+        canvas.setFont(fonts.mono_bold, Size.PROSE)
         canvas.drawString(MARGIN, top - 43, "plan words:  " + " ".join(words[:6]))
         canvas.drawString(MARGIN, top - 55, "             " + " ".join(words[6:]))
-        canvas.setFont(fonts.mono, 8)
+        canvas.setFont(fonts.mono, Size.SMALL)
         canvas.drawString(MARGIN, top - 68, f"plan sha256: {sheet.sha256}")
         canvas.setStrokeGray(0.55)
         canvas.setLineWidth(0.5)
@@ -124,13 +127,13 @@ def render_plan_sheet(sheet: PlanSheet) -> bytes:
             _signatures(canvas, y - LEADING, width)
 
         canvas.setFillGray(0.35)
-        canvas.setFont(fonts.sans, 7.5)
+        canvas.setFont(fonts.sans, Size.NOTE)
         footer = FOOTER_TEXT
         if sheet.demo:
             footer = "DEMO plan: never keep value under a secret made from it. " + footer
         page_label = f"page {index} of {len(pages)}"
-        room = width - 2 * MARGIN - stringWidth(page_label, fonts.sans, 7.5) - 6 * MM
-        canvas.drawString(MARGIN, MARGIN, _fit(footer, fonts.sans, 7.5, room))
+        room = width - 2 * MARGIN - stringWidth(page_label, fonts.sans, Size.NOTE) - 6 * MM
+        canvas.drawString(MARGIN, MARGIN, _fit(footer, fonts.sans, Size.NOTE, room))
         canvas.drawRightString(width - MARGIN, MARGIN, page_label)
         canvas.showPage()
     canvas.save()
@@ -150,13 +153,13 @@ def _signatures(canvas: Canvas, top: float, width: float) -> None:
 
     fonts = register()
     canvas.setFillGray(0.0)
-    canvas.setFont(fonts.sans_bold, 10)
+    canvas.setFont(fonts.sans_bold, Size.BODY)
     canvas.drawString(
         MARGIN, top - 10, "Reviewed and approved: this text, with the plan words above"
     )
     columns = (("Name", 0.0), ("Role", 0.36), ("Signature", 0.56), ("Date", 0.84))
     inner = width - 2 * MARGIN
-    canvas.setFont(fonts.sans, 8)
+    canvas.setFont(fonts.sans, Size.SMALL)
     canvas.setFillGray(0.35)
     for label, share in columns:
         canvas.drawString(MARGIN + inner * share, top - 24, label)

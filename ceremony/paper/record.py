@@ -12,30 +12,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from reportlab.pdfgen.canvas import Canvas
-
 from ceremony.paper.content import MM, PaperSize, RecordSheet, ShareRow
-from ceremony.paper.fonts import Fonts, register
+from ceremony.paper.document import Document, add_fact, heading, label_run, sign_here, titled
+from ceremony.paper.fonts import Fonts
 from ceremony.paper.layout import (
     INK,
-    SHADE,
     SOFT_INK,
     Block,
     Flow,
-    Geometry,
-    Prose,
     Run,
-    add_fact,
-    label_run,
+    Size,
+    draw_fill,
     place_block,
     prose,
-    render_document,
     text_width,
-    title_with_tag,
     wrap,
 )
 from ceremony.paper.qr import QrCode
-from ceremony.paper.wording import Wording, load
+from ceremony.paper.wording import Wording
 
 LABEL = 38 * MM
 """Width of the label column in the facts table."""
@@ -47,49 +41,33 @@ MODULE = 2.2
 
 def render_record(sheet: RecordSheet, size: PaperSize) -> bytes:
     """The record's PDF: deterministic bytes, as many pages as the share table needs."""
-    fonts = register()
-    wording = load("paper", "record.toml")
-    common = load("paper", "common.toml")
+    doc = Document.start("record.toml", size, demo=sheet.demo)
+    flow, fonts, wording = doc.flow, doc.fonts, doc.wording
     values = template_values(sheet)
-    geometry = Geometry.for_size(size, demo=sheet.demo)
-    flow = Flow(geometry)
 
-    _title(flow, fonts, wording, values)
+    titled(
+        flow,
+        fonts,
+        wording.text("title"),
+        wording.text("public_tag"),
+        wording.text("public_note", values),
+    )
     _facts(flow, sheet, fonts, wording, values)
     _identifiers(flow, sheet, fonts, wording, values)
     _time_lock(flow, sheet, fonts, wording)
     _shares(flow, sheet.shares, fonts, wording)
-    style = Prose(
-        font=fonts.sans,
-        mono=fonts.mono,
-        bold_mono=fonts.mono_bold,
-        size=9.5,
-        leading=13,
-        gap=1.5 * MM,
-    )
+    style = doc.prose(Size.PROSE, 13, 1.5 * MM)
     for note in wording.tables("notes"):
-        _heading(flow, note.text("heading", values), fonts)
+        heading(flow, fonts, note.text("heading", values))
         prose(flow, note.text("body", values), style)
     flow.gap(3 * MM)
     _transcript(flow, sheet, fonts, wording)
     _signatures(flow, sheet, fonts, wording, values)
 
-    footer = common.text(
-        "footer",
-        {
-            "document": wording.text("document", values),
-            "ceremony_id": sheet.ceremony_id,
-            "plan_hash_words": sheet.plan_hash_words,
-        },
-    )
-    return render_document(
-        flow,
-        size,
-        geometry,
-        fonts,
-        common,
-        demo=sheet.demo,
-        footer=footer,
+    return doc.pdf(
+        footer=doc.footer(
+            wording.text("document", values), sheet.ceremony_id, sheet.plan_hash_words
+        ),
         title=f"{wording.text('title')}: {sheet.ceremony_name}",
         subject=f"ceremony {sheet.ceremony_id}; {wording.text('public_tag')}",
     )
@@ -115,14 +93,6 @@ def hex_lines(text: str) -> list[str]:
     return [text[index : index + HEX_LINE] for index in range(0, len(text), HEX_LINE)] or [""]
 
 
-def _title(flow: Flow, fonts: Fonts, wording: Wording, values: Mapping[str, object]) -> None:
-    title_with_tag(flow, fonts, wording.text("title"), wording.text("public_tag"))
-    note = Block(flow.geometry.content_width)
-    note.wrapped(wording.text("public_note", values), fonts.sans, 9, leading=12, gray=SOFT_INK)
-    place_block(flow, note)
-    flow.gap(3 * MM)
-
-
 def _facts(
     flow: Flow, sheet: RecordSheet, fonts: Fonts, wording: Wording, values: Mapping[str, object]
 ) -> None:
@@ -133,29 +103,34 @@ def _facts(
     def fact(key: str, text: str, font: str, size: float, *, note: str | None = None) -> None:
         add_fact(facts, fonts, wording.text(f"facts.{key}"), text, font, size, x=LABEL, note=note)
 
-    fact("ceremony", sheet.ceremony_name, fonts.sans_bold, 11)
-    fact("ceremony_id", sheet.ceremony_id, fonts.mono_bold, 10.5)
+    fact("ceremony", sheet.ceremony_name, fonts.sans_bold, Size.LEAD)
+    fact("ceremony_id", sheet.ceremony_id, fonts.mono_bold, Size.STRONG)
     fact(
         "clock_time",
         sheet.clock_time,
         fonts.sans,
-        10,
+        Size.BODY,
         note=wording.text("facts.clock_note", values),
     )
-    fact("plan_hash", sheet.plan_hash_hex, fonts.mono, 9)
-    fact("plan_words", sheet.plan_hash_words, fonts.sans_bold, 10.5)
-    fact("secret_kind", wording.text(f"facts.kind_{sheet.secret_kind}", values), fonts.sans, 9.5)
+    fact("plan_hash", sheet.plan_hash_hex, fonts.mono, Size.TABLE)
+    fact("plan_words", sheet.plan_hash_words, fonts.sans_bold, Size.STRONG)
+    fact(
+        "secret_kind",
+        wording.text(f"facts.kind_{sheet.secret_kind}", values),
+        fonts.sans,
+        Size.PROSE,
+    )
     fact(
         "fingerprint",
         sheet.fingerprint,
         fonts.mono_bold,
-        12,
+        Size.HEADING,
         note=wording.text("facts.fingerprint_note", values),
     )
-    fact("commitment", sheet.commitment, fonts.mono, 9)
+    fact("commitment", sheet.commitment, fonts.mono, Size.TABLE)
     label: Run | None = label_run(wording.text("facts.scheme"), fonts)
     for line in sheet.scheme_lines:
-        facts.wrapped(line, fonts.sans, 9.5, leading=13, x=LABEL, label=label)
+        facts.wrapped(line, fonts.sans, Size.PROSE, leading=13, x=LABEL, label=label)
         label = None
     for key, text in sheet.conduct:
         mono = key in ("recover_py", "consent_card")
@@ -184,31 +159,18 @@ def _identifiers(
 ) -> None:
     """Four QR codes side by side, each labelled above and spelled out below."""
     items = [
-        _Identifier(
-            wording.text("identifiers.ceremony_id"),
-            sheet.ceremony_id,
-            QrCode.encode(sheet.ceremony_id),
-        ),
-        _Identifier(
-            wording.text("identifiers.plan_hash"),
-            sheet.plan_hash_hex,
-            QrCode.encode(sheet.plan_hash_hex),
-        ),
-        _Identifier(
-            wording.text("identifiers.fingerprint"),
-            sheet.fingerprint,
-            QrCode.encode(sheet.fingerprint),
-        ),
-        _Identifier(
-            wording.text("identifiers.commitment"),
-            sheet.commitment,
-            QrCode.encode(sheet.commitment),
-        ),
+        _Identifier(wording.text(f"identifiers.{key}"), text, QrCode.encode(text))
+        for key, text in (
+            ("ceremony_id", sheet.ceremony_id),
+            ("plan_hash", sheet.plan_hash_hex),
+            ("fingerprint", sheet.fingerprint),
+            ("commitment", sheet.commitment),
+        )
     ]
     width = flow.geometry.content_width
     cell = width / len(items)
     side = max(item.code.side(MODULE) for item in items)
-    text_size = 8.5
+    text_size = Size.LABEL
     text_leading = 11
     cell_lines = [wrap(item.text, fonts.mono, text_size, cell - 2 * MM) for item in items]
     cell_lines = [
@@ -219,17 +181,21 @@ def _identifiers(
     height = 14 + side + text_height + 2 * MM
 
     head = Block(width)
-    head.wrapped(wording.text("identifiers.heading", values), fonts.sans_bold, 12, leading=17)
     head.wrapped(
-        wording.text("identifiers.note", values), fonts.sans, 8.5, leading=11, gray=SOFT_INK
+        wording.text("identifiers.heading", values), fonts.sans_bold, Size.HEADING, leading=17
+    )
+    head.wrapped(
+        wording.text("identifiers.note", values), fonts.sans, Size.LABEL, leading=11, gray=SOFT_INK
     )
     flow.need(head.height + height)
     place_block(flow, head)
     top = flow.place(height)
     for index, (item, lines) in enumerate(zip(items, cell_lines, strict=True)):
         centre = flow.geometry.left + cell * index + cell / 2
-        label_width = text_width(item.label, fonts.sans_bold, 9)
-        flow.text(centre - label_width / 2, top - 10, (Run(item.label, fonts.sans_bold, 9),))
+        label_width = text_width(item.label, fonts.sans_bold, Size.TABLE)
+        flow.text(
+            centre - label_width / 2, top - 10, (Run(item.label, fonts.sans_bold, Size.TABLE),)
+        )
         code_side = item.code.side(MODULE)
         code_top = top - 14 - (side - code_side) / 2
         corner_x, corner_y = centre - code_side / 2, code_top - code_side
@@ -246,20 +212,12 @@ def _is_hex(text: str) -> bool:
     return all(char in "0123456789abcdef" for char in text)
 
 
-def _heading(flow: Flow, text: str, fonts: Fonts) -> None:
-    """A section heading, kept on the same page as what follows it."""
-    flow.need(17 + 3 * 13)
-    block = Block(flow.geometry.content_width)
-    block.wrapped(text, fonts.sans_bold, 12, leading=17)
-    place_block(flow, block)
-
-
 def _time_lock(flow: Flow, sheet: RecordSheet, fonts: Fonts, wording: Wording) -> None:
-    _heading(flow, wording.text("time_lock.heading"), fonts)
+    heading(flow, fonts, wording.text("time_lock.heading"))
     block = Block(flow.geometry.content_width)
     lines = sheet.time_lock_lines or (wording.text("time_lock.none"),)
     for line in lines:
-        block.wrapped(line, fonts.sans, 9.5, leading=13, x=4 * MM, bullet="•")
+        block.wrapped(line, fonts.sans, Size.PROSE, leading=13, x=4 * MM, bullet="•")
     place_block(flow, block)
     flow.gap(4 * MM)
 
@@ -300,96 +258,109 @@ def _who(row: ShareRow, fonts: Fonts, size: float, width: float) -> list[tuple[R
 def _shares(flow: Flow, rows: Sequence[ShareRow], fonts: Fonts, wording: Wording) -> None:
     """One block per share: who and which share, check code, bag serial, then the two hashes."""
     note = Block(flow.geometry.content_width)
-    note.wrapped(wording.text("shares.note"), fonts.sans, 8.5, leading=11, gray=SOFT_INK)
-    header_height = 16.0
-    flow.need(17 + note.height + 2 * MM + header_height + 60)  # heading stays with a first row
-    _heading(flow, wording.text("shares.heading"), fonts)
+    note.wrapped(wording.text("shares.note"), fonts.sans, Size.LABEL, leading=11, gray=SOFT_INK)
+    flow.need(17 + note.height + 2 * MM + SHARES_HEADER + 60)  # heading stays with a first row
+    heading(flow, fonts, wording.text("shares.heading"))
     place_block(flow, note)
     flow.gap(2 * MM)
     columns = _columns(flow.geometry.content_width)
     pages_with_header: set[int] = set()
-
-    def header() -> None:
-        top = flow.place(header_height)
-        left = flow.geometry.left
-        cells = (
-            (columns.number, "shares.number"),
-            (columns.holder, "shares.holder"),
-            (columns.member, "shares.member"),
-            (columns.check, "shares.check_code"),
-            (columns.bag + 1.5 * MM, "shares.bag_serial"),
-        )
-        for x, key in cells:
-            flow.text(left + x, top - 11, (Run(wording.text(key), fonts.sans_bold, 8.5),))
-        flow.rule(left, left + columns.end, top - header_height, gray=INK, width=0.8)
-        pages_with_header.add(flow.page_count)
-
-    name_size = 9.0
-    hash_size = 7.5
-    line = 12.0
-    hash_line = 9.5
-    pad = 2.5
     for index, row in enumerate(rows, start=1):
-        who = _who(row, fonts, name_size, columns.member - columns.holder - 3 * MM)
+        who = _who(row, fonts, Size.TABLE, columns.member - columns.holder - 3 * MM)
         bag_width = columns.end - columns.bag - 3 * MM
-        serial = wrap(row.bag_serial, fonts.mono_bold, 9.5, bag_width) if row.bag_serial else []
-        height = max(len(who) * line + 2 * hash_line, len(serial) * BAG_LINE) + 2 * pad
-        flow.need(height + (0 if flow.page_count in pages_with_header else header_height))
-        if flow.page_count not in pages_with_header:
-            header()
-        top = flow.place(height)
-        left = flow.geometry.left
-        if index % 2 == 0:
-            flow.draw(partial(_shade, x=left, y=top - height, width=columns.end, height=height))
-        baseline = top - pad - line + 3
-        member = wording.text(
-            "shares.member_of",
-            {"member_number": row.member_number, "member_count": row.member_count},
+        serial = (
+            wrap(row.bag_serial, fonts.mono_bold, Size.PROSE, bag_width) if row.bag_serial else []
         )
-        flow.text(left + columns.number, baseline, (Run(str(index), fonts.sans, name_size),))
-        for number, runs in enumerate(who):
-            flow.text(left + columns.holder, baseline - number * line, runs)
-        flow.text(left + columns.member, baseline, (Run(member, fonts.sans, name_size),))
-        flow.text(left + columns.check, baseline, (Run(row.check_code, fonts.mono_bold, 9.5),))
-        y = baseline - len(who) * line + (line - hash_line)
-        for key, value in (
-            ("shares.commitment", row.share_commitment),
-            ("shares.kit_sha256", row.kit_sha256),
-        ):
-            label = Run(wording.text(key), fonts.sans, 6.5, SOFT_INK)
-            flow.text(left + columns.holder, y, (label,))
-            flow.text(left + columns.holder + 23 * MM, y, (Run(value, fonts.mono, hash_size),))
-            y -= hash_line
-        bag_x = left + columns.bag
-        if serial:  # a long serial wraps inside its column, never past the page edge
-            for number, piece in enumerate(serial):
-                run = (Run(piece, fonts.mono_bold, 9.5),)
-                flow.text(bag_x + 1.5 * MM, baseline - number * BAG_LINE, run)
-        else:
-            flow.rule(bag_x + 1.5 * MM, left + columns.end - 1.5 * MM, top - height + 3 * MM)
-        flow.rule(left, left + columns.end, top - height, width=0.4)
+        height = max(len(who) * SHARE_LINE + 2 * HASH_LINE, len(serial) * BAG_LINE) + 2 * SHARE_PAD
+        flow.need(height + (0 if flow.page_count in pages_with_header else SHARES_HEADER))
+        if flow.page_count not in pages_with_header:
+            _shares_header(flow, columns, fonts, wording)
+            pages_with_header.add(flow.page_count)
+        _share_row(flow, index, row, who, serial, height, columns, fonts, wording)
     flow.gap(5 * MM)
+
+
+SHARES_HEADER = 16.0
+SHARE_LINE = 12.0
+HASH_LINE = 9.5
+SHARE_PAD = 2.5
+
+
+def _shares_header(flow: Flow, columns: _Columns, fonts: Fonts, wording: Wording) -> None:
+    top = flow.place(SHARES_HEADER)
+    left = flow.geometry.left
+    cells = (
+        (columns.number, "shares.number"),
+        (columns.holder, "shares.holder"),
+        (columns.member, "shares.member"),
+        (columns.check, "shares.check_code"),
+        (columns.bag + 1.5 * MM, "shares.bag_serial"),
+    )
+    for x, key in cells:
+        flow.text(left + x, top - 11, (Run(wording.text(key), fonts.sans_bold, Size.LABEL),))
+    flow.rule(left, left + columns.end, top - SHARES_HEADER, gray=INK, width=0.8)
+
+
+def _share_row(
+    flow: Flow,
+    index: int,
+    row: ShareRow,
+    who: Sequence[tuple[Run, ...]],
+    serial: Sequence[str],
+    height: float,
+    columns: _Columns,
+    fonts: Fonts,
+    wording: Wording,
+) -> None:
+    top = flow.place(height)
+    left = flow.geometry.left
+    if index % 2 == 0:
+        flow.draw(partial(draw_fill, x=left, y=top - height, width=columns.end, height=height))
+    baseline = top - SHARE_PAD - SHARE_LINE + 3
+    member = wording.text(
+        "shares.member_of",
+        {"member_number": row.member_number, "member_count": row.member_count},
+    )
+    flow.text(left + columns.number, baseline, (Run(str(index), fonts.sans, Size.TABLE),))
+    for number, runs in enumerate(who):
+        flow.text(left + columns.holder, baseline - number * SHARE_LINE, runs)
+    flow.text(left + columns.member, baseline, (Run(member, fonts.sans, Size.TABLE),))
+    flow.text(left + columns.check, baseline, (Run(row.check_code, fonts.mono_bold, Size.PROSE),))
+    y = baseline - len(who) * SHARE_LINE + (SHARE_LINE - HASH_LINE)
+    for key, value in (
+        ("shares.commitment", row.share_commitment),
+        ("shares.kit_sha256", row.kit_sha256),
+    ):
+        label = Run(wording.text(key), fonts.sans, Size.MICRO, SOFT_INK)
+        flow.text(left + columns.holder, y, (label,))
+        flow.text(left + columns.holder + 23 * MM, y, (Run(value, fonts.mono, Size.NOTE),))
+        y -= HASH_LINE
+    bag_x = left + columns.bag
+    if serial:  # a long serial wraps inside its column, never past the page edge
+        for number, piece in enumerate(serial):
+            run = (Run(piece, fonts.mono_bold, Size.PROSE),)
+            flow.text(bag_x + 1.5 * MM, baseline - number * BAG_LINE, run)
+    else:
+        flow.rule(bag_x + 1.5 * MM, left + columns.end - 1.5 * MM, top - height + 3 * MM)
+    flow.rule(left, left + columns.end, top - height, width=0.4)
 
 
 BAG_LINE = 11.0
 """Line height of a bag serial that wraps in its column."""
 
 
-def _shade(canvas: Canvas, x: float, y: float, width: float, height: float) -> None:
-    canvas.setFillGray(SHADE)
-    canvas.rect(x, y, width, height, stroke=0, fill=1)
-
-
 def _transcript(flow: Flow, sheet: RecordSheet, fonts: Fonts, wording: Wording) -> None:
     """The transcript's head hash as words, or ruled space to write them, with initials."""
     width = flow.geometry.content_width
     block = Block(width)
-    block.wrapped(wording.text("transcript.heading"), fonts.sans_bold, 12, leading=17)
+    block.wrapped(wording.text("transcript.heading"), fonts.sans_bold, Size.HEADING, leading=17)
     key = "transcript.printed" if sheet.transcript_head_words else "transcript.blank"
-    block.wrapped(wording.text(key), fonts.sans, 9, leading=12, gray=SOFT_INK)
+    block.wrapped(wording.text(key), fonts.sans, Size.TABLE, leading=12, gray=SOFT_INK)
     block.space(2 * MM)
     if sheet.transcript_head_words:
-        block.wrapped(sheet.transcript_head_words, fonts.mono_bold, 12, leading=17, x=4 * MM)
+        block.wrapped(
+            sheet.transcript_head_words, fonts.mono_bold, Size.HEADING, leading=17, x=4 * MM
+        )
     writing = 0.0 if sheet.transcript_head_words else 2 * 10 * MM
     initials = 12 * MM
     flow.need(block.height + writing + initials + 4 * MM)
@@ -405,13 +376,13 @@ def _transcript(flow: Flow, sheet: RecordSheet, fonts: Fonts, wording: Wording) 
     top = flow.place(initials)
     label = wording.text("transcript.initials")
     line_y = top - initials + 5 * MM
-    flow.text(left, line_y + 1, (Run(label, fonts.sans, 8.5, SOFT_INK),))
-    start = left + text_width(label, fonts.sans, 8.5) + 4 * MM
+    flow.text(left, line_y + 1, (Run(label, fonts.sans, Size.LABEL, SOFT_INK),))
+    start = left + text_width(label, fonts.sans, Size.LABEL) + 4 * MM
     box = min(26 * MM, (right - start) / len(roles))
     for number, role in enumerate(roles):
         x = start + number * box
         flow.rule(x + 2 * MM, x + box - 2 * MM, line_y, gray=INK)
-        flow.text(x + 2 * MM, line_y - 8, (Run(role, fonts.sans, 6.5, SOFT_INK),))
+        flow.text(x + 2 * MM, line_y - 8, (Run(role, fonts.sans, Size.MICRO, SOFT_INK),))
     flow.gap(5 * MM)
 
 
@@ -421,8 +392,8 @@ def _signatures(
     """One signature line per role: administrator, each witness, the auditor."""
     width = flow.geometry.content_width
     head = Block(width)
-    head.wrapped(wording.text("signatures.heading"), fonts.sans_bold, 12, leading=17)
-    head.wrapped(wording.text("signatures.statement", values), fonts.sans, 9, leading=12)
+    head.wrapped(wording.text("signatures.heading"), fonts.sans_bold, Size.HEADING, leading=17)
+    head.wrapped(wording.text("signatures.statement", values), fonts.sans, Size.TABLE, leading=12)
     head.space(2 * MM)
     people = [(wording.text("signatures.administrator"), sheet.administrator)]
     people.extend((wording.text("signatures.witness"), name) for name in sheet.witnesses)
@@ -430,31 +401,36 @@ def _signatures(
     slot = 17 * MM
     flow.need(head.height + slot * len(people))
     place_block(flow, head)
-    left, right = flow.geometry.left, flow.geometry.right
+    left = flow.geometry.left
     name_x = left + 28 * MM
     signature_x = left + width * 0.52
     date_x = left + width * 0.82
     for role, name in people:
         top = flow.place(slot)
         line_y = top - slot + 5 * MM
-        caption_y = line_y - 9
-        flow.text(left, line_y + 3, (Run(role, fonts.sans_bold, 9.5),))
+        flow.text(left, line_y + 3, (Run(role, fonts.sans_bold, Size.PROSE),))
         if name:
             room = signature_x - 6 * MM - name_x
             size = next(
-                (s for s in (10.5, 9.5, 8.5) if text_width(name, fonts.sans, s) <= room), 8.0
+                (
+                    s
+                    for s in (Size.STRONG, Size.PROSE, Size.LABEL)
+                    if text_width(name, fonts.sans, s) <= room
+                ),
+                Size.SMALL,
             )
             lines = wrap(name, fonts.sans, size, room)
             for number, piece in enumerate(reversed(lines)):
                 flow.text(
                     name_x, line_y + 3 + number * (size + 1.5), (Run(piece, fonts.sans, size),)
                 )
-        flow.rule(name_x, signature_x - 4 * MM, line_y, gray=INK)
-        flow.rule(signature_x, date_x - 4 * MM, line_y, gray=INK)
-        flow.rule(date_x, right, line_y, gray=INK)
-        for x, key in (
-            (name_x, "signatures.name"),
-            (signature_x, "signatures.signature"),
-            (date_x, "signatures.date"),
-        ):
-            flow.text(x, caption_y, (Run(wording.text(key), fonts.sans, 7, SOFT_INK),))
+        sign_here(
+            flow,
+            fonts,
+            line_y,
+            [
+                (name_x, wording.text("signatures.name")),
+                (signature_x, wording.text("signatures.signature")),
+                (date_x, wording.text("signatures.date")),
+            ],
+        )

@@ -36,6 +36,7 @@ class AmendmentReader(PeopleReader):
     """An amendment's sections; the people, paper and output read as in a plan."""
 
     def fail(self, path: Key, problem: str, hint: str) -> NoReturn:
+        """As for a plan, but the hint points to the amendment's format, not `plan new`."""
         hint = hint.replace(
             "`ceremony plan new` writes an example with every field explained",
             _FORMAT,
@@ -43,6 +44,7 @@ class AmendmentReader(PeopleReader):
         super().fail(path, problem, hint)
 
     def amendment(self, document: dict[str, object], sha256: str, folder: Path) -> Amendment:
+        """The whole amendment; an extend or replace has a [group], a reshare a [reshare]."""
         self.keys(document, (), _TOP, ("amendment", "predecessor", "roles", "output"))
         path: Key = ("amendment",)
         head = self.table(document["amendment"], path)
@@ -97,6 +99,7 @@ class AmendmentReader(PeopleReader):
         )
 
     def group_change(self, value: object, kind: AmendmentKind) -> GroupChange:
+        """The group an extension or replacement changes, and which cards were lost."""
         path: Key = ("group",)
         table = self.table(value, path)
         self.keys(table, path, ("name", "holders", "lost"), ("name", "holders"))
@@ -133,6 +136,7 @@ class AmendmentReader(PeopleReader):
         return GroupChange(name=name, holders=holders, lost=lost)
 
     def new_holder(self, value: object, path: Key) -> NewHolder:
+        """A new holder; `member` asks for a member number (to reissue a lost one)."""
         if not isinstance(value, dict):
             self.wrong_type(path, value, "a table", _HOLDERS)
         self.keys(value, path, ("name", "contact", "member"), ("name",))

@@ -13,7 +13,7 @@ import difflib
 import re
 import tomllib
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import NoReturn, TypeVar
@@ -140,11 +140,13 @@ class TableReader:
         return nearest_line(self._lines, path)
 
     def fail(self, path: Key, problem: str, hint: str) -> NoReturn:
+        """Raise the error, with the field's line when it is known."""
         line = self.line_of(path)
         where = f"{self.source}, line {line}" if line else self.source
         raise BadInput(f"{where}: {problem}", hint)
 
     def table(self, value: object, path: Key) -> dict[str, object]:
+        """`value` if it is a table; a value where a section was expected is refused."""
         if not isinstance(value, dict):
             self.fail(
                 path,
@@ -160,6 +162,8 @@ class TableReader:
         allowed: Sequence[str],
         required: Sequence[str] = (),
     ) -> None:
+        """Refuse unknown keys (with a "did you mean") and missing required ones: a typo is never
+        silently ignored."""
         for key in table:
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
@@ -181,6 +185,7 @@ class TableReader:
                 )
 
     def get(self, table: dict[str, object], path: Key, key: str, default: object) -> object:
+        """The key's value, the default, or an error when a required key is missing."""
         if key in table:
             return table[key]
         if default is MISSING:
@@ -192,6 +197,7 @@ class TableReader:
         return default
 
     def wrong_type(self, path: Key, value: object, wanted: str, example: str) -> NoReturn:
+        """Refuse a value of the wrong type, with an example of the right one."""
         self.fail(
             path,
             f"{field_name(path)} must be {wanted}, not {type_name(value)}",
@@ -207,6 +213,8 @@ class TableReader:
         limit: int = MAX_NAME,
         empty_ok: bool = False,
     ) -> str:
+        """Text that will be printed: trimmed, bounded, and free of invisible characters that
+        could hide or disguise what is signed."""
         if not isinstance(value, str):
             self.fail(
                 path,
@@ -243,6 +251,7 @@ class TableReader:
         limit: int = MAX_NAME,
         empty_ok: bool = False,
     ) -> str:
+        """A text field (see `text_value`)."""
         value = self.get(table, path, key, default)
         return self.text_value(value, (*path, key), what=what, limit=limit, empty_ok=empty_ok)
 
@@ -255,6 +264,7 @@ class TableReader:
         default: object = MISSING,
         example: str,
     ) -> int:
+        """A whole-number field; true and false are not numbers here, unlike in Python."""
         value = self.get(table, path, key, default)
         if isinstance(value, bool) or not isinstance(value, int):
             self.wrong_type((*path, key), value, "a whole number", example)
@@ -263,6 +273,7 @@ class TableReader:
     def boolean(
         self, table: dict[str, object], path: Key, key: str, *, default: object = MISSING
     ) -> bool:
+        """A true/false field."""
         value = self.get(table, path, key, default)
         if not isinstance(value, bool):
             self.wrong_type((*path, key), value, "true or false", f"{key} = false")
@@ -276,14 +287,16 @@ class TableReader:
         enum: type[_E],
         *,
         default: object = MISSING,
+        spelled: Callable[[_E], str] = str,
     ) -> _E:
+        """One of the enum's members, matched case-blind; `spelled` is how the file writes one."""
         value = self.get(table, path, key, default)
-        options = [member.value for member in enum]
+        options = [spelled(member) for member in enum]
         listed = ", ".join(f'"{o}"' for o in options)
         if not isinstance(value, str):
             self.wrong_type((*path, key), value, f"one of {listed}", f'{key} = "{options[0]}"')
         for member in enum:
-            if member.value.lower() == value.strip().lower():
+            if spelled(member).lower() == value.strip().lower():
                 return member
         close = difflib.get_close_matches(value, options, n=1, cutoff=0.5)
         guess = f"; did you mean {close[0]!r}?" if close else ""

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from ceremony.model.plan import PaperSize, Roles, Signer
+from ceremony.model.paper import PaperSize
+from ceremony.model.plan import Roles, Signer
 from ceremony.planfile.fields import TableReader, same_name
 from ceremony.planfile.positions import Key, field_name
 
@@ -21,6 +22,7 @@ class PeopleReader(TableReader):
     """Reads `[roles]`, `[paper]`, `[output]` and contact details, for every input file."""
 
     def roles(self, document: dict[str, object]) -> Roles:
+        """Who is present; each role is a name or `{ name, contact }`, each witness once."""
         path: Key = ("roles",)
         table = self.table(document["roles"], path)
         self.keys(
@@ -99,6 +101,7 @@ class PeopleReader(TableReader):
         return text
 
     def signers(self, table: dict[str, object], path: Key) -> tuple[Signer, ...]:
+        """The public keys that may sign the closing message, each name and key once."""
         value = table.get("signers", [])
         example = '[{ name = "Wendy Example", key = "ssh-ed25519 AAAA... wendy@laptop" }]'
         if not isinstance(value, list):
@@ -133,9 +136,12 @@ class PeopleReader(TableReader):
         return tuple(found)
 
     def paper_size(self, document: dict[str, object]) -> PaperSize:
+        """The paper the kit is printed on; A4 when not said."""
         paper = self.table(document.get("paper", {}), ("paper",))
         self.keys(paper, ("paper",), ("size",))
-        return self.choice(paper, ("paper",), "size", PaperSize, default="A4")
+        return self.choice(
+            paper, ("paper",), "size", PaperSize, default="A4", spelled=lambda size: size.label
+        )
 
     def output_directory(self, document: dict[str, object]) -> str:
         """Where the new kit goes, as written (a relative path is relative to where it is run)."""

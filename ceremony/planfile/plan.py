@@ -77,6 +77,7 @@ class PlanReader(PeopleReader):
     """The plan's sections, in the order the example file explains them."""
 
     def plan(self, document: dict[str, object], *, sha256: str) -> Plan:
+        """The whole plan; sections are read in an order where later checks can use earlier values."""
         root: Key = ()
         self.keys(document, root, _TOP, ("ceremony", "secret", "groups", "roles", "output"))
         path: Key = ("ceremony",)
@@ -109,6 +110,7 @@ class PlanReader(PeopleReader):
         )
 
     def secret(self, document: dict[str, object]) -> SecretPolicy:
+        """The secret's size and SLIP-39 options."""
         path: Key = ("secret",)
         table = self.table(document["secret"], path)
         self.keys(
@@ -144,6 +146,7 @@ class PlanReader(PeopleReader):
         )
 
     def groups(self, document: dict[str, object], secret: SecretPolicy) -> tuple[Group, ...]:
+        """The groups, checked together: distinct names and holders, and a valid scheme."""
         path: Key = ("groups",)
         value = document["groups"]
         if not isinstance(value, list) or not all(isinstance(g, dict) for g in value):
@@ -189,6 +192,7 @@ class PlanReader(PeopleReader):
         return groups
 
     def group(self, value: object, path: Key) -> Group:
+        """One group; its threshold is checked against its holders here, with its own line."""
         table = self.table(value, path)
         self.keys(table, path, ("name", "threshold", "holders"), ("name", "threshold", "holders"))
         name = self.string(table, path, "name", what="the group's name, such as treasury")
@@ -224,6 +228,7 @@ class PlanReader(PeopleReader):
         return group
 
     def holder(self, value: object, path: Key) -> Holder:
+        """One holder, as the card will print them."""
         if not isinstance(value, dict):
             self.wrong_type(
                 path, value, "a table", '{ name = "Alice", contact = "alice@example.org" }'
@@ -243,6 +248,8 @@ class PlanReader(PeopleReader):
         )
 
     def unique_holders(self, groups: Iterable[Group]) -> None:
+        """Refuse a holder named twice: one person holding two shares weakens the threshold
+        without anyone seeing it."""
         seen: dict[str, Key] = {}
         for gi, group in enumerate(groups):
             for hi, holder in enumerate(group.holders):
@@ -259,6 +266,7 @@ class PlanReader(PeopleReader):
                 seen[key] = path
 
     def entropy(self, document: dict[str, object]) -> EntropyPolicy:
+        """Where the secret's randomness comes from, and the dice."""
         path: Key = ("entropy",)
         table = self.table(document.get("entropy", {}), path)
         self.keys(table, path, ("source", "dice_sides"))
@@ -274,6 +282,7 @@ class PlanReader(PeopleReader):
         return EntropyPolicy(source=source, dice_sides=sides)
 
     def recovery(self, document: dict[str, object], secret: SecretPolicy) -> RecoveryPolicy:
+        """The time lock; a consent card needs a sealed lock, and a sealed lock no passphrase."""
         path: Key = ("recovery",)
         table = self.table(document.get("recovery", {}), path)
         self.keys(

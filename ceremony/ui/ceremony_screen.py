@@ -21,7 +21,7 @@ from ceremony.model.passphrase import check_passphrase
 from ceremony.model.share import Share
 from ceremony.model.steps import Act, Step
 from ceremony.ui.dice_entry import enter_dice
-from ceremony.ui.share_entry import ShareEntry
+from ceremony.ui.share_entry import SharePrompt
 from ceremony.workflows.passphrase_advice import Judge, PassphraseVerdict
 from ceremony.workflows.preflight import Check
 
@@ -148,7 +148,7 @@ class ScreenOperator:
                     style="bold",
                 )
             )
-            entry = ShareEntry(_hidden, self.console, read_answer=self._ask, expected=issued)
+            entry = SharePrompt(_hidden, self.console, read_answer=self._ask, expected=issued)
             try:
                 entry.read()
             except (BadInput, NotVerified) as exc:

@@ -14,11 +14,12 @@ from pathlib import Path
 from rich.text import Text
 
 from ceremony.core import slip39
+from ceremony.core.words import parse_share
 from ceremony.errors import BadInput, CeremonyError, Interrupted
 from ceremony.model.share import Share
 from ceremony.ui.answers import KNOWN, ScriptedOperator
 from ceremony.ui.ceremony_screen import ScreenOperator, _hidden
-from ceremony.ui.share_entry import ShareEntry
+from ceremony.ui.share_entry import SharePrompt
 from ceremony.workflows.inputs import decode_text, read_bounded, share_lines
 from ceremony.workflows.lifecycle.base import ShareCheck
 
@@ -78,7 +79,7 @@ class ScriptedLifecycleOperator(ScriptedOperator):
             )
         text = self.shares[self._shares_used]
         self._shares_used += 1
-        share = slip39.parse_share(text)
+        share = parse_share(text)
         self._say(f"   share brought: {check(share)} (scripted)")
         return share
 
@@ -103,10 +104,10 @@ class ScreenLifecycleOperator(ScreenOperator):
                 )
             )
             try:
-                entered = ShareEntry(
+                entered = SharePrompt(
                     _hidden, self.console, read_answer=self._ask, expected_words=words
                 ).read()
-                share = slip39.parse_share(entered.mnemonic())
+                share = slip39.share_from_indices(entered.words)
                 summary = check(share)
             except CeremonyError as exc:
                 if isinstance(exc, Interrupted):

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ceremony.core import rs1024
-from ceremony.core.repair import Repair, RepairCandidate, repair, valid_length
+from ceremony.core.repair import Repair, RepairCandidate, repair
+from ceremony.core.slip39 import valid_length
 from ceremony.core.words import UNREADABLE, UnknownWord, mnemonic, word_index
 from ceremony.errors import BadInput, Interrupted, NotVerified
 
@@ -56,7 +57,7 @@ class EnteredShare:
         return mnemonic(self.words)
 
 
-class ShareEntry:
+class SharePrompt:
     """Reads one share at a terminal, word by word, with checks and confirmed repairs."""
 
     def __init__(

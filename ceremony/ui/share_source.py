@@ -1,7 +1,7 @@
 """Where the shares of a command come from: a hidden prompt at a terminal, or a file for scripts.
 
 Commands that take shares call `read_shares` (several) or `read_share` (one). With no FILE and a
-terminal on stdin, the shares are typed at `ShareEntry`, the one prompt that reads a share: hidden,
+terminal on stdin, the shares are typed at `SharePrompt`, the one prompt that reads a share: hidden,
 each word checked as typed, corrections offered and applied only when the person says yes. From a
 file or a pipe the text is read as it is; nothing is corrected, and a checksum failure says how
 `ceremony repair` can find the fix.
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ceremony.core import slip39
+from ceremony.core.words import parse_share
 from ceremony.errors import BadInput
 from ceremony.model.share import Share
 from ceremony.workflows.inputs import decode_text, read_bounded, share_lines
@@ -23,7 +24,7 @@ from ceremony.workflows.inputs import read_shares as read_share_file
 if TYPE_CHECKING:  # rich and the prompt (with its repair tables) only when a terminal is used
     from rich.console import Console
 
-    from ceremony.ui.share_entry import ReadLine, ShareEntry
+    from ceremony.ui.share_entry import ReadLine, SharePrompt
 
 MORE_SHARES = "share {number}, word 1 (or Enter when all shares are in): "
 """The first prompt of every share after the first: an empty line ends the list."""
@@ -88,7 +89,7 @@ def read_share(
             f"no share found in {name}",
             "give the share's words separated by spaces; lines starting with # are ignored",
         )
-    return TypedShare(slip39.parse_share(words))
+    return TypedShare(parse_share(words))
 
 
 def type_share(terminal: Terminal) -> TypedShare:
@@ -98,10 +99,10 @@ def type_share(terminal: Terminal) -> TypedShare:
         "type the share, one or more words per line (hidden); the first four letters of each "
         "word are enough; '?' for a word you cannot read",
     )
-    from ceremony.ui.share_entry import ShareEntry
+    from ceremony.ui.share_entry import SharePrompt
 
     return _entered(
-        ShareEntry(terminal.read_hidden, terminal.console, read_answer=terminal.read_answer)
+        SharePrompt(terminal.read_hidden, terminal.console, read_answer=terminal.read_answer)
     )
 
 
@@ -113,7 +114,7 @@ def type_shares(terminal: Terminal) -> list[TypedShare]:
         "word are enough; '?' for a word you cannot read. Press Enter on an empty line when all "
         "shares are in",
     )
-    from ceremony.ui.share_entry import ShareEntry
+    from ceremony.ui.share_entry import SharePrompt
 
     typed: list[TypedShare] = []
     while True:
@@ -127,7 +128,7 @@ def type_shares(terminal: Terminal) -> list[TypedShare]:
             reader: ReadLine = _StartingWith(first, terminal.read_hidden)
         else:
             reader = terminal.read_hidden
-        entry = ShareEntry(reader, terminal.console, read_answer=terminal.read_answer)
+        entry = SharePrompt(reader, terminal.console, read_answer=terminal.read_answer)
         share = _entered(entry)
         _say(
             terminal,
@@ -138,9 +139,9 @@ def type_shares(terminal: Terminal) -> list[TypedShare]:
     return typed
 
 
-def _entered(entry: ShareEntry) -> TypedShare:
+def _entered(entry: SharePrompt) -> TypedShare:
     entered = entry.read()
-    return TypedShare(slip39.parse_share(entered.mnemonic()), entered.corrected)
+    return TypedShare(slip39.share_from_indices(entered.words), entered.corrected)
 
 
 class _StartingWith:

@@ -24,6 +24,7 @@ from ceremony.files import exclusive_directory, is_locked, remove_tree
 from ceremony.model.plan import EntropySource, PassphrasePolicy, Plan, RecoveryMode
 from ceremony.model.record import Record, TimeLockInfo, serial_key
 from ceremony.model.share import Share
+from ceremony.model.sources import Clock, Rng
 from ceremony.model.steps import Act, Step, applicable, warning
 from ceremony.process import deferred_interrupts, interruption_name
 from ceremony.terminal_text import hidden_characters
@@ -36,9 +37,8 @@ from ceremony.workflows.preflight import Check, run_preflight
 from ceremony.workflows.readback import KitProof, prove_kit
 from ceremony.workflows.split import KitSplit, Sealed, make_split
 from ceremony.workflows.timelock_policy import busy_warning, calibrate, measure_rates
-from ceremony.workflows.transcript import Clock, Transcript, utc_now
+from ceremony.workflows.transcript import Transcript, utc_now
 
-Rng = Callable[[int], bytes]
 TRANSCRIPT = "transcript.jsonl"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ceremony.core import slip39
+from ceremony.core.words import parse_share
 from ceremony.errors import BadInput
 from ceremony.model.passphrase import check_passphrase
 from ceremony.model.scheme import SecretKind, check_strength
@@ -82,7 +82,7 @@ def parse_shares(text: str, source: str = "input") -> list[Share]:
     shares = []
     for number, line in lines:
         try:
-            shares.append(slip39.parse_share(line))
+            shares.append(parse_share(line))
         except BadInput as exc:
             raise BadInput(f"line {number}: {exc.message}", exc.hint) from None
     return shares

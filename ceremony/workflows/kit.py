@@ -12,7 +12,7 @@ import os
 import re
 import secrets
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,8 +24,10 @@ from ceremony.errors import BadInput, CeremonyError, NotVerified, Refused
 from ceremony.files import staged_directory, write_atomic
 from ceremony.model.hashwords import hash_words
 from ceremony.model.passphrase import CONSENT_FORMAT, consent_check_code
-from ceremony.model.record import Record, ShareEntry, TimeLockInfo
+from ceremony.model.plan import Holder as Holder  # the plan's holder; kits.Holder for callers
+from ceremony.model.record import IssuedShare, Record, TimeLockInfo
 from ceremony.model.scheme import SecretKind
+from ceremony.model.sources import Clock, Rng
 from ceremony.paper.content import HolderKit, PaperSize, RecordSheet, ShareCard, ShareRow
 from ceremony.terminal_text import hidden_characters
 from ceremony.workflows.readback import KitProof
@@ -33,18 +35,11 @@ from ceremony.workflows.split import KitSplit, Sealed, SplitResult, Unsealed
 
 if TYPE_CHECKING:  # the sealed lock's module loads gmpy2, which only time-lock commands need
     from ceremony.core.sealed import Passphrase
-
-Clock = Callable[[], datetime]
+    from ceremony.paper.consent import ConsentCard  # reportlab: only when a kit is written
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
-
-
-@dataclass(frozen=True)
-class Holder:
-    name: str
-    contact: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,7 +56,7 @@ class KitOptions:
     time_lock_text: str | None = None
 
 
-def new_ceremony_id(rng: Callable[[int], bytes] = secrets.token_bytes) -> str:
+def new_ceremony_id(rng: Rng = secrets.token_bytes) -> str:
     raw = rng(6).hex().upper()
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
@@ -103,7 +98,7 @@ def build_record(
     ):
         for share, holder in zip(shares, names, strict=True):
             entries.append(
-                ShareEntry(
+                IssuedShare(
                     holder=holder.name,
                     group=spec.name,
                     group_number=position,
@@ -157,7 +152,7 @@ _UNDECOMPOSED = str.maketrans(
 )
 
 
-def holder_filename(entry: ShareEntry) -> str:
+def holder_filename(entry: IssuedShare) -> str:
     plain = entry.holder.translate(_UNDECOMPOSED)
     folded = unicodedata.normalize("NFKD", plain).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:40] or "holder"
@@ -247,7 +242,7 @@ def conduct_facts(record: Record) -> tuple[tuple[str, str], ...]:
 
 def render_holder_pdfs(
     split: SplitResult, record: Record, options: KitOptions
-) -> Iterator[tuple[ShareEntry, bytes]]:
+) -> Iterator[tuple[IssuedShare, bytes]]:
     """Render every holder's kit, one at a time, so that a caller writing each to disk holds only
     one in memory whatever the number of holders. The PDFs are SECRET."""
     from ceremony.paper.holder import render_holder_kit
@@ -438,10 +433,25 @@ def write_consent(
     folder = directory / "consent"
     os.mkdir(folder, 0o700)
     write_atomic(folder / "consent.txt", consent_text(record, consent).encode(), secret=True)
-    from ceremony.paper.consent import render_consent_card
+    from ceremony.paper.consent import render_card
 
-    pdf = render_consent_card(record, consent.reveal(), options.paper_size)
+    pdf = render_card(consent_card(record, consent.reveal()), options.paper_size)
     write_atomic(folder / "consent-card.pdf", pdf, secret=True)
+
+
+def consent_card(record: Record, passphrase: str) -> ConsentCard:
+    """What the consent card of a sealed record shows. SECRET: it holds P."""
+    from ceremony.paper.consent import ConsentCard
+
+    lock = record.timelock
+    return ConsentCard(
+        ceremony_name=record.ceremony_name,
+        ceremony_id=record.ceremony_id,
+        passphrase=passphrase,
+        squarings=lock.iterations if lock is not None else 0,
+        fingerprint=record.fingerprint,
+        demo=record.demo,
+    )
 
 
 SPLIT_KIT_ENTRIES = {

@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
@@ -21,6 +21,7 @@ from ceremony.errors import BadInput, NotVerified
 from ceremony.model import strict_json
 from ceremony.model.hashwords import hash_words
 from ceremony.model.record import Record
+from ceremony.model.sources import Clock, Rng
 from ceremony.terminal_text import hidden_characters
 
 FORMAT = "ceremony-recovery-notice/v1"
@@ -34,9 +35,6 @@ _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _HEX8 = re.compile(r"^[0-9a-f]{8}$")
 _DECIMAL = re.compile(r"^\d+\.\d{3}$")
 _HINT = "the notice was changed or damaged; use the notice.json the session wrote, unchanged"
-
-Rng = Callable[[int], bytes]
-Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:

@@ -20,6 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from ceremony.build_info import Lock, installed_lock
+from ceremony.model.sources import Rng
 
 FORMAT = "ceremony-preflight/v1"
 IFF_UP = 0x1
@@ -118,7 +119,7 @@ class Machine:
     proc_root: Path = Path("/proc")
     is_terminal: Callable[[], bool] = field(default=_terminal)
     core_limit: Callable[[], int] = field(default=_core_limit)
-    random_bytes: Callable[[int], bytes] = field(default=_random_bytes)
+    random_bytes: Rng = field(default=_random_bytes)
     version_of: Callable[[str], str | None] = field(default=_version)
     dependencies: Callable[[], Sequence[str]] = field(default=_dependencies)
     lock: Callable[[], Lock | None] = field(default=installed_lock)
@@ -525,7 +526,7 @@ def check_output_directory(output_dir: Path, proc_root: Path, sys_root: Path) ->
     )
 
 
-def check_random(random_bytes: Callable[[int], bytes]) -> Check:
+def check_random(random_bytes: Rng) -> Check:
     name = "random source"
     try:
         first, second = random_bytes(32), random_bytes(32)

@@ -25,8 +25,9 @@ from pathlib import Path
 
 from ceremony.core import fingerprint, slip39
 from ceremony.core.verify import verify_shares
+from ceremony.core.words import parse_share
 from ceremony.errors import BadInput, CeremonyError, NotRecoverable
-from ceremony.model.record import Record, ShareEntry
+from ceremony.model.record import IssuedShare, Record
 from ceremony.model.scheme import SecretKind
 from ceremony.model.secret import Secret
 from ceremony.model.share import Share
@@ -181,7 +182,7 @@ def words_from_pdf(path: Path, holder: str) -> tuple[str, ...]:
     return tuple(word for _, word in numbered)
 
 
-def read_holder_shares(directory: Path, record: Record) -> list[tuple[ShareEntry, Share]]:
+def read_holder_shares(directory: Path, record: Record) -> list[tuple[IssuedShare, Share]]:
     """Every holder PDF of the record, its hash checked and its words parsed into the share
     whose commitment the record holds."""
     from ceremony.workflows.kit import holder_filename
@@ -203,7 +204,7 @@ def read_holder_shares(directory: Path, record: Record) -> list[tuple[ShareEntry
             )
         words = words_from_pdf(path, entry.holder)
         try:
-            share = slip39.parse_share(" ".join(words))
+            share = parse_share(" ".join(words))
         except BadInput:
             raise NotRecoverable(
                 f"the words printed on {entry.holder}'s share card are not a valid share",
@@ -219,10 +220,10 @@ def read_holder_shares(directory: Path, record: Record) -> list[tuple[ShareEntry
 
 
 def minimal_quorum(
-    record: Record, read: Sequence[tuple[ShareEntry, Share]]
-) -> list[tuple[ShareEntry, Share]]:
+    record: Record, read: Sequence[tuple[IssuedShare, Share]]
+) -> list[tuple[IssuedShare, Share]]:
     """The first `threshold` members of the first `group_threshold` groups."""
-    chosen: list[tuple[ShareEntry, Share]] = []
+    chosen: list[tuple[IssuedShare, Share]] = []
     for number, group in enumerate(record.groups[: record.group_threshold], start=1):
         members = [pair for pair in read if pair[0].group_number == number]
         chosen.extend(members[: group.threshold])

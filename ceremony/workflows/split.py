@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ceremony.core import fingerprint, slip39
@@ -15,9 +14,8 @@ from ceremony.model.record import TimeLockInfo
 from ceremony.model.scheme import Scheme
 from ceremony.model.secret import Secret
 from ceremony.model.share import Share
+from ceremony.model.sources import Rng
 from ceremony.workflows.timelock_policy import SEALED, with_lock
-
-Rng = Callable[[int], bytes]
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -41,6 +41,7 @@ from ceremony.build_info import lock_sha256, python_version
 from ceremony.errors import BadInput, NotVerified, OutputFailed, Refused
 from ceremony.faults import crash_now, crash_point, reached
 from ceremony.model import strict_json
+from ceremony.model.sources import Clock
 from ceremony.process import deferred_interrupts
 
 GENESIS = "0" * 64
@@ -57,7 +58,6 @@ _LETTERS = re.compile(r"[a-z]+")
 
 Json: TypeAlias = "str | int | bool | list[Json] | dict[str, Json] | None"
 _T = TypeVar("_T")
-Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:

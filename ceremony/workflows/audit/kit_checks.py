@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ceremony import __version__
-from ceremony.core import slip39
+from ceremony.core.words import parse_share
 from ceremony.errors import BadInput, CeremonyError, NotVerified
 from ceremony.model.hashwords import hash_words
 from ceremony.model.plan import PassphrasePolicy, Plan, RecoveryMode
@@ -789,7 +789,7 @@ def _one_share(record: Record, number: int, line: str) -> AuditCheck:
     """Check one share against the record's commitments. Messages never quote the share."""
     name = f"share-file.line-{number}"
     try:
-        share = slip39.parse_share(line)
+        share = parse_share(line)
     except BadInput as exc:
         return _fail(name, f"not a valid SLIP-39 share: {_QUOTED.sub('', exc.message)}")
     try:

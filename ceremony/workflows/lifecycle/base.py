@@ -17,8 +17,9 @@ from typing import Protocol
 
 from ceremony.errors import Interrupted, NotVerified
 from ceremony.model.amendment import Amendment
-from ceremony.model.record import Record, ShareEntry
+from ceremony.model.record import IssuedShare, Record
 from ceremony.model.share import Share
+from ceremony.model.sources import Clock, Rng
 from ceremony.model.steps import Act, Step, applicable, lifecycle_script
 from ceremony.paper.content import PaperSize
 from ceremony.workflows import kit as kits
@@ -36,9 +37,8 @@ from ceremony.workflows.ceremony import (
 from ceremony.workflows.lifecycle.predecessor import Predecessor
 from ceremony.workflows.preflight import Check, run_preflight
 from ceremony.workflows.split import SplitResult
-from ceremony.workflows.transcript import Clock, Json, Transcript, utc_now
+from ceremony.workflows.transcript import Json, Transcript, utc_now
 
-Rng = Callable[[int], bytes]
 ShareCheck = Callable[[Share], str]
 """Checks a typed share and says what it is (public); raises a CeremonyError to refuse it."""
 
@@ -278,7 +278,7 @@ class LifecycleRun:
         self._log("printed", step, {"holder_kits": len(fresh)})
         return record
 
-    def reentry(self, entries: Sequence[ShareEntry], shares: Sequence[Share]) -> None:
+    def reentry(self, entries: Sequence[IssuedShare], shares: Sequence[Share]) -> None:
         step = self._begin("5.1")
         for entry, share in zip(entries, shares, strict=True):
             how = self.operator.reenter_share(entry.holder, entry.group, share)

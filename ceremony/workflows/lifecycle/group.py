@@ -16,7 +16,7 @@ from ceremony import __version__
 from ceremony.core.lifecycle import GroupExtension, extend_group
 from ceremony.errors import BadInput, Refused
 from ceremony.model.amendment import Amendment, AmendmentKind, GroupChange
-from ceremony.model.record import Lineage, Record, ShareEntry
+from ceremony.model.record import IssuedShare, Lineage, Record
 from ceremony.model.scheme import GroupSpec
 from ceremony.model.share import Share
 from ceremony.workflows.ceremony import Outcome
@@ -259,7 +259,7 @@ class GroupCeremony(LifecycleRun):
         spec = replace(plan.spec, count=plan.spec.count + len(extension.shares))
         groups = tuple(spec if i == plan.index else g for i, g in enumerate(before.groups))
         entries = [
-            ShareEntry(
+            IssuedShare(
                 holder=holder.name,
                 group=spec.name,
                 group_number=plan.index + 1,

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from ceremony.core.vdf import Chain, Progress
 from ceremony.model.share import Share
+from ceremony.model.sources import Clock, Rng
 from ceremony.paper.content import PaperSize
-from ceremony.workflows.notice import Clock, Rng, utc_now
+from ceremony.workflows.notice import utc_now
 from ceremony.workflows.recovery.consent import Consent
 from ceremony.workflows.recovery.delay import check_delay, plan_wait, run_wait
 from ceremony.workflows.recovery.session import Session, exclusive, read_record, start

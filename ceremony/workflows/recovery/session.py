@@ -22,10 +22,11 @@ from ceremony.core.calibration import duration_text, samples_text_in
 from ceremony.errors import BadInput, NotVerified, OutputFailed, Refused
 from ceremony.files import exclusive_directory, staged_directory, write_atomic
 from ceremony.model.record import Record
+from ceremony.model.sources import Clock, Rng
 from ceremony.paper.content import PaperSize
 from ceremony.workflows.check_share import RECORD_FILE
 from ceremony.workflows.inputs import decode_text, read_bounded
-from ceremony.workflows.notice import Clock, RecoveryNotice, Rng, utc_now
+from ceremony.workflows.notice import RecoveryNotice, utc_now
 from ceremony.workflows.transcript import (
     CLOSED,
     OPENED,
