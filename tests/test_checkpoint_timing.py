@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -34,6 +34,12 @@ class Ticks:
     def __call__(self) -> float:
         self.now += self.step
         return self.now
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a running process has used (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def lock(squarings: int) -> SealedLock:
@@ -164,7 +170,9 @@ def test_ctrl_c_in_a_sealed_solve_keeps_the_work_done(tmp_path: Path) -> None:
     line = child.stderr.readline()
     while line and "solving the time lock" not in line:
         line = child.stderr.readline()
-    time.sleep(3.0)
+    # CPU time, not wall time: on a loaded machine 3 s of wall time may not reach the squarings
+    started = cpu_seconds(child.pid)
+    assert wait_for(lambda: cpu_seconds(child.pid) - started >= 3.0, timeout=180)
     child.send_signal(signal.SIGINT)
     _, err = child.communicate(timeout=60)
     assert child.returncode == 130, err
@@ -172,4 +180,8 @@ def test_ctrl_c_in_a_sealed_solve_keeps_the_work_done(tmp_path: Path) -> None:
     assert saved is not None
     assert saved > 0
     assert f"{saved:,} of 30,000,000 squarings" in err
+    # what must be re-entered to resume, and why, in the hint
+    hint = " ".join(err.split())
+    assert "have a quorum type their shares again (any quorum)" in hint
+    assert "never writes that value to disk" in hint
     assert wait_for(lambda: not list(tmp_path.glob(".secret.txt*")))

@@ -103,6 +103,9 @@ def test_dice_only_warning_is_shown_and_confirmed_before_the_first_roll(tmp_path
     flat = " ".join(screen.split())
     first_words = " ".join(warning("dice-only").split()[:12])
     assert first_words in flat
+    # the whole warning, not its first line: the panel once came out cropped to one line
+    plain = " ".join(re.sub(r"\x1b\[[0-9;]*m|[│╭╮╰╯─]", " ", screen).split())
+    assert " ".join(warning("dice-only").split()[-12:]) in plain
     assert "out of sight of any camera?" in screen
     assert screen.index("dice alone make the secret") < screen.index("rolls 0 of 50: ")
     assert_no_roll_shown(screen)

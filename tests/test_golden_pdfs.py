@@ -24,6 +24,12 @@ GOLDEN = Path(__file__).parent / "data" / "golden-pdfs.json"
 
 def demo_kit_pdfs(directory: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     monkeypatch.setattr("ceremony.workflows.timelock_policy.measure_vdf_rate", lambda **_: RATE)
+    # The record prints the dependency lock's hash and the Python version: pinned here, so that a
+    # refreshed lock or another Python does not count as a change of the printed pages.
+    monkeypatch.setattr("ceremony.workflows.kit.lock_sha256", lambda: "0" * 64)
+    monkeypatch.setattr("ceremony.workflows.kit.python_version", lambda: "CPython 3.x")
+    monkeypatch.setattr("ceremony.workflows.transcript.lock_sha256", lambda: "0" * 64)
+    monkeypatch.setattr("ceremony.workflows.transcript.python_version", lambda: "CPython 3.x")
     path = template_path("demo-plan.toml")
     plan = parse_plan(path.read_bytes(), source="demo-plan.toml")
     Ceremony(

@@ -153,6 +153,16 @@ class RateSamples:
         }
 
 
+_SAMPLES_TEXT = re.compile(r"the fastest of \d+ samples; they spread \d+(?:\.\d+)?%")
+
+
+def samples_text_in(description: str) -> str:
+    """The `RateSamples.text` that a recorded time lock's description carries, so that a notice
+    can print it too ("" for a description without one)."""
+    found = _SAMPLES_TEXT.search(description)
+    return found.group(0) if found else ""
+
+
 def sample_rates(
     measure: Callable[[], float],
     *,

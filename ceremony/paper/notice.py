@@ -66,6 +66,9 @@ class NoticeSheet:
     notice_sha256: str
     notice_words: str
     demo: bool = False
+    calibration: str = ""
+    """How the rate was measured, from the record ("the fastest of 3 samples; they spread 4.2%"),
+    printed beside the rate; empty when the record does not say."""
 
     def __post_init__(self) -> None:
         if self.mode not in ("evidenced", "sealed"):
@@ -94,6 +97,7 @@ def template_values(sheet: NoticeSheet, wording: Wording) -> dict[str, object]:
     missing = wording.text("not_given")
     values["requester"] = sheet.requester or missing
     values["reason"] = sheet.reason or missing
+    values["calibration"] = f", {sheet.calibration}" if sheet.calibration else ""
     return values
 
 

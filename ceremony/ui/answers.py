@@ -28,6 +28,7 @@ from ceremony.model.steps import Act, Step
 from ceremony.terminal_text import safe
 from ceremony.ui.console import say
 from ceremony.workflows.ceremony import bag_serial_problem
+from ceremony.workflows.passphrase_advice import Judge
 from ceremony.workflows.preflight import Check
 
 KNOWN = {
@@ -118,8 +119,11 @@ class ScriptedOperator:
         check_health(rolls, strength_bits)
         return rolls
 
-    def read_passphrase(self) -> bytes:
-        return check_passphrase(self.passphrase.encode("utf-8"))
+    def read_passphrase(self, judge: Judge) -> bytes:
+        raw = check_passphrase(self.passphrase.encode("utf-8"))
+        verdict = judge(raw)
+        self._say(f"   {'warning' if verdict.weak else 'passphrase'}: {verdict.text}")
+        return raw
 
     def reenter_share(self, holder: str, group: str, expected: Share) -> str:
         self._say(f"   re-entry: {holder}: scripted (replayed from the issued share)")

@@ -23,6 +23,7 @@ from ceremony.model.share import Share
 from ceremony.model.steps import Act, Step
 from ceremony.ui.dice_entry import enter_dice
 from ceremony.ui.share_entry import SharePrompt
+from ceremony.workflows.passphrase_advice import Judge, PassphraseVerdict
 from ceremony.workflows.preflight import Check
 
 STATUS_STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red"}
@@ -101,14 +102,15 @@ class ScreenOperator:
         return answer.strip() == "ACCEPT"
 
     def warn(self, text: str) -> None:
-        self.console.print(Panel(Text(text), title="Warning", style="bold yellow"))
+        # soft_wrap off: the stderr console soft-wraps, which would crop a panel to one line
+        self.console.print(Panel(Text(text), title="Warning", style="bold yellow"), soft_wrap=False)
 
     def read_dice(self, sides: int, strength_bits: int) -> DiceRolls:
         """Rolls typed a line at a time at a hidden prompt: in dice-only mode they are the secret."""
         self.console.print(Text("The rolls are hidden as they are typed.", style="bold"))
         return enter_dice(_hidden_line, self.console, strength_bits=strength_bits, sides=sides)
 
-    def read_passphrase(self) -> bytes:
+    def read_passphrase(self, judge: Judge) -> bytes:
         while True:
             first = _hidden("Passphrase (hidden): ")
             second = _hidden("Passphrase again (hidden): ")
@@ -116,9 +118,23 @@ class ScreenOperator:
                 self.console.print("the two entries differ; type the passphrase again")
                 continue
             try:
-                return check_passphrase(first.encode("utf-8"))
+                raw = check_passphrase(first.encode("utf-8"))
             except BadInput as exc:
                 self.console.print(Text(f"{exc.message}\nhint: {exc.hint}"))
+                continue
+            if self._keep_passphrase(judge(raw)):
+                return raw
+
+    def _keep_passphrase(self, verdict: PassphraseVerdict) -> bool:
+        if not verdict.weak:
+            self.console.print(Text(f"passphrase: {verdict.text}"))
+            return True
+        self.warn(verdict.text)
+        while True:
+            answer = self._ask("Keep this weak passphrase? [y = keep it, n = type another] ")
+            if answer.strip().lower() in ("y", "yes", "n", "no"):
+                return answer.strip().lower() in ("y", "yes")
+            self.console.print("please answer y or n")
 
     def reenter_share(self, holder: str, group: str, expected: Share) -> str:
         from ceremony.core.words import word_index

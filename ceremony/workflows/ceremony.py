@@ -25,6 +25,7 @@ from ceremony.model.steps import Step, applicable, warning
 from ceremony.terminal_text import hidden_characters
 from ceremony.workflows import kit as kits
 from ceremony.workflows.attest import write_message
+from ceremony.workflows.passphrase_advice import plan_judge
 from ceremony.workflows.preflight import Check, run_preflight
 from ceremony.workflows.readback import KitProof, prove_kit
 from ceremony.workflows.script_run import (
@@ -152,7 +153,7 @@ class Ceremony(ScriptRun):
         self._log("entropy", step, report.to_record())  # type: ignore[arg-type]  # core: JSON-ready
         passphrase = b""
         if plan.secret.passphrase is PassphrasePolicy.PROMPT:
-            passphrase = self.operator.read_passphrase()
+            passphrase = self.operator.read_passphrase(plan_judge(plan))
         return secret, passphrase
 
     def generation(self, secret: Secret, passphrase: bytes) -> KitSplit:

@@ -150,8 +150,9 @@ def _solve(
         raise Interrupted(
             f"the time lock was interrupted: {saved:,} of {lock.iterations:,} squarings "
             f"({100 * saved // lock.iterations}%) are saved in the checkpoint",
-            f"run `ceremony recover unlock {session_dir}` again with the shares to resume "
-            "from there (the shares are needed again: the checkpoint is useless without them)",
+            f"run `ceremony recover unlock {session_dir}` again and have a quorum type their "
+            "shares again (any quorum): it resumes from the checkpoint, which only the value "
+            "the shares open can unlock, and the tool never writes that value to disk",
         ) from None
 
 

@@ -27,6 +27,7 @@ from ceremony.model.steps import Act, Step
 from ceremony.process import deferred_interrupts, interruption_name
 from ceremony.workflows.audit.kit_checks import closing_record_sha256
 from ceremony.workflows.leftovers import transcript_state
+from ceremony.workflows.passphrase_advice import Judge
 from ceremony.workflows.preflight import Check
 from ceremony.workflows.transcript import Json, Transcript
 
@@ -56,8 +57,9 @@ class Operator(Protocol):
     def read_dice(self, sides: int, strength_bits: int) -> DiceRolls:
         """Rolls that passed the health tests (the UI lets the witness roll again)."""
 
-    def read_passphrase(self) -> bytes:
-        """The passphrase, typed twice, hidden."""
+    def read_passphrase(self, judge: Judge) -> bytes:
+        """The passphrase, typed twice, hidden; `judge` says how guessable it is (a weak one is
+        kept only if the people say so, else typed again)."""
 
     def reenter_share(self, holder: str, group: str, expected: Share) -> str:
         """Loop until the holder typed exactly `expected`; return how ("typed" or "scripted")."""

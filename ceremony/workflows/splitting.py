@@ -89,9 +89,18 @@ def run_split(
 ) -> SplitOutcome:
     """`confirm_dice_only` shows the dice-only warning and raises unless the person goes on."""
     from ceremony.workflows.inputs import read_passphrase_file
+    from ceremony.workflows.passphrase_advice import split_note
 
     paper, delay_seconds = check_request(request)
     passphrase = read_passphrase_file(request.source.passphrase_file)
+    if passphrase:
+        notes(
+            split_note(
+                passphrase,
+                exponent=request.scheme.exponent,
+                names=(*request.scheme.groups, request.kit.name),
+            )
+        )
     scheme, secret = make_secret(request, notes, confirm_dice_only)
     notes(f"splitting a {scheme.strength_bits}-bit {scheme.kind.value} secret: {scheme.summary()}")
     timelock = None

@@ -18,7 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ceremony.core.calibration import duration_text
+from ceremony.core.calibration import duration_text, samples_text_in
 from ceremony.errors import BadInput, NotVerified, OutputFailed, Refused
 from ceremony.files import exclusive_directory, staged_directory, write_atomic
 from ceremony.model.record import Record
@@ -356,6 +356,7 @@ def notice_sheet(notice: RecoveryNotice, record: Record) -> NoticeSheet:
         notice_sha256=notice.sha256.hex(),
         notice_words=notice.hash_words,
         demo=record.demo,
+        calibration=samples_text_in(record.timelock.description) if record.timelock else "",
     )
 
 
