@@ -89,7 +89,7 @@ def test_interactive_extend(tmp_path: Path) -> None:
     assert code == 0, text[-3000:]
     assert "refused: this share is of group board, not family" in text
     assert "accepted: Ann: share 1 of group family" in text
-    assert "the master secret is never rebuilt" in text
+    assert "never rebuilds the master secret" in text
     assert "card confirmed" in text
     for step in (
         "Step 1.2",

@@ -32,8 +32,9 @@ The amendment (TOML) names the kit it amends by the SHA-256 of its record.json:
 EXTEND_HELP = f"""Issue new shares of one group (extend), or a new card for a lost one (replace),
 as a witnessed ceremony chained to the kit it amends. The group's threshold of holders type their
 shares; the tool checks them against the record, evaluates the group's polynomial at unused member
-numbers, and proves that old and new shares fit together. No other group is needed and the master
-secret is never rebuilt. A card reported lost still works if found.
+numbers, and proves that old and new shares fit together. No other group is needed and issuing
+the shares never rebuilds the master secret (the read-back proof after printing rebuilds it once,
+in memory, from the printed cards). A card reported lost still works if found.
 
 Then, as at `ceremony run`: new holder kits, the amended record, re-entry, sealing, closing.
 

@@ -3,8 +3,10 @@ a new share at a new member number; the lost one is recorded as reported lost, a
 found).
 
 Only the group's threshold of holders take part: their shares fix the group's member polynomial,
-which the tool evaluates at unused member numbers. No other group is needed, and the master secret
-is never rebuilt. Everything the amendment asks is checked against the predecessor's record before
+which the tool evaluates at unused member numbers. No other group is needed, and issuing the shares
+never rebuilds the master secret; the read-back proof after the kit is written does, once, in
+memory, from the printed cards (the predecessor's and the new), as the first ceremony's does.
+Everything the amendment asks is checked against the predecessor's record before
 the transcript is opened, so a wrong amendment writes nothing.
 """
 
@@ -27,7 +29,9 @@ from ceremony.workflows.transcript import Json
 
 MAX_MEMBERS = 16
 NOT_REBUILT = (
-    "only this group's holders are needed; no other group, and the master secret is never rebuilt"
+    "only this group's holders are needed; no other group, and issuing the new shares never "
+    "rebuilds the master secret (the read-back proof after printing rebuilds it once, in memory, "
+    "from the printed cards, to compare its fingerprint with the record)"
 )
 STILL_WORKS = (
     "a card reported lost still works if found: whoever finds it holds a share of this group. "
