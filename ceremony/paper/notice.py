@@ -16,6 +16,7 @@ from functools import partial
 from reportlab.pdfgen.canvas import Canvas
 
 from ceremony.errors import BadInput
+from ceremony.model.timelock_mode import TimeLockMode
 from ceremony.paper.content import MM, PaperSize
 from ceremony.paper.document import Document, add_fact, heading, sign_row, titled
 from ceremony.paper.fonts import Fonts
@@ -71,7 +72,7 @@ class NoticeSheet:
     printed beside the rate; empty when the record does not say."""
 
     def __post_init__(self) -> None:
-        if self.mode not in ("evidenced", "sealed"):
+        if self.mode not in tuple(TimeLockMode):
             raise _bad("the mode is evidenced or sealed")
         for name, length in (
             ("record_sha256", 64),

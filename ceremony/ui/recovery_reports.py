@@ -5,18 +5,31 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
+
+from ceremony.model.timelock_mode import TimeLockMode
 
 if TYPE_CHECKING:
     from ceremony.workflows.recovery import Session
 
 
-def unit(mode: str) -> str:
-    return "VDF iterations" if mode == "evidenced" else "sequential squarings"
+def unit(mode: TimeLockMode) -> str:
+    return mode.work_unit
 
 
-def mode_name(mode: str) -> str:
-    return "evidenced delay" if mode == "evidenced" else "sealed time lock"
+def mode_name(mode: TimeLockMode) -> str:
+    return mode.delay_name
+
+
+def after_notice(mode: TimeLockMode) -> str:
+    """The step after the notice: an evidenced delay is waited out, a sealed lock is solved."""
+    match mode:
+        case TimeLockMode.EVIDENCED:
+            return "wait"
+        case TimeLockMode.SEALED:
+            return "unlock"
+        case unreachable:
+            assert_never(unreachable)
 
 
 def next_text(step: str, session: Session) -> str:
@@ -76,7 +89,7 @@ def started_notes(session: Session, record: Path) -> list[str]:
     given = record / "record.json" if record.is_dir() else record
     if session.path.resolve().parent.parent / "record.json" != given.resolve():
         notes.append(f"the session is not beside the record: give unlock --record {given}")
-    notes.append(next_step(session, "wait" if session.notice.mode == "evidenced" else "unlock"))
+    notes.append(next_step(session, after_notice(session.notice.mode)))
     return notes
 
 
