@@ -77,7 +77,9 @@ def test_shell_completion_as_the_readme_says(tmp_path: Path) -> None:
     """README: `ceremony --install-completion` (bash here), then tab completion works."""
     env = {**os.environ, "HOME": str(tmp_path), "SHELL": "/bin/bash"}
     done = subprocess.run(
-        ["bash", "-c", f"{CEREMONY} --install-completion"],
+        # `; exit $?` keeps bash as the parent (it would exec a lone command): typer detects the
+        # shell from the parent processes, as it does for a person typing this at a bash prompt.
+        ["bash", "-c", f"{CEREMONY} --install-completion; exit $?"],
         capture_output=True,
         text=True,
         env=env,
@@ -96,7 +98,7 @@ def test_shell_completion_as_the_readme_says(tmp_path: Path) -> None:
 
 def test_show_completion_prints_a_script() -> None:
     done = subprocess.run(
-        ["bash", "-c", f"{CEREMONY} --show-completion"], capture_output=True, text=True
+        ["bash", "-c", f"{CEREMONY} --show-completion; exit $?"], capture_output=True, text=True
     )
     assert done.returncode == 0
     assert re.search(r"complete .*ceremony", done.stdout)
