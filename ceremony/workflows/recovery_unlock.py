@@ -68,7 +68,7 @@ class UnlockScreen(Protocol):
         """Ask before the secret is shown in `form`; False releases nothing."""
 
     def show_secret(self, text: str) -> None:
-        """Show the released secret; called only once the release was confirmed or --reveal given."""
+        """Show the released secret; called only after a confirmation, or with --reveal."""
 
     def on_resume(self, resume: PuzzleResume) -> None:
         """Say which saved checkpoint the puzzle resumes from and which damaged ones are not
