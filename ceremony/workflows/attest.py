@@ -92,6 +92,7 @@ class Signed:
 
 
 def key_fingerprint(line: str) -> str:
+    """The SHA256:... form `ssh-keygen -l` prints, so a signer can compare it with their own key."""
     import sshsig
 
     return sshsig.PublicKey.from_openssh_str(line).sha256_str()

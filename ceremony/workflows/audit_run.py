@@ -46,6 +46,7 @@ class AuditRun:
     """The secret's history back to the first ceremony, for a lifecycle kit given --chain."""
 
     def to_dict(self) -> dict[str, object]:
+        """The report's JSON, with the chain history added only when it was walked."""
         data = self.report.to_dict()
         if self.history is not None:
             data["chain"] = self.history.to_dict()

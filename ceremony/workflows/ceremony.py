@@ -56,6 +56,8 @@ __all__ = [
 
 
 def conditions(plan: Plan) -> set[str]:
+    """Which optional parts of the script this plan needs (dice, time lock, consent card); the rest
+    are left out."""
     found = set()
     if plan.entropy.source.uses_dice:
         found.add("dice")
@@ -90,6 +92,8 @@ class Ceremony(ScriptRun):
         self.script = applicable(conditions(plan))
 
     def run(self) -> Outcome:
+        """Check every card prints before anything is written, then run the whole script under a
+        lock that allows one run per kit."""
         from ceremony.workflows.printable import check_printable
 
         check_printable(self.plan)  # before anything is written: no card may print a box
@@ -468,6 +472,8 @@ MAX_SERIAL = 64
 
 
 def bag_serial_problem(serial: str) -> str | None:
+    """Why this serial cannot be recorded, or None; a hidden or unprintable character is refused so
+    the record matches the bag."""
     if not serial:
         return "the bag serial is empty"
     if len(serial) > MAX_SERIAL or not serial.isprintable() or hidden_characters(serial):

@@ -34,6 +34,8 @@ class ShareCheck:
     check_code: str
 
     def summary(self) -> str:
+        """The sentence the holder reads to know whose share this is; only said once the share
+        matched the record."""
         return (
             f"this is share {self.member} of {self.members} of group {self.group}, issued to "
             f"{self.holder}; it matches the record"

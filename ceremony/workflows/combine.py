@@ -35,9 +35,11 @@ class GroupProgress:
 
     @property
     def complete(self) -> bool:
+        """Whether this group already has its threshold of shares."""
         return self.present >= self.threshold
 
     def line(self) -> str:
+        """One progress line for the screen; extra shares beyond the threshold are not counted."""
         done = " (complete)" if self.complete else ""
         return f"{self.name}: {min(self.present, self.threshold)} of {self.threshold} needed{done}"
 
@@ -62,6 +64,8 @@ def progress_lines(proof: SetProof) -> list[str]:
 
 
 def require_quorum(proof: SetProof, names: Sequence[str] | None = None) -> None:
+    """Raise BadInput, naming each group that is short and by how much, unless the shares reach the
+    quorum."""
     if proof.ems is not None:
         return
     missing = []
@@ -83,6 +87,8 @@ def require_quorum(proof: SetProof, names: Sequence[str] | None = None) -> None:
 
 
 def minimal_subset(shares: Sequence[Share], proof: SetProof) -> list[Share]:
+    """Just enough shares (the threshold of each complete group, up to the group threshold) for the
+    reference SLIP-39 code."""
     chosen: list[Share] = []
     groups = [g for g in proof.groups if g.complete][: proof.group_threshold]
     for status in groups:
@@ -99,6 +105,8 @@ def verify(shares: Sequence[Share]) -> SetProof:
 
 
 def combine_shares(shares: Sequence[Share], passphrase: bytes, kind: SecretKind) -> Recovered:
+    """Recover only after the consistency proof and the reference SLIP-39 code agree; a disagreement
+    is a bug and refuses."""
     proof = verify_shares(shares)
     require_quorum(proof)
     assert proof.ems is not None

@@ -37,6 +37,8 @@ class DemoCeremony:
 
 
 def run_demo_ceremony(operator: Operator, directory: Path) -> DemoCeremony:
+    """Run the built-in DEMO plan as a full ceremony; the assertion keeps a real plan from ever
+    running here."""
     path = template_path(DEMO_PLAN)
     plan = parse_plan(path.read_bytes(), source=DEMO_PLAN)
     assert plan.demo, "the built-in plan must be a DEMO plan"
@@ -61,6 +63,8 @@ DEMO_NEW_HOLDER = "Hana DEMO-Newholder"
 
 
 def extension_directory(kit: Path) -> Path:
+    """The DEMO extension kit sits next to the DEMO kit, so the original kit is never written
+    over."""
     return kit.with_name(f"{kit.name}-extend")
 
 
@@ -97,6 +101,8 @@ def write_demo_amendment(kit: Path, record: Record) -> Path:
 
 
 def demo_extension_group(record: Record) -> GroupSpec:
+    """The first group with a threshold of two or more, so extending it needs more than one
+    holder."""
     return next(g for g in record.groups if g.threshold >= 2)
 
 

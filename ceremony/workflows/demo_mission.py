@@ -26,16 +26,21 @@ if TYPE_CHECKING:
 class DemoScreen(Protocol):
     """The scripted people of the DEMO and what they see."""
 
-    def note(self, text: str) -> None: ...
-    def ceremony_operator(self) -> Operator: ...
+    def note(self, text: str) -> None:
+        """A line for the people watching the DEMO."""
+
+    def ceremony_operator(self) -> Operator:
+        """The scripted operator that answers every step of the DEMO ceremony."""
+
     def reentered_shares(self) -> list[Share]:
         """The shares the ceremony's operator re-entered, kept in memory for the recovery."""
         ...
 
-    def extension_operator(self, shares: Sequence[Share]) -> LifecycleOperator: ...
-    def progress(
-        self, label: str, unit: str, rate_hint: float
-    ) -> AbstractContextManager[Progress]: ...
+    def extension_operator(self, shares: Sequence[Share]) -> LifecycleOperator:
+        """The scripted operator of the DEMO extension; `shares` are the ones its holders type."""
+
+    def progress(self, label: str, unit: str, rate_hint: float) -> AbstractContextManager[Progress]:
+        """Show a long computation (the time lock) as it runs, with a rough rate to start from."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,8 @@ class Mission:
 
 
 def run_mission(out: Path, screen: DemoScreen) -> Mission:
+    """The whole DEMO in one go: the ceremony on the built-in plan, then a recovery and a group
+    extension of its kit."""
     from ceremony.workflows.demo import demo_directory, run_demo_ceremony
 
     started = time.monotonic()

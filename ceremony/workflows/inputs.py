@@ -48,6 +48,8 @@ def read_bounded(source: str | Path, what: str) -> bytes:
 
 
 def decode_text(data: bytes, what: str) -> str:
+    """Refuse input that is not UTF-8 text or that holds NUL bytes, naming what was expected, before
+    it is parsed."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -73,6 +75,8 @@ def share_lines(text: str) -> list[tuple[int, str]]:
 
 
 def parse_shares(text: str, source: str = "input") -> list[Share]:
+    """One share per line; a bad line is reported by its line number, and text with no share at all
+    is refused."""
     lines = share_lines(text)
     if not lines:
         raise BadInput(
@@ -89,6 +93,8 @@ def parse_shares(text: str, source: str = "input") -> list[Share]:
 
 
 def read_shares(source: str | Path) -> list[Share]:
+    """Read with a size bound from a file or standard input ("-"), so a huge input cannot fill
+    memory."""
     name = "standard input" if str(source) == "-" else str(source)
     return parse_shares(decode_text(read_bounded(source, "shares"), "shares"), name)
 
@@ -133,4 +139,6 @@ def parse_secret_text(text: str, kind: SecretKind) -> Secret:
 
 
 def read_secret_file(path: Path, kind: SecretKind) -> Secret:
+    """Read with a size bound and as text, so a binary or huge file is refused before it is
+    parsed."""
     return parse_secret_text(decode_text(read_bounded(path, "secret"), "secret"), kind)

@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # the sealed lock's module loads gmpy2, which only time-lock 
 
 
 def utc_now() -> datetime:
+    """The default clock of a record, to the second."""
     return datetime.now(UTC).replace(microsecond=0)
 
 
@@ -59,11 +60,14 @@ class KitOptions:
 
 
 def new_ceremony_id(rng: Rng = secrets.token_bytes) -> str:
+    """A random ID short enough to read aloud and compare: three groups of four hex digits."""
     raw = rng(6).hex().upper()
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
 def default_holders(split: SplitResult) -> list[list[Holder]]:
+    """Placeholder names for a kit written by `ceremony split --kit`, which has no plan naming the
+    holders."""
     return [
         [Holder(f"{spec.name} holder {n}") for n in range(1, spec.count + 1)]
         for spec in split.scheme.groups
@@ -94,6 +98,8 @@ def build_record(
     timelock: TimeLockInfo | None = None,
     roles: dict[str, object] | None = None,
 ) -> Record:
+    """The record of a split: one entry per issued share, with its commitment and check code, never
+    the share itself."""
     entries = []
     for position, (spec, shares, names) in enumerate(
         zip(split.scheme.groups, split.groups, holders, strict=True), start=1
@@ -155,6 +161,7 @@ _UNDECOMPOSED = str.maketrans(
 
 
 def holder_filename(entry: IssuedShare) -> str:
+    """An ASCII file name that sorts by group and member and still says whose card it is."""
     plain = entry.holder.translate(_UNDECOMPOSED)
     folded = unicodedata.normalize("NFKD", plain).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:40] or "holder"
@@ -162,6 +169,7 @@ def holder_filename(entry: IssuedShare) -> str:
 
 
 def scheme_lines(record: Record) -> tuple[str, ...]:
+    """The scheme in plain words for people to read; an amended kit also says where it came from."""
     lines = [f"{record.group_threshold} of {len(record.groups)} groups needed to recover"]
     for group in record.groups:
         lines.append(f"group {group.name}: {group.threshold} of {group.count} shares needed")

@@ -36,6 +36,8 @@ class Leftovers:
     """The transcript ends without 'closed' or 'aborted': the run was killed mid-way."""
 
     def describe(self) -> str:
+        """A warning that an unfinished ceremony left secret files behind, so they can be found and
+        destroyed."""
         count = len(self.files)
         return (
             f"{self.directory}: an unfinished ceremony left {count} secret file"

@@ -38,6 +38,8 @@ _HINT = "the notice was changed or damaged; use the notice.json the session wrot
 
 
 def utc_now() -> datetime:
+    """The default clock of a notice; its time is recorded as untrusted (an air-gapped clock proves
+    nothing)."""
     return datetime.now(UTC)
 
 
@@ -140,6 +142,7 @@ class RecoveryNotice:
         )
 
     def to_dict(self) -> dict[str, object]:
+        """Every field under its own name, plus the format, as the notice is written."""
         data: dict[str, object] = {"format": FORMAT}
         data.update({field.name: getattr(self, field.name) for field in fields(self)})
         return data
@@ -155,6 +158,7 @@ class RecoveryNotice:
 
     @property
     def hash_words(self) -> str:
+        """The notice hash as words the holders can compare aloud with the ones on their copy."""
         return hash_words(self.sha256)
 
     @classmethod
@@ -209,6 +213,8 @@ def decimal(value: float) -> str:
 
 
 def canonical_json(value: Mapping[str, object]) -> bytes:
+    """The one byte form of a notice that its hash covers: sorted keys, no spaces, ASCII only, one
+    line."""
     text = json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
     )

@@ -45,6 +45,8 @@ def judge(
 
 
 def weak_warning(strength: PassphraseStrength, setting: str) -> str:
+    """The warning for a guessable passphrase: it says how short it falls and whether a higher
+    iteration exponent would be enough."""
     recommended = strength.recommended_exponent
     values = {
         "bits": f"{strength.bits:.0f}",

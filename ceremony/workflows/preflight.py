@@ -66,6 +66,7 @@ class Check:
     hint: str = ""
 
     def to_dict(self) -> dict[str, str]:
+        """The check as JSON; the status is its text value."""
         return {
             "name": self.name,
             "status": self.status.value,
@@ -154,10 +155,13 @@ def passed(checks: Sequence[Check], *, strict: bool = False) -> bool:
 
 
 def count(checks: Sequence[Check], status: Status) -> int:
+    """How many checks ended with this status, for the summary line."""
     return sum(1 for c in checks if c.status is status)
 
 
 def to_dict(checks: Sequence[Check], *, strict: bool = False) -> dict[str, object]:
+    """The checks as the JSON of `ceremony preflight --json`; `ok` follows the same strictness as
+    the exit status."""
     return {
         "format": FORMAT,
         "ok": passed(checks, strict=strict),
@@ -214,6 +218,8 @@ def _interfaces(sys_root: Path) -> dict[str, _Interface] | None:
 
 
 def check_interfaces(sys_root: Path) -> Check:
+    """Fail on any interface other than loopback that is up; warn when the interfaces cannot be
+    read."""
     name = "network interfaces"
     interfaces = _interfaces(sys_root)
     if interfaces is None:
@@ -239,6 +245,7 @@ def check_interfaces(sys_root: Path) -> Check:
 
 
 def check_default_route(proc_root: Path) -> Check:
+    """Fail on a default route (IPv4 or IPv6): the machine could still reach a network."""
     name = "default route"
     routes: list[str] = []
     readable = False
@@ -304,6 +311,8 @@ def _rfkill_blocked(sys_root: Path, kind: str) -> list[bool]:
 
 
 def check_wireless(sys_root: Path, proc_root: Path) -> Check:
+    """Fail on a wireless interface that is up; warn on radio hardware present but not blocked by
+    rfkill."""
     name = "wireless"
     net = sys_root / "class" / "net"
     radios = {
@@ -339,6 +348,7 @@ def check_wireless(sys_root: Path, proc_root: Path) -> Check:
 
 
 def check_bluetooth(sys_root: Path) -> Check:
+    """Pass only when there is no adapter or every one is blocked by rfkill."""
     name = "bluetooth"
     adapters = _names(sys_root / "class" / "bluetooth")
     if not adapters:
@@ -363,6 +373,8 @@ def check_bluetooth(sys_root: Path) -> Check:
 
 
 def check_swap(proc_root: Path) -> Check:
+    """Warn on swap on disk, where a secret paged out could be written to the disk; zram swap stays
+    in memory."""
     name = "swap"
     text = _read(proc_root / "swaps")
     if text is None:
@@ -389,6 +401,7 @@ def check_swap(proc_root: Path) -> Check:
 
 
 def check_core_dumps(core_limit: Callable[[], int], proc_root: Path) -> Check:
+    """Warn when a crash could write the process memory, with its secrets, to a core file."""
     name = "core dumps"
     pattern = _read(proc_root / "sys" / "kernel" / "core_pattern") or ""
     try:
@@ -430,6 +443,7 @@ def check_leftovers(output_dir: Path) -> list[Check]:
 
 
 def check_terminal(is_terminal: Callable[[], bool]) -> Check:
+    """Warn when input or output is a pipe or file: a secret shown there may be kept."""
     name = "terminal"
     if is_terminal():
         return Check(name, Status.PASS, "input and output are a terminal")
@@ -491,6 +505,8 @@ def _removable(sys_root: Path, device: str) -> bool:
 
 
 def check_output_directory(output_dir: Path, proc_root: Path, sys_root: Path) -> Check:
+    """Fail on a network file system and warn on a persistent disk: a card written there could stay
+    in this machine."""
     name = "output directory"
     shown = os.path.abspath(output_dir)
     target = _existing(output_dir)
@@ -527,6 +543,7 @@ def check_output_directory(output_dir: Path, proc_root: Path, sys_root: Path) ->
 
 
 def check_random(random_bytes: Rng) -> Check:
+    """Fail when the kernel's random source is not ready or gives the same bytes twice."""
     name = "random source"
     try:
         first, second = random_bytes(32), random_bytes(32)

@@ -56,6 +56,8 @@ class KitProof:
     sealed: bool = False
 
     def summary(self) -> str:
+        """The sentence the witnesses read: which files were read back and which quorum recovered
+        the fingerprint."""
         files = f"{self.holder_pdfs} holder PDFs, record.json" + (
             ", consent/consent.txt" if self.consent_file else ""
         )
@@ -65,6 +67,8 @@ class KitProof:
         )
 
     def to_data(self) -> dict[str, Json]:
+        """The proof as transcript data: the fingerprint, the quorum and the paths that recovered
+        it."""
         return {
             "fingerprint": self.fingerprint,
             "commitment": self.commitment,
@@ -120,6 +124,8 @@ def prove_kit(directory: Path, split: KitSplit, passphrase: bytes = b"") -> KitP
 
 
 def read_record(directory: Path) -> Record:
+    """Read record.json back from the media as written; a record that does not read back means the
+    kit is not final."""
     path = directory / "record.json"
     try:
         return Record.from_json(path.read_text(encoding="utf-8"), "the written record.json")
@@ -269,6 +275,7 @@ def _compare(record: Record, found: dict[str, str], how: str) -> None:
 
 
 def check_recover_py(program: Path, record: Record) -> None:
+    """Refuse a kit whose recover.py is missing or is not the one the record names by hash."""
     try:
         digest = hashlib.sha256(program.read_bytes()).hexdigest()
     except OSError:
@@ -381,6 +388,7 @@ class LifecycleProof:
     """Why the fingerprint was not compared ('' when it was, by both paths)."""
 
     def summary(self) -> str:
+        """The sentence the witnesses read; a limited proof says plainly what it could not show."""
         read = f"read back from the written kit ({self.holder_pdfs} new holder PDFs, record.json)"
         if self.limited:
             return f"{read}: every new card's words are its issued share; {self.limited}"
@@ -392,6 +400,8 @@ class LifecycleProof:
         )
 
     def to_data(self) -> dict[str, Json]:
+        """The proof as transcript data; a limited proof records no fingerprint or commitment it did
+        not rebuild."""
         return {
             "fingerprint": "" if self.limited else self.fingerprint,
             "commitment": "" if self.limited else self.commitment,

@@ -47,17 +47,35 @@ class UnlockRequest:
 class UnlockScreen(Protocol):
     """What the unlock asks of the people at the terminal, and what it shows them."""
 
-    def note(self, text: str) -> None: ...
-    def stdin_is_terminal(self) -> bool: ...
-    def stdout_is_terminal(self) -> bool: ...
-    def read_shares(self, record: Record, source: str | None) -> ShareCollection: ...
-    def passphrase(self, record: Record, path: Path | None) -> bytes: ...
-    def confirm_release(self, form: str) -> bool: ...
-    def show_secret(self, text: str) -> None: ...
-    def on_resume(self, resume: PuzzleResume) -> None: ...
-    def progress(
-        self, label: str, unit: str, rate_hint: float
-    ) -> AbstractContextManager[Progress]: ...
+    def note(self, text: str) -> None:
+        """A line for the people at the screen; never a secret."""
+
+    def stdin_is_terminal(self) -> bool:
+        """Whether input is a terminal: the secret is shown only after a confirmation asked
+        there."""
+
+    def stdout_is_terminal(self) -> bool:
+        """Whether output is a terminal, so the secret is not shown into a pipe or file by
+        accident."""
+
+    def read_shares(self, record: Record, source: str | None) -> ShareCollection:
+        """Shares for this record from `source`, or typed at the prompt when None."""
+
+    def passphrase(self, record: Record, path: Path | None) -> bytes:
+        """The record's passphrase from the file at `path`, or typed when None."""
+
+    def confirm_release(self, form: str) -> bool:
+        """Ask before the secret is shown in `form`; False releases nothing."""
+
+    def show_secret(self, text: str) -> None:
+        """Show the released secret; called only after a confirmation, or with --reveal."""
+
+    def on_resume(self, resume: PuzzleResume) -> None:
+        """Say which saved checkpoint the puzzle resumes from and which damaged ones are not
+        used."""
+
+    def progress(self, label: str, unit: str, rate_hint: float) -> AbstractContextManager[Progress]:
+        """Show the long puzzle computation as it runs, with a rough rate to start from."""
 
 
 def unlock(request: UnlockRequest, screen: UnlockScreen) -> Session:

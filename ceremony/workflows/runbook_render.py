@@ -47,6 +47,8 @@ class Checked:
 
 
 def render(request: RenderRequest) -> Rendered | Checked:
+    """Refuse both --record and --plan; with neither, use the record of the kit folder the command
+    runs in."""
     if request.record is not None and request.plan is not None:
         raise BadInput(
             "give either --record (after the ceremony) or --plan (before it)",

@@ -243,6 +243,7 @@ def _kind_text(kind: SecretKind) -> str:
 
 
 def delay_summary(lock: TimeLockInfo | None) -> str:
+    """The time-lock delay in the words the runbooks print, or that there is none."""
     if lock is None:
         return "none; enough shares recover the secret at once."
     return bounds_text(
@@ -347,16 +348,21 @@ def fill_runbooks(facts: Facts, names: Sequence[str] = RUNBOOKS) -> list[Runbook
 
 
 def record_meta(record: Record) -> RunbookMeta:
+    """The header facts of a runbook printed after the ceremony, from its record."""
     return RunbookMeta(record.ceremony_name, record.ceremony_id, record.demo)
 
 
 def plan_meta(plan: Plan) -> RunbookMeta:
+    """The header facts of a runbook printed before the ceremony, when there is no ceremony ID
+    yet."""
     return RunbookMeta(plan.name, UNKNOWN_ID, plan.demo)
 
 
 def render_all(
     facts: Facts, meta: RunbookMeta, paper: PaperSize, names: Sequence[str] = RUNBOOKS
 ) -> list[RenderedRunbook]:
+    """Fill and render the named runbooks in order, one PDF each, deterministic for the same
+    inputs."""
     return [
         RenderedRunbook(runbook.name, runbook, render_runbook(runbook, meta, paper))
         for runbook in fill_runbooks(facts, names)

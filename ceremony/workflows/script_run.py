@@ -37,19 +37,23 @@ TRANSCRIPT = "transcript.jsonl"
 class Operator(Protocol):
     """What the ceremony needs from the people in the room."""
 
-    def begin_act(self, act: Act) -> None: ...
+    def begin_act(self, act: Act) -> None:
+        """Tell the people a new act of the script starts."""
 
-    def begin_step(self, step: Step) -> None: ...
+    def begin_step(self, step: Step) -> None:
+        """Show the step about to run, so the witnesses can follow it in the runbook."""
 
     def confirm(self, step: Step, question: str) -> None:
         """Return once the people confirm; raise Interrupted if they stop the ceremony."""
 
-    def show_facts(self, title: str, facts: Sequence[tuple[str, str]]) -> None: ...
+    def show_facts(self, title: str, facts: Sequence[tuple[str, str]]) -> None:
+        """Facts the witnesses read and may write down, under a title."""
 
     def warn(self, text: str) -> None:
         """A warning the people must read before they confirm the step."""
 
-    def show_checks(self, checks: Sequence[Check]) -> None: ...
+    def show_checks(self, checks: Sequence[Check]) -> None:
+        """Show the preflight results before the administrator decides on any failure."""
 
     def accept_failures(self, checks: Sequence[Check]) -> bool:
         """Whether the administrator accepts failed preflight checks as recorded exceptions."""
@@ -64,7 +68,9 @@ class Operator(Protocol):
     def reenter_share(self, holder: str, group: str, expected: Share) -> str:
         """Loop until the holder typed exactly `expected`; return how ("typed" or "scripted")."""
 
-    def read_bag_serial(self, holder: str) -> str: ...
+    def read_bag_serial(self, holder: str) -> str:
+        """The serial typed from this holder's tamper-evident bag; it is shown back and checked
+        before it is recorded."""
 
     def confirm_bag_serial(self, holder: str, serial: str) -> bool:
         """Whether `serial`, shown back as typed, is exactly the one on the bag (else re-typed)."""
@@ -242,6 +248,7 @@ class ScriptRun:
 
 
 def role_names(roles: Roles) -> dict[str, Json]:
+    """The roles as transcript data; a missing auditor is recorded as empty, not left out."""
     return {
         "administrator": roles.administrator,
         "witnesses": list(roles.witnesses),

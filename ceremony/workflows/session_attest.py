@@ -37,10 +37,13 @@ class SessionMessages:
     close: bytes | None
 
     def message(self, event: SessionEvent) -> bytes | None:
+        """The bytes to sign for this event; None for the close of a session still open."""
         return self.notice if event is SessionEvent.NOTICE else self.close
 
 
 def session_messages(notice_bytes: bytes, head: str, closed: bool) -> SessionMessages:
+    """The texts signers sign for a recovery session; the close message exists only once the session
+    is closed."""
     notice = RecoveryNotice.from_bytes(notice_bytes)
     digest = hashlib.sha256(notice_bytes).hexdigest()
     values = {

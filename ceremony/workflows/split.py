@@ -29,12 +29,15 @@ class SplitResult:
     groups: tuple[tuple[Share, ...], ...] = field(repr=False)
 
     def all_shares(self) -> list[Share]:
+        """Every share, group by group, in member order."""
         return [share for group in self.groups for share in group]
 
 
 def split_secret(
     scheme: Scheme, secret: Secret, passphrase: bytes, *, rng: Rng = secrets.token_bytes
 ) -> SplitResult:
+    """Split and then prove the split recovers the same fingerprint, so bad shares are never
+    returned."""
     ems = slip39.encrypt(secret.reveal(), scheme, passphrase, rng=rng)
     groups = slip39.split_ems(ems, scheme, rng=rng)
     result = SplitResult(
@@ -153,6 +156,8 @@ class Sealed:
 
     @property
     def result(self) -> SplitResult:
+        """The split under the sealed lock; the lock was checked against the recorded time lock on
+        creation."""
         return self.sealed.result
 
     @property

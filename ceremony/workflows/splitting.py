@@ -189,6 +189,8 @@ def check_request(request: SplitRequest) -> tuple[PaperSize | None, int | None]:
 def make_secret(
     request: SplitRequest, notes: Notes, confirm_dice_only: Callable[[], None]
 ) -> tuple[Scheme, Secret]:
+    """Read the secret file, or make a secret from dice or the computer; a --strength that disagrees
+    with the file is refused."""
     from ceremony.workflows.inputs import read_secret_file
 
     groups = tuple(GroupSpec.from_text(text) for text in request.scheme.groups)
@@ -237,6 +239,8 @@ def write_and_prove(
     passphrase: bytes,
     notes: Notes,
 ) -> Record:
+    """Write the kit with --kit and read it back; the record is returned only once the written kit
+    proved to recover."""
     from ceremony.workflows.kit import write_split_kit
 
     record, proof = write_split_kit(
@@ -308,6 +312,8 @@ def split_output(outcome: SplitOutcome, *, reveal: bool, as_json: bool) -> str:
 
 
 def split_json(result: SplitResult) -> dict[str, object]:
+    """The split as the JSON of `ceremony split --reveal --json`; it holds the shares, so it goes to
+    stdout only."""
     scheme = result.scheme
     return {
         "format": "ceremony-split/v1",

@@ -113,6 +113,7 @@ def calibrate(
 
 
 def with_lock(info: TimeLockInfo, lock: SealedLock, consent_card: bool) -> TimeLockInfo:
+    """Add the sealed lock's public modulus and version to the record's time-lock facts."""
     return replace(
         info, modulus_hex=f"{lock.modulus:x}", version=lock.version, consent_card=consent_card
     )

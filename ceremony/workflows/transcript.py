@@ -61,6 +61,7 @@ _T = TypeVar("_T")
 
 
 def utc_now() -> datetime:
+    """The default clock of transcript lines; its time is recorded as untrusted."""
     return datetime.now(UTC)
 
 
@@ -101,14 +102,17 @@ class TranscriptSummary:
 
     @property
     def closed(self) -> bool:
+        """Whether the last line is the close: only then is the transcript complete."""
         return bool(self.entries) and self.entries[-1].event == CLOSED
 
     @property
     def aborted(self) -> bool:
+        """Whether the ceremony stopped on purpose, with its last line recording the abort."""
         return bool(self.entries) and self.entries[-1].event == ABORTED
 
     @property
     def abort_reason(self) -> str | None:
+        """The reason recorded in the abort line, or None when the transcript was not aborted."""
         if not self.aborted:
             return None
         reason = self.entries[-1].data.get("reason")
@@ -116,6 +120,7 @@ class TranscriptSummary:
 
     @property
     def head_words(self) -> str:
+        """The head as words the witnesses wrote down, to compare with theirs."""
         from ceremony.model.hashwords import hash_words
 
         return hash_words(bytes.fromhex(self.head))
@@ -130,6 +135,8 @@ class TranscriptBroken(NotVerified):
 
 
 def canonical(value: Mapping[str, Json]) -> bytes:
+    """The one byte form of a transcript line that its hash covers: sorted keys, no spaces, ASCII
+    only."""
     text = json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
     )
@@ -137,6 +144,8 @@ def canonical(value: Mapping[str, Json]) -> bytes:
 
 
 def line_hash(line: bytes) -> str:
+    """The hash of a line as written, newline included: the new head, and what the next line chains
+    to."""
     return hashlib.sha256(line).hexdigest()
 
 
@@ -243,6 +252,8 @@ class Transcript:
 
     @property
     def finished(self) -> bool:
+        """True once the file is released (ended or suspended): no line can be written until it is
+        resumed."""
         return self._fd is None
 
     @property
@@ -255,6 +266,7 @@ class Transcript:
         return self._head
 
     def head_words(self) -> str:
+        """The current head as words, as read aloud to the witnesses."""
         from ceremony.model.hashwords import hash_words
 
         return hash_words(bytes.fromhex(self._head))

@@ -59,6 +59,7 @@ class Anchors:
 
     @property
     def given(self) -> bool:
+        """Whether the auditor brought any words (head, notice or session) to compare."""
         return bool(self.head_words or self.notice_words or self.session_words)
 
 

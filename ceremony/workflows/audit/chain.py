@@ -78,6 +78,7 @@ class HistoryRow:
     """'current', 'superseded' (a later record amends it) or 'retired' (its cards were reshared)."""
 
     def to_dict(self) -> dict[str, object]:
+        """The row as JSON for `ceremony audit --json`: every field, under its own name."""
         return dict(self.__dict__)
 
 
@@ -99,6 +100,8 @@ class ChainAudit:
     last_seen: tuple[LastSeen, ...]
 
     def to_dict(self) -> dict[str, object]:
+        """The chain history and the last-seen sessions as JSON, for the `chain` part of the audit
+        report."""
         return {
             "history": [row.to_dict() for row in self.history],
             "last_seen": [dict(s.__dict__) for s in self.last_seen],

@@ -196,6 +196,8 @@ def _count(value: object) -> str:
 
 
 def session_conduct(label: str, events: _Events) -> Sequence[AuditCheck]:
+    """Who opened a recovery session and who took part, checked the same way for every session in
+    the kit."""
     return [
         opened_by(f"session.{label}.opened-by", events),
         participants(f"session.{label}.participants", events),

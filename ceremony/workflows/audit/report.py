@@ -93,6 +93,7 @@ class Verdict(StrEnum):
 
     @property
     def meaning(self) -> str:
+        """One sentence for the report that says what the auditor may conclude from this verdict."""
         return _MEANING[self]
 
 
@@ -120,6 +121,8 @@ class AuditCheck:
     detail: str
 
     def to_dict(self) -> dict[str, str]:
+        """The check as JSON; the status is its text value, so the report format does not follow the
+        enum."""
         return {"name": self.name, "status": self.status.value, "detail": self.detail}
 
 
@@ -141,19 +144,24 @@ class AuditReport:
 
     @property
     def verdict(self) -> Verdict:
+        """A single failed check fails the kit; a kit with no failure is anchored only when nothing
+        was left unanchored."""
         if self.failures:
             return Verdict.FAILED
         return Verdict.UNANCHORED if self.unanchored else Verdict.ANCHORED
 
     @property
     def passed(self) -> bool:
+        """True when no check failed; skipped and unanchored checks do not count against the kit."""
         return not self.failures
 
     @property
     def failures(self) -> tuple[AuditCheck, ...]:
+        """The failed checks in report order, the ones the auditor must read first."""
         return tuple(c for c in self.checks if c.status is Status.FAIL)
 
     def count(self, status: Status) -> int:
+        """How many checks ended with this status, for the report's summary line."""
         return sum(1 for c in self.checks if c.status is status)
 
     def skipped_lines(self) -> list[str]:
@@ -167,17 +175,23 @@ class AuditReport:
 
     @property
     def head_words(self) -> str:
+        """Empty when the record's head is not a SHA-256 hex digest, so a damaged record never
+        prints made-up words."""
         if not _HEX64.match(self.transcript_head):
             return ""
         return hash_words(bytes.fromhex(self.transcript_head))
 
     def check(self, name: str) -> AuditCheck:
+        """Raise KeyError for a name the audit did not run, so a mistyped name in a test or caller
+        fails loudly."""
         for item in self.checks:
             if item.name == name:
                 return item
         raise KeyError(name)
 
     def to_dict(self) -> dict[str, object]:
+        """The whole report as the JSON of `ceremony audit --json`, with the verdict and its meaning
+        spelled out."""
         return {
             "format": FORMAT,
             "kit": self.kit,

@@ -112,6 +112,8 @@ class ChainPrefetch:
         self._pending: dict[Path, tuple[bytes, PendingVerdict]] = {}
 
     def start(self, directory: Path) -> None:
+        """Begin checking the chain of one session in the background; any read error is left for the
+        checks themselves to report."""
         try:
             chain = self._read[directory] = saved_segments(directory)
             if isinstance(chain, str) or not chain.segments:

@@ -33,6 +33,8 @@ PREFIX = "anchor.signature."
 
 
 def signature_checks(kit: _Kit, plan_bytes: bytes | None) -> list[AuditCheck]:
+    """Check each signature in the kit against the record; a plan that lists signers but no
+    signature found is reported, not ignored."""
     folder = kit.directory / ATTEST_DIR / SIGNATURES_DIR
     files = sorted(folder.glob("*.sig")) if folder.is_dir() else []
     plan = _plan(plan_bytes)

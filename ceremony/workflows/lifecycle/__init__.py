@@ -49,4 +49,6 @@ def lifecycle_ceremony(
 
 
 def run_lifecycle(amendment: Amendment, operator: LifecycleOperator, directory: Path) -> Outcome:
+    """Run the ceremony that fits the amendment (extend, replace or reshare) as its own witnessed
+    ceremony."""
     return lifecycle_ceremony(amendment, operator, directory).run()

@@ -84,9 +84,12 @@ class LifecycleRun(ScriptRun):
         """Refuse, before anything is written, an amendment the record cannot take."""
 
     def conditions(self) -> set[str]:
+        """Which optional parts of the lifecycle script this kind of amendment needs."""
         return {"group"}
 
     def opening(self) -> dict[str, Json]:
+        """The first transcript line: it names the amendment and the predecessor's record and head,
+        chaining the kits."""
         record = self.predecessor.record
         return {
             "ceremony_id": self.ceremony_id,
@@ -102,10 +105,13 @@ class LifecycleRun(ScriptRun):
         }
 
     def run(self) -> Outcome:
+        """Run the whole script in a fresh directory; the predecessor kit is only read, never
+        written."""
         prepare_directory(self.directory)
         return self._open_and_run(self.opening())
 
     def acts(self) -> tuple[Act, ...]:
+        """The script, with the parts this amendment does not need already left out."""
         return self.script
 
     # -- the shared acts ---------------------------------------------------------------------
@@ -177,6 +183,8 @@ class LifecycleRun(ScriptRun):
         self._log("proof_passed", step, {"shares": shares, "method": method})
 
     def options(self) -> kits.KitOptions:
+        """The kit options of the new kit: the ceremony name and time lock text come from the
+        predecessor."""
         roles = self.amendment.roles
         record = self.predecessor.record
         return kits.KitOptions(
@@ -234,6 +242,7 @@ class LifecycleRun(ScriptRun):
         return record
 
     def prove(self, record: Record) -> LifecycleProof:
+        """Read the written kit back and prove the new cards; never removes anything."""
         return prove_lifecycle_kit(self.directory, record, self.fresh, self.sources())
 
     def sources(self) -> list[Path]:
@@ -273,6 +282,8 @@ class LifecycleRun(ScriptRun):
         return self.read_back(step, replace(record, shares=tuple(sealed)), "cards sealed")
 
     def closing(self, record: Record) -> Outcome:
+        """Close the transcript, write the final public files with its head, prove the kit again,
+        then have the witnesses write the words."""
         step = self._begin("8.1")
         head = self._close_transcript(record)
         assert self.transcript is not None

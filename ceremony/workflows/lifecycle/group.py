@@ -55,6 +55,8 @@ class GroupPlan:
 
 
 def plan_group_change(amendment: Amendment, record: Record) -> GroupPlan:
+    """Refuse a group the record does not have; new members take numbers after the ones already
+    issued."""
     change = amendment.group
     if change is None:  # pragma: no cover - the amendment parser requires it
         raise BadInput("the amendment names no group", "add a [group] section")
@@ -134,9 +136,12 @@ class GroupCeremony(LifecycleRun):
     """Extend a group (or replace a lost card), act by act."""
 
     def check_amendment(self) -> None:
+        """Plan the group change up front, so a wrong group name is refused before anything is
+        written."""
         self.group = plan_group_change(self.amendment, self.predecessor.record)
 
     def conditions(self) -> set[str]:
+        """A replacement also needs the steps that retire the lost card."""
         found = {"group"}
         if self.amendment.kind is AmendmentKind.REPLACE:
             found.add("replace")
@@ -162,6 +167,8 @@ class GroupCeremony(LifecycleRun):
         return self.closing(record)
 
     def shares_brought(self) -> list[Share]:
+        """Only the threshold of this one group's holders type their shares; a share from another
+        group is refused."""
         spec = self.group.spec
         step = self._begin("2.1")
         self.operator.show_facts(
@@ -187,6 +194,8 @@ class GroupCeremony(LifecycleRun):
         return typed
 
     def new_shares(self, typed: list[Share]) -> GroupExtension:
+        """Issue the new members of the group from the shares typed; the master secret is not
+        rebuilt for it."""
         plan = self.group
         step = self._begin("3.1")
         extension = extend_group(typed, plan.used, plan.new)
@@ -234,6 +243,8 @@ class GroupCeremony(LifecycleRun):
         return extension
 
     def amended_record(self, extension: GroupExtension) -> Record:
+        """The predecessor's record with the group's count raised and the new cards added; the other
+        groups are unchanged."""
         before = self.predecessor.record
         plan = self.group
         spec = replace(plan.spec, count=plan.spec.count + len(extension.shares))

@@ -7,6 +7,8 @@ from ceremony.model.record import Lineage
 
 
 def lineage_lines(lineage: Lineage) -> tuple[str, ...]:
+    """The lines that say which ceremony this kit amends and what changed, so a reader can follow
+    the chain back."""
     head = hash_words(bytes.fromhex(lineage.predecessor_transcript_head))
     lines = [
         f"{lineage.kind} ceremony amending ceremony {lineage.predecessor_ceremony_id} (first "

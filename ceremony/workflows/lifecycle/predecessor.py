@@ -28,15 +28,19 @@ class Predecessor:
 
     @property
     def transcript_head(self) -> str:
+        """The head the new kit's transcript starts from, chaining it to this one."""
         return self.record.transcript_head
 
     @property
     def origin_ceremony_id(self) -> str:
+        """The first ceremony of the chain, kept through every amendment."""
         lineage = self.record.lineage
         return lineage.origin_ceremony_id if lineage else self.record.ceremony_id
 
 
 def load_predecessor(kit: Path, record_sha256: str) -> Predecessor:
+    """Refuse a kit whose record is not the one the amendment names by hash, so an amendment cannot
+    apply to another kit."""
     path = kit / RECORD
     if not path.is_file():
         raise BadInput(

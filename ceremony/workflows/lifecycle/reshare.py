@@ -32,9 +32,12 @@ NOT_DECRYPTED = (
 
 class ReshareCeremony(LifecycleRun):
     def conditions(self) -> set[str]:
+        """A reshare always runs the steps that retire the old share set."""
         return {"reshare"}
 
     def check_amendment(self) -> None:
+        """Refuse, before anything is written, a record made without the extendable flag or a new
+        plan that would open another wallet."""
         record = self.predecessor.record
         if not record.extendable:
             raise Refused(
@@ -81,6 +84,7 @@ class ReshareCeremony(LifecycleRun):
         return self.closing(record)
 
     def quorum_brought(self) -> list[Share]:
+        """A full quorum of the old cards is typed; the master secret itself is never decrypted."""
         record = self.predecessor.record
         step = self._begin("2.1")
         self.operator.show_facts(
@@ -104,6 +108,8 @@ class ReshareCeremony(LifecycleRun):
         )
 
     def new_set(self, typed: list[Share]) -> Reshare:
+        """Split the rebuilt encrypted secret under the new scheme; the fingerprint, and so the
+        wallet, stays the same."""
         record = self.predecessor.record
         step = self._begin("3.3")
         result = reshare(rebuild_ems(typed), self.plan.scheme, rng=self.rng)
@@ -140,6 +146,7 @@ class ReshareCeremony(LifecycleRun):
         return result
 
     def new_record(self, result: Reshare) -> Record:
+        """The record of the new share set, keeping the predecessor's fingerprint and commitment."""
         before = self.predecessor.record
         plan = self.plan
         split = SplitResult(
@@ -180,6 +187,8 @@ class ReshareCeremony(LifecycleRun):
         return replace(record, lineage=lineage)
 
     def retirement(self, record: Record) -> Record:
+        """Record, card by card, whether each old card was destroyed or not returned; each answer
+        goes in the transcript."""
         step = self._begin("7.1")
         retired = []
         for entry in self.predecessor.record.shares:

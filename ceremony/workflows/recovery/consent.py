@@ -40,6 +40,8 @@ class Consent:
         return consent_check_code(self.passphrase.reveal())
 
     def to_text(self) -> str:
+        """The consent card's text; it holds the passphrase, so it is written only to the consent
+        card."""
         return (
             f"{CONSENT_FORMAT}\nceremony_id: {self.ceremony_id}\n"
             f"passphrase: {self.passphrase.reveal()}\ncheck_code: {self.check_code}\n"
@@ -47,6 +49,8 @@ class Consent:
 
     @classmethod
     def from_text(cls, text: str) -> Consent:
+        """Read a consent card back; a card with no ceremony ID gives an empty one, for the caller
+        to compare."""
         ceremony_id, passphrase, _code = parse_consent_text(text)
         return cls(ceremony_id or "", Passphrase(passphrase))
 

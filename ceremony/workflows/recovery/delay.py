@@ -34,6 +34,7 @@ from ceremony.workflows.recovery.session import (
 
 
 def segment_path(session: Session, index: int) -> Path:
+    """Where a delay segment is saved; the zero-padded index keeps the files in order."""
     return session.proof_dir / f"segment-{index:04d}.json"
 
 
@@ -56,6 +57,8 @@ class SavedChain:
 
 
 def saved_chain(session: Session) -> SavedChain:
+    """Read the saved segments in order, stopping at the first unreadable one; only the prefix that
+    checks out counts as done."""
     segments: list[Segment] = []
     unreadable = None
     index = 1
@@ -83,10 +86,13 @@ class WaitPlan:
 
     @property
     def done(self) -> int:
+        """Iterations already proved by the saved chain; a damaged segment and what follows it do
+        not count."""
         return self.saved.good.total_iterations
 
     @property
     def finished(self) -> bool:
+        """Whether the proved delay already reaches the required iterations."""
         return self.done >= self.required_iterations
 
 

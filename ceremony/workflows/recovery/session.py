@@ -115,18 +115,22 @@ class Session:
 
     @property
     def notice_hash(self) -> bytes:
+        """The notice hash every delay segment of this session is chained to."""
         return self.notice.sha256
 
     @property
     def transcript_path(self) -> Path:
+        """The session's own transcript, kept in the session folder."""
         return self.path / TRANSCRIPT_FILE
 
     @property
     def proof_dir(self) -> Path:
+        """Where the session's delay segments are saved, so an interrupted wait can resume."""
         return self.path / PROOF_DIR
 
     @property
     def sealed(self) -> bool:
+        """A sealed lock is opened by unlocking, not by a delay proof chain."""
         return self.notice.mode is TimeLockMode.SEALED
 
     @classmethod
@@ -228,6 +232,8 @@ def _replay(
 
 
 def refuse_finished(session: Session, action: str) -> None:
+    """Refuse to act on a session that was cancelled or has already released the secret: a session
+    releases it once."""
     if session.state is State.CANCELLED:
         raise Refused(
             f"session {session.notice.notice_id} was cancelled: it cannot {action}",

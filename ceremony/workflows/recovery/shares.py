@@ -28,6 +28,8 @@ class ShareCollection:
 
     @property
     def shares(self) -> tuple[Share, ...]:
+        """A copy of the shares typed so far, so callers cannot change the collection behind its
+        back."""
         return tuple(self._shares)
 
     def add(self, share: Share) -> ShareCheck:
@@ -50,6 +52,7 @@ class ShareCollection:
         return check
 
     def groups(self) -> list[GroupProgress]:
+        """How many shares each group of the record has so far, against its threshold."""
         counts = [0] * len(self.record.groups)
         for share in self._shares:
             counts[share.group_index] += 1
@@ -60,13 +63,16 @@ class ShareCollection:
 
     @property
     def complete_groups(self) -> int:
+        """Groups that already have their threshold of shares."""
         return sum(1 for group in self.groups() if group.complete)
 
     @property
     def quorum(self) -> bool:
+        """Whether enough groups are complete to recover."""
         return self.complete_groups >= self.record.group_threshold
 
     def progress_lines(self) -> list[str]:
+        """What is still missing, group by group, for the people typing shares."""
         return progress_text(
             self.groups(),
             group_threshold=self.record.group_threshold,

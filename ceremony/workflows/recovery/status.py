@@ -23,6 +23,7 @@ class Status:
     """One of: wait, unlock, none."""
 
     def to_dict(self) -> dict[str, object]:
+        """The status as the JSON of `ceremony recover status --json`; it holds no secret."""
         notice = self.session.notice
         return {
             "format": "ceremony-recovery-status/v1",
@@ -50,6 +51,8 @@ class Status:
 
 
 def status(session: Session) -> Status:
+    """Only reads the session folder: nothing is written, and a damaged segment is reported, not
+    repaired."""
     done = good = saved = 0
     damaged = None
     checkpoint = None

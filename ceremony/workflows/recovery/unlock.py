@@ -57,6 +57,8 @@ from ceremony.workflows.transcript import Json
 
 
 def sealed_lock(record: Record) -> SealedLock:
+    """Refuse a record with no sealed lock or with a damaged modulus, before any work on the puzzle
+    starts."""
     lock = record.timelock
     if lock is None or lock.mode is not TimeLockMode.SEALED:
         raise BadInput("this record has no sealed time lock", "check the record")
@@ -142,6 +144,7 @@ class Reconstruction:
 
     @property
     def release_form(self) -> str:
+        """How the secret will be shown, named in the question asked before it is released."""
         return "BIP-39 phrase" if self.secret.kind is SecretKind.BIP39 else "master secret (hex)"
 
 
