@@ -16,6 +16,7 @@ import functools
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -25,6 +26,7 @@ import tracemalloc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -206,6 +208,29 @@ def bytecode() -> None:
     compileall.compile_dir(ROOT / "ceremony", quiet=1)
 
 
+def spawn(
+    command: Command, argv: list[str], stderr: IO[bytes] | int
+) -> tuple[int, resource.struct_rusage]:
+    """Run `argv` with the command's stdin, directory and environment; its exit code and the
+    resource usage `wait4` reports for it (the one place the bench starts a process)."""
+    child = subprocess.Popen(
+        argv,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        cwd=command.cwd,
+        env=command.env,
+    )
+    assert child.stdin is not None
+    try:
+        child.stdin.write(command.stdin)
+        child.stdin.close()
+    except BrokenPipeError:
+        pass
+    _, status, usage = os.wait4(child.pid, 0)
+    return os.waitstatus_to_exitcode(status), usage
+
+
 def run_process(command: Command) -> tuple[float, float]:
     """Seconds from spawn to exit, and the command's peak resident memory in MiB (GNU time's
     `%M` when /usr/bin/time exists, so that it is the command's own; else from `wait4`)."""
@@ -218,27 +243,12 @@ def run_process(command: Command) -> tuple[float, float]:
         errors = open(Path(scratch) / "stderr", "w+b")  # noqa: SIM115 (closed below)
         try:
             started = time.perf_counter()
-            child = subprocess.Popen(
-                argv,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=errors,
-                cwd=command.cwd,
-                env=command.env,
-            )
-            assert child.stdin is not None
-            try:
-                child.stdin.write(command.stdin)
-                child.stdin.close()
-            except BrokenPipeError:
-                pass
-            _, status, usage = os.wait4(child.pid, 0)
+            code, usage = spawn(command, argv, errors)
             seconds = time.perf_counter() - started
-            child.returncode = os.waitstatus_to_exitcode(status)
-            if child.returncode not in command.ok_codes:
+            if code not in command.ok_codes:
                 errors.seek(0)
                 raise SystemExit(
-                    f"{' '.join(command.argv)} exited {child.returncode}: "
+                    f"{' '.join(command.argv)} exited {code}: "
                     f"{errors.read().decode(errors='replace')[-2000:]}"
                 )
         finally:

@@ -19,13 +19,12 @@ Run: .venv/bin/python bench/startup.py [--quick]   (results in bench/results/sta
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
 import statistics
 import subprocess
 
 import shamir_mnemonic
-from harness import BIN, PYTHON, Command, Row, load_average, process_pairs, report
+from harness import BIN, PYTHON, Command, Row, load_average, process_pairs, report, spawn
 
 SHAMIR = BIN / "shamir"
 CEREMONY = BIN / "ceremony"
@@ -41,24 +40,9 @@ def shamir_cli_works() -> bool:
 
 def cpu_seconds(command: Command) -> float:
     """User plus system time of one run of `command` (and of the processes it waited for)."""
-    child = subprocess.Popen(
-        list(command.argv),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=command.cwd,
-        env=command.env,
-    )
-    assert child.stdin is not None
-    try:
-        child.stdin.write(command.stdin)
-        child.stdin.close()
-    except BrokenPipeError:
-        pass
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode not in command.ok_codes:
-        raise SystemExit(f"{' '.join(command.argv)} exited {child.returncode}")
+    code, usage = spawn(command, list(command.argv), subprocess.DEVNULL)
+    if code not in command.ok_codes:
+        raise SystemExit(f"{' '.join(command.argv)} exited {code}")
     return usage.ru_utime + usage.ru_stime
 
 
