@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "ceremony"
 
 
-def imports_of(path: Path) -> set[str]:
+@cache
+def tree(path: Path) -> ast.Module:
+    """The syntax tree of a module, parsed once per test process (every test here reads them all)."""
+    return ast.parse(path.read_text(), str(path))
+
+
+@cache
+def imports_of(path: Path) -> frozenset[str]:
     names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+    for node in ast.walk(tree(path)):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
-    return names
+    return frozenset(names)
 
 
 def modules(sub: str = "") -> list[Path]:
@@ -119,7 +127,7 @@ def object_parameters(path: Path) -> list[str]:
     """Parameters annotated `object`, bare or in a union (`object | None`). Untrusted data may
     still be `dict[str, object]` or `list[object]`: that is what a validator reads."""
     found = []
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+    for node in ast.walk(tree(path)):
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         arguments = node.args
@@ -179,7 +187,7 @@ def test_core_modules_import_each_other_without_a_circle() -> None:
     for path in modules("core"):
         graph[path.stem] |= {
             alias.name
-            for node in ast.walk(ast.parse(path.read_text()))
+            for node in ast.walk(tree(path))
             if isinstance(node, ast.ImportFrom) and node.module == "ceremony.core"
             for alias in node.names
         }
@@ -199,7 +207,7 @@ def test_each_shared_type_is_defined_once() -> None:
     shared = {"Rng", "Clock", "PaperSize", "Holder", "Share"}
     defined: dict[str, list[str]] = {name: [] for name in shared}
     for path in modules():
-        for node in ast.parse(path.read_text()).body:
+        for node in tree(path).body:
             names = [node.name] if isinstance(node, ast.ClassDef) else []
             if isinstance(node, ast.Assign):
                 names = [t.id for t in node.targets if isinstance(t, ast.Name)]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 WHOLE_CEREMONY = "runs whole guided ceremonies (every act, the paper, re-entry, read-back proof)"
 KITS = "its fixtures make several whole ceremony kits"
+LIFECYCLE = "extends or reshares a kit made by a whole ceremony (a whole lifecycle ceremony each)"
+GUIDED_PTY = "a whole guided ceremony in a pseudo-terminal (a real process), signalled mid-way"
 
 SLOW: dict[str, str] = {
     "tests/test_bundle.py": "builds the offline bundle, installs it in a fresh venv, runs the demo",
@@ -36,6 +38,40 @@ SLOW: dict[str, str] = {
     "tests/test_audit_pdfs.py": KITS,
     "tests/test_attest.py": KITS,
     "tests/test_lifecycle_audit.py": KITS,
+    "tests/test_printed_commands.py": (
+        "its kits are two whole ceremonies and two splits, every PDF read back; each printed"
+        " command then runs against a copy (the runbook commands render every runbook)"
+    ),
+    "tests/test_lifecycle_readback.py": LIFECYCLE + ", its new cards read back",
+    "tests/test_lifecycle_cli.py::test_extend_from_an_answers_file": LIFECYCLE,
+    "tests/test_lifecycle_cli.py::test_extend_without_a_terminal_or_answers_is_refused": LIFECYCLE,
+    "tests/test_lifecycle_cli.py::test_each_command_refuses_the_other_kind": LIFECYCLE,
+    "tests/test_lifecycle_cli.py::test_an_amendment_for_another_record_exits_4": LIFECYCLE,
+    "tests/test_lifecycle_cli.py::test_a_member_beyond_sixteen_is_refused_by_the_parser": LIFECYCLE,
+    "tests/test_lifecycle_cli.py::test_a_misspelt_kind_is_named_with_its_line": LIFECYCLE,
+    "tests/test_ceremony.py::test_scripted_ceremony_leaves_a_complete_kit": WHOLE_CEREMONY,
+    "tests/test_ceremony.py::test_cli_run_with_answers": WHOLE_CEREMONY,
+    "tests/test_ceremony.py::test_the_kits_recover_py_recovers_the_recorded_secret": WHOLE_CEREMONY,
+    "tests/test_sealed_split.py::test_sealed_ceremony_records_the_lock_and_writes_a_consent_card": (
+        WHOLE_CEREMONY
+    ),
+    "tests/test_calibration_shown.py::test_a_busy_ceremony_warns_records_every_sample_and_prints_the_spread": (
+        WHOLE_CEREMONY
+    ),
+    "tests/test_passphrase_strength.py::test_scripted_run_warns_and_keeps_the_passphrase_out_of_the_kit": (
+        WHOLE_CEREMONY
+    ),
+    "tests/test_passphrase_strength.py::test_guided_run_asks_again_after_a_weak_passphrase": (
+        WHOLE_CEREMONY
+    ),
+    "tests/test_signals.py::test_a_signal_during_the_ceremony_removes_every_secret_file": GUIDED_PTY,
+    "tests/test_signals.py::test_closing_the_terminal_removes_every_secret_file": GUIDED_PTY,
+    "tests/test_locks.py::test_a_second_unlock_wait_or_cancel_is_refused_while_one_unlock_runs": (
+        "a time-locked kit, then real unlock processes in pseudo-terminals racing for its lock"
+    ),
+    "tests/test_locks.py::test_a_second_ceremony_into_the_same_kit_is_refused": (
+        "two real ceremony processes in pseudo-terminals racing for one kit"
+    ),
     "tests/test_ceremony.py::test_ctrl_c_leaves_only_an_aborted_transcript": WHOLE_CEREMONY,
     "tests/test_ceremony.py::test_public_outputs_hold_no_secret": WHOLE_CEREMONY,
     "tests/test_plan.py::test_any_edit_gives_a_plan_or_a_bad_input": "a property test over edits",
@@ -45,6 +81,12 @@ SLOW: dict[str, str] = {
     "tests/test_runbook_pdf.py::test_runbooks_filled_before_sealing_are_stale": WHOLE_CEREMONY,
     "tests/test_runbook_pdf.py::test_render_runbooks_writes_refuses_and_checks": (
         "renders every runbook several times"
+    ),
+    "tests/test_runbook_pdf.py::test_command_renders_refuses_and_checks": (
+        "renders every runbook several times"
+    ),
+    "tests/test_runbook_pdf.py::test_same_record_same_bytes": (
+        "renders every runbook twice on each paper size"
     ),
 }
 
