@@ -31,10 +31,18 @@ def bundle() -> Path:
 
 @pytest.fixture
 def copy(bundle: Path, tmp_path: Path) -> Path:
-    """A copy of the bundle made of hard links: replace a file (never write into it) to change it."""
+    """A copy of the bundle made of hard links (copies where tmp_path is on another file system,
+    as in memory under `make test`): replace a file (never write into it) to change it."""
     target = tmp_path / "bundle"
-    shutil.copytree(bundle, target, copy_function=os.link)
+    shutil.copytree(bundle, target, copy_function=_link_or_copy)
     return target
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def replace_file(path: Path, data: bytes) -> None:
