@@ -115,8 +115,8 @@ def test_a_new_card_that_does_not_read_back_leaves_no_kit(
     before = tree_bytes(kit)
     real = readback.words_from_pdf
 
-    def smudged(path: Path, holder: str) -> tuple[str, ...]:
-        words = real(path, holder)
+    def smudged(data: bytes, holder: str) -> tuple[str, ...]:
+        words = real(data, holder)
         return (*words[:-1], "academic" if words[-1] != "academic" else "acid")
 
     monkeypatch.setattr(readback, "words_from_pdf", smudged)
