@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -11,7 +12,8 @@ import pytest
 from ceremony.model.record import Record
 from ceremony.workflows.audit import Status, audit_kit
 from ceremony.workflows.kit import record_pdf
-from tests.test_audit import DEMO_PLAN, make_kit, session_of, write_session
+from tests.helpers.audit import session_of
+from tests.helpers.kits import DEMO_PLAN, make_kit, write_session
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +90,40 @@ def test_a_missing_record_pdf_is_skipped_after_checking_the_hash(kit: Path) -> N
     status, detail = check(kit, "files.record.pdf")
     assert status is Status.SKIPPED
     assert detail == "record.pdf not present; re-rendered, it has the hash the record lists"
+
+
+def test_the_record_as_written_is_checked_against_the_logged_pdf_hash(
+    kit: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """kit_written logs record.pdf's hash as printed before closing, so the as-written check
+    needs no second rendering; a kit whose entry lacks it (older kits) renders it again."""
+    import ceremony.workflows.audit.pdf_checks as pdf_checks
+    import ceremony.workflows.kit as kits
+
+    entries = [json.loads(line) for line in (kit / "transcript.jsonl").read_text().splitlines()]
+    (written,) = [e for e in entries if e["event"] == "kit_written"]
+    assert len(written["data"]["record_pdf_sha256"]) == 64
+    renders: list[Record] = []
+    real = kits.record_pdf
+    counting = lambda r: renders.append(r) or real(r)  # noqa: E731
+    monkeypatch.setattr(kits, "record_pdf", counting)
+    monkeypatch.setattr(pdf_checks, "record_pdf", counting)
+    checks = {c.name: c for c in audit_kit(kit).checks}
+    assert checks["record-transcript.as-written"].status is Status.PASS
+    assert [r.transcript_head for r in renders] == [
+        Record.from_json((kit / "record.json").read_text()).transcript_head
+    ]  # only files.record.pdf rendered, the record as closed
+
+
+def test_a_kit_written_entry_without_the_pdf_hash_renders_the_record_as_then(kit: Path) -> None:
+    from dataclasses import replace
+
+    from ceremony.workflows.audit.kit_checks import _pdf_as_written
+    from ceremony.workflows.transcript import TranscriptEntry
+
+    record = Record.from_json((kit / "record.json").read_text())
+    before = replace(record, transcript_head="")
+    old = TranscriptEntry(10, "", "kit_written", None, "5.1", {}, "", "ceremony 0.9")
+    assert _pdf_as_written(before, old) == hashlib.sha256(record_pdf(before)).hexdigest()
+    logged = replace(old, data={"record_pdf_sha256": "ab" * 32})
+    assert _pdf_as_written(before, logged) == "ab" * 32

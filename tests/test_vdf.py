@@ -16,7 +16,7 @@ import pytest
 from ceremony.core import vdf
 from ceremony.core.vdf import Chain, ChainProver, Segment
 from ceremony.errors import BadInput, NotVerified
-from tests.child import handlers_installed
+from tests.helpers.child import handlers_installed
 
 NOTICE = hashlib.sha256(b"recovery notice 1").digest()
 OTHER_NOTICE = hashlib.sha256(b"recovery notice 2").digest()
@@ -291,7 +291,7 @@ def test_ctrl_c_stops_a_segment_in_progress() -> None:
     [
         (1_000, 1_000),  # never more than the whole delay
         (60_000_000, 10_000_000),  # short delays: about a minute a segment
-        (72 * 3600 * 170_000, 122_400_000),  # 72 h: 360 segments of 12 minutes
+        (72 * 3600 * 170_000, 183_600_000),  # 72 h: 240 segments of 18 minutes
     ],
 )
 def test_segment_planning(required: int, expected: int) -> None:

@@ -17,16 +17,17 @@ Construction (v1), fixed so that an auditor can re-check it with `chiavdf` alone
   chiavdf's 100-byte compressed forms in lower-case hex.
 
 Why one group per chain rather than one per segment: deriving a discriminant costs 10-20 ms and
-checking a proof about 4 ms (measured by bench/timelock.py), so one group per chain spends the
+checking a proof about 7 ms (measured by bench/audit.py), so one group per chain spends the
 verification budget on proofs alone.
 
 How many segments (`MAX_SEGMENTS`): a 72-hour chain must verify in under a second on a 2-core
-machine. The proofs are checked on every core at once (`verify_chain`), so 360 segments cost about
-360 x 4 ms / 2 = 0.7 s. Fewer, longer segments would verify faster but lose more work on a crash
-and need more memory: chiavdf's prover holds about 23 bytes per iteration of the segment in
+machine. The proofs are checked on every core at once (`verify_chain`); measured on this 2-core
+machine (bench/audit.py, quiet), 240 segments verify in about 0.9 s, 360 in about 1.5 s, so 240 it
+is. Fewer, longer segments lose more work on a crash (at most 1/240 of it, 18 minutes of a 72-hour
+delay) and need more memory: chiavdf's prover holds about 23 bytes per iteration of the segment in
 progress (bench/README.md, measured: 42 MiB at 1M iterations, 108 MiB at 4M), so a 72-hour chain
-of 360 segments (12 minutes each here) peaks near 2.7 GB while it is computed, and 720 segments
-(1.4 GB) would take 1.4 s to verify.
+of 240 segments peaks near 4 GB while a segment is computed at this machine's ~170,000 iterations/s
+(2.7 GB with 360 segments, 1.4 GB with 720).
 Security rests on the same assumption as Chia's: nobody can compute the order of the class group
 of a fresh 1024-bit discriminant, here within the delay.
 
@@ -65,8 +66,8 @@ _MAX_ITERATIONS = 2**63  # chiavdf counts in uint64; stay well inside it
 MIN_SEGMENT_ITERATIONS = 300
 """chiavdf's prover returns proofs that do not verify for 264 iterations or fewer (measured across
 many challenges with 1024-bit discriminants), so no segment is shorter than this."""
-MAX_SEGMENTS = 360
-"""Most segments a planned chain has: about 0.7 s to verify on 2 cores (4 ms a proof)."""
+MAX_SEGMENTS = 240
+"""Most segments a planned chain has: about 0.9 s to verify on 2 cores (about 7 ms a proof)."""
 
 DEFAULT_MAX_LOSS_SECONDS = 60.0
 """Work a crash or Ctrl-C may cost at most, for chains short enough to allow it (see below)."""
@@ -509,8 +510,8 @@ def plan_segment_iterations(
     more than `max_segments` segments, which would slow verification down.
 
     With the defaults at this machine's rate (~170,000 iterations/s), a chain of up to 12 hours
-    uses one-minute segments; a 72-hour chain uses 360 segments of 12 minutes, so a crash costs at
-    most 0.28% of the work and the chain still verifies in under a second on 2 cores.
+    uses one-minute segments; a 72-hour chain uses 240 segments of 18 minutes, so a crash costs at
+    most 0.42% of the work and the chain still verifies in under a second on 2 cores.
     """
     if required_iterations < 1 or rate <= 0 or max_loss_seconds <= 0 or max_segments < 1:
         raise BadInput(

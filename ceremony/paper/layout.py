@@ -8,9 +8,10 @@ SHA-256 can be recorded.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -112,12 +113,52 @@ class Geometry:
         return self.right - self.left
 
 
+_widths: dict[tuple[str, str, float], float] | None = None
+_lines: dict[tuple[str, str, float, float], tuple[str, ...]] | None = None
+"""Widths and line breaks measured inside `shared_measures`, else None (nothing remembered)."""
+
+
+@contextlib.contextmanager
+def shared_measures() -> Iterator[None]:
+    """Remember every width and line break measured in this block: the kits of one ceremony repeat
+    most of their text (instructions, headings, the ceremony's names), so each is measured once.
+    What is remembered includes share words, so it is forgotten when the block ends, however it
+    ends. The results are the very same numbers, so the PDFs are byte for byte the same."""
+    global _widths, _lines
+    if _widths is not None:  # already inside one: the outer block forgets
+        yield
+        return
+    _widths, _lines = {}, {}
+    try:
+        yield
+    finally:
+        _widths.clear()
+        _lines.clear()
+        _widths = _lines = None
+
+
 def text_width(text: str, font: str, size: float) -> float:
-    return float(stringWidth(text, font, size))
+    if _widths is None:
+        return float(stringWidth(text, font, size))
+    key = (text, font, size)
+    width = _widths.get(key)
+    if width is None:
+        width = _widths[key] = float(stringWidth(text, font, size))
+    return width
 
 
 def wrap(text: str, font: str, size: float, width: float) -> list[str]:
     """Break `text` into lines no wider than `width`; words too long for a line are cut."""
+    if _lines is None:
+        return _wrap(text, font, size, width)
+    key = (text, font, size, width)
+    lines = _lines.get(key)
+    if lines is None:
+        lines = _lines[key] = tuple(_wrap(text, font, size, width))
+    return list(lines)
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     lines: list[str] = []
     current = ""
     for word in text.split():

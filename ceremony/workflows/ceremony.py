@@ -265,6 +265,7 @@ class Ceremony(ScriptRun):
             step,
             {
                 "record_sha256": _sha(self.directory / "record.json"),
+                "record_pdf_sha256": _sha(self.directory / "record.pdf"),
                 "recover_py_sha256": record.recover_py_sha256,
                 "holder_pdfs": [
                     {"holder": e.holder, "sha256": e.holder_pdf_sha256} for e in record.shares

@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ceremony.core import fingerprint, slip39
 from ceremony.core.verify import SetProof, verify_shares
 from ceremony.errors import BadInput, NotVerified
-from ceremony.model.record import Record
 from ceremony.model.scheme import SecretKind
 from ceremony.model.secret import Secret
 from ceremony.model.share import Share
-from ceremony.model.timelock_mode import TimeLockMode
+
+if TYPE_CHECKING:  # the record only with --record: combine starts without loading it
+    from ceremony.model.record import Record
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,8 @@ def combine(
 def time_lock_warning(record: Record, record_path: str) -> str | None:
     """What `combine --record` says before rebuilding when the record shows a time lock: the
     delay binds only the session path, which it names."""
+    from ceremony.model.timelock_mode import TimeLockMode
+
     lock = record.timelock
     if lock is None:
         return None

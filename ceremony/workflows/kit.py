@@ -256,41 +256,48 @@ def render_holder_pdfs(
     """Render every holder's kit, one at a time, so that a caller writing each to disk holds only
     one in memory whatever the number of holders. The PDFs are SECRET."""
     from ceremony.paper.holder import render_holder_kit
+    from ceremony.paper.layout import shared_measures
 
-    plan_words = hash_words(bytes.fromhex(record.plan_sha256))
     shares = split.all_shares()
-    rule = tuple((g.name, g.threshold, g.count) for g in record.groups)
+    with shared_measures():  # the kits repeat most of their text: each piece measured once
+        for entry, share in zip(record.shares, shares, strict=True):
+            kit = holder_kit(record, options, entry, share.words)
+            yield entry, render_holder_kit(kit, options.paper_size)
+
+
+def holder_kit(
+    record: Record, options: KitOptions, entry: IssuedShare, words: tuple[str, ...]
+) -> HolderKit:
+    """What one holder's PDF shows. SECRET: it holds the share's words."""
+    group = record.groups[entry.group_number - 1]
+    card = ShareCard(
+        ceremony_name=record.ceremony_name,
+        ceremony_id=record.ceremony_id,
+        holder=entry.holder,
+        group=entry.group,
+        member_number=entry.member_number,
+        member_count=group.count,
+        member_threshold=group.threshold,
+        group_count=len(record.groups),
+        group_threshold=record.group_threshold,
+        words=words,
+        check_code=entry.check_code,
+        demo=record.demo,
+    )
     sealed = record.timelock is not None and record.timelock.mode is TimeLockMode.SEALED
-    for entry, share in zip(record.shares, shares, strict=True):
-        group = record.groups[entry.group_number - 1]
-        card = ShareCard(
-            ceremony_name=record.ceremony_name,
-            ceremony_id=record.ceremony_id,
-            holder=entry.holder,
-            group=entry.group,
-            member_number=entry.member_number,
-            member_count=group.count,
-            member_threshold=group.threshold,
-            group_count=len(record.groups),
-            group_threshold=record.group_threshold,
-            words=share.words,
-            check_code=entry.check_code,
-            demo=record.demo,
-        )
-        kit = HolderKit(
-            card=card,
-            plan_hash_words=plan_words,
-            fingerprint=record.fingerprint,
-            contacts=options.contacts,
-            time_lock=options.time_lock_text,
-            rule=rule,
-            passphrase=record.passphrase,
-            bip39=record.kind is SecretKind.BIP39,
-            sealed=sealed,
-            consent_card=sealed and record.timelock is not None and record.timelock.consent_card,
-            administrator=options.administrator,
-        )
-        yield entry, render_holder_kit(kit, options.paper_size)
+    return HolderKit(
+        card=card,
+        plan_hash_words=hash_words(bytes.fromhex(record.plan_sha256)),
+        fingerprint=record.fingerprint,
+        contacts=options.contacts,
+        time_lock=options.time_lock_text,
+        rule=tuple((g.name, g.threshold, g.count) for g in record.groups),
+        passphrase=record.passphrase,
+        bip39=record.kind is SecretKind.BIP39,
+        sealed=sealed,
+        consent_card=sealed and record.timelock is not None and record.timelock.consent_card,
+        administrator=options.administrator,
+    )
 
 
 def record_pdf(record: Record) -> bytes:

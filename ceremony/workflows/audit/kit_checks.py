@@ -41,7 +41,7 @@ from ceremony.workflows.audit.report import (
 )
 from ceremony.workflows.check_share import check_share
 from ceremony.workflows.inputs import share_lines
-from ceremony.workflows.kit import holder_filename, record_pdf
+from ceremony.workflows.kit import holder_filename
 from ceremony.workflows.transcript import (
     CLOSED,
     TranscriptEntry,
@@ -620,8 +620,7 @@ def _as_written(record: Record, events: _Events) -> AuditCheck:
         consent_bag_serial="",
         read_back={},
     )
-    if record.record_pdf_sha256:  # record.pdf as it was printed then, before closing
-        before = replace(before, record_pdf_sha256=_sha256(record_pdf(before)))
+    before = replace(before, record_pdf_sha256=_pdf_as_written(before, written))
     digest = _sha256(before.to_json().encode())
     if written.data.get("record_sha256") != digest:
         note = ""
@@ -640,6 +639,20 @@ def _as_written(record: Record, events: _Events) -> AuditCheck:
         f"every field of the record is as written at entry {written.seq} (kit_written), plus "
         "the bag serials and transcript head added at closing",
     )
+
+
+def _pdf_as_written(before: Record, written: TranscriptEntry) -> str:
+    """The hash record.pdf had when the kit was written (before closing re-printed it with the bag
+    serials and head words): as the kit_written entry logged it, or, for kits from before it was
+    logged, the hash of record.pdf rendered again from the record as it was then."""
+    logged = written.data.get("record_pdf_sha256")
+    if isinstance(logged, str):
+        return logged
+    if not before.record_pdf_sha256:
+        return ""
+    from ceremony.workflows.kit import record_pdf
+
+    return _sha256(record_pdf(before))
 
 
 def _closing_binding(kit: _Kit) -> AuditCheck:
