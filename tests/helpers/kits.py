@@ -8,9 +8,11 @@ each kit once per module; a test that changes one takes `demo_kit`, a private co
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import hashlib
 import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -63,7 +65,29 @@ class Keeper(ScriptedOperator):
 
 
 def make_kit(directory: Path, plan: Path = SMALL_PLAN, *, seed: bytes = b"kit") -> list[Share]:
-    """Run the ceremony for `plan` into `directory`; returns the issued shares."""
+    """The ceremony for `plan` into `directory`; returns the issued shares.
+
+    The ceremony is deterministic but for the clock (the time stamps in the transcript and what
+    covers them), so it runs once per test process for each plan and seed, into a folder of its
+    own, and `directory` gets a copy (file modes kept). A `directory` that already exists gets a
+    ceremony of its own, as the tool refuses or fills such a folder itself."""
+    if directory.exists():
+        return _ceremony(directory, plan, seed)
+    key = (plan.resolve(), seed)
+    if key not in _MADE:
+        folder = Path(tempfile.mkdtemp(prefix="ceremony-test-kits-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _MADE[key] = (folder / "kit", _ceremony(folder / "kit", plan, seed))
+    made, shares = _MADE[key]
+    shutil.copytree(made, directory, symlinks=True)
+    return list(shares)
+
+
+_MADE: dict[tuple[Path, bytes], tuple[Path, list[Share]]] = {}
+"""The kits made in this test process, by plan and seed: the kit and its issued shares."""
+
+
+def _ceremony(directory: Path, plan: Path, seed: bytes) -> list[Share]:
     keeper = Keeper()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("ceremony.workflows.timelock_policy.measure_vdf_rate", lambda **_: RATE)
