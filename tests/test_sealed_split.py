@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import shamir_mnemonic
 
 from ceremony.core.sealed import PuzzleSolver, SealedLock
@@ -51,7 +52,11 @@ def test_solving_the_puzzle_gives_the_consent_passphrase() -> None:
     assert solved.reveal() == sealed.consent.reveal()
 
 
-def test_split_timelock_json_and_recover_py(tmp_path: Path) -> None:
+def test_split_timelock_json_and_recover_py(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the calibration is not what this tests (tests/test_calibration*.py do): a pinned rate
+    monkeypatch.setattr("ceremony.workflows.timelock_policy.default_rate", lambda mode: 100_000.0)
     result = run_cli(
         [
             "split",

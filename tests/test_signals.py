@@ -30,6 +30,7 @@ from tests.helpers.child import (
     spawn,
     wait_for,
 )
+from tests.helpers.cli import run_cli
 
 
 def assert_nothing_secret_left(root: Path, reason: str) -> None:
@@ -209,23 +210,12 @@ def test_harden_sets_both_limits_and_prctl() -> None:
 
 
 def _small_record(tmp_path: Path) -> Path:
+    """A record for `check-share --record` to read: a split kit's, made in this process (the
+    process under test is the `check-share` child, not what made its record)."""
     kit = tmp_path / "small-kit"
-    done = subprocess.run(
-        [CEREMONY, "run", str(SMALL_PLAN), "--out", str(kit), "--answers", str(_answers(tmp_path))],
-        capture_output=True,
-        text=True,
-        env=ENV,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = run_cli(["split", "-t", "1", "-g", "solo=2of3", "--strength", "128", "--kit", str(kit)])
+    assert done.code == 0, done.err
     return kit / "record.json"
-
-
-def _answers(tmp_path: Path) -> Path:
-    path = tmp_path / "answers.toml"
-    path.write_text("confirm = true\naccept_preflight_failures = true\n")
-    return path
 
 
 # -- holding signals back -----------------------------------------------------------------------
