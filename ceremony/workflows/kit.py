@@ -365,9 +365,13 @@ def populate_kit(
     record: Record,
     options: KitOptions,
     reader: CardReader | None = None,
+    *,
+    record_pdf_now: bool = True,
 ) -> Record:
     """Write holder PDFs, recover.py, the record and (sealed, with a consent card) the consent
-    card into an existing (staging) directory; `reader` reads each holder PDF back as written."""
+    card into an existing (staging) directory; `reader` reads each holder PDF back as written.
+    Without `record_pdf_now` only record.json is written: the caller writes the public record
+    again once it is final (record.pdf is a function of the record, drawn once)."""
     from ceremony.workflows.split import Sealed
     from ceremony.workflows.standalone import recover_py_sha256, render_recover_py
 
@@ -390,7 +394,10 @@ def populate_kit(
         recover_py_sha256=recover_py_sha256(program),
         paper_size=options.paper_size.value,
     )
-    record = write_public(directory, record, options)
+    if record_pdf_now:
+        record = write_public(directory, record, options)
+    else:
+        write_atomic(directory / "record.json", record.to_json().encode(), secret=False)
     if isinstance(split, Sealed) and split.consent is not None:
         write_consent(directory, record, split.consent, options)
     return record
@@ -439,7 +446,7 @@ def write_split_kit(
         demo=False,
     )
     with staged_directory(directory, overwrite=overwrite) as staging, reading_ahead() as reader:
-        record = populate_kit(staging, split, record, options, reader)
+        record = populate_kit(staging, split, record, options, reader, record_pdf_now=False)
         proof = prove_kit(staging, split, passphrase, reader)
         record = replace(record, read_back=proof.to_data())
         record = write_public(staging, record, options)
