@@ -20,10 +20,10 @@ from ceremony.workflows.attest import (
     closing_message,
 )
 from ceremony.workflows.audit import Status, Verdict, audit_kit
-from tests.ceremony_helpers import SMALL_PLAN
-from tests.conftest import run_cli
-from tests.test_audit import make_kit, problems, read_record
-from tests.test_audit_anchors import rewrite_kit
+from tests.helpers.audit import problems, rewrite_kit
+from tests.helpers.ceremony import SMALL_PLAN
+from tests.helpers.cli import run_cli
+from tests.helpers.kits import make_kit, read_record
 
 SSH_KEYGEN = shutil.which("ssh-keygen")
 pytestmark = pytest.mark.skipif(SSH_KEYGEN is None, reason="ssh-keygen is not installed")
@@ -105,7 +105,7 @@ def test_the_plan_pins_ed25519_keys_and_refuses_anything_else(
 def test_closing_shows_the_message_to_sign(tmp_path: Path) -> None:
     from ceremony.planfile.plan import load_plan
     from ceremony.workflows.ceremony import Ceremony
-    from tests.test_audit import Keeper
+    from tests.helpers.kits import Keeper
 
     _, line = keypair(tmp_path, "wim")
     shown: list[tuple[str, list[tuple[str, str]]]] = []
@@ -265,7 +265,7 @@ def signed_session(
 ) -> tuple[Path, Path, dict[str, Path]]:
     """A time-locked kit whose plan pins a witness's and a stakeholder's keys, with one closed
     recovery session."""
-    from tests.test_audit import DEMO_PLAN, write_session
+    from tests.helpers.kits import DEMO_PLAN, write_session
 
     folder = tmp_path_factory.mktemp("session-attest")
     keys, lines = {}, {}
@@ -332,7 +332,7 @@ def test_signatures_alone_anchor_a_kit_and_its_recovery(
 def test_a_session_cut_or_reissued_after_signing_fails(
     session_kit: Path, signed_session: tuple[Path, Path, dict[str, Path]], tmp_path: Path
 ) -> None:
-    from tests.test_audit_anchors import rechain
+    from tests.helpers.audit import rechain
 
     _, plan, keys = signed_session
     sign_everything(session_kit, plan, keys, tmp_path)

@@ -10,9 +10,7 @@ naming the anchor.
 from __future__ import annotations
 
 import dataclasses
-import json
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,21 +19,18 @@ import pytest
 from ceremony.model.record import Record
 from ceremony.model.share import Share
 from ceremony.workflows.audit import Anchors, AuditReport, Status, Verdict, audit_kit
-from ceremony.workflows.audit.kit_checks import closing_record_sha256
-from ceremony.workflows.kit import record_pdf
 from ceremony.workflows.timelock_policy import calibrate
-from ceremony.workflows.transcript import GENESIS, canonical, line_hash
-from tests import test_audit as kits
-from tests.test_audit import (
-    DEMO_PLAN,
-    RATE,
+from tests.helpers import kits
+from tests.helpers.audit import (
+    edit_record,
     paper_anchors,
     problems,
-    read_record,
+    rechain,
+    rewrite_kit,
     session_of,
-    write_session,
+    transcript,
 )
-from tests.test_audit_tampering import edit_record, lines, transcript
+from tests.helpers.kits import DEMO_PLAN, RATE, read_record, write_session
 
 demo_made = kits.demo_made
 
@@ -49,68 +44,6 @@ def forged(demo_made: tuple[Path, list[Share]], tmp_path: Path) -> tuple[Path, A
 
 
 # -- the forger's tools: only public files, and the tool's own public formulas ------------------
-
-
-def rechain(path: Path, change: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> str:
-    """Rewrite a transcript's entries and chain them again from the start; returns the new head."""
-    entries = change([json.loads(line) for line in lines(path)])
-    previous, out = GENESIS, []
-    for number, entry in enumerate(entries, 1):
-        entry.update(seq=number, prev=previous)
-        line = canonical(entry)
-        out.append(line)
-        previous = line_hash(line)
-    path.write_bytes(b"".join(out))
-    return previous
-
-
-def rewrite_kit(kit: Path, change: Callable[[Record], Record]) -> None:
-    """Change the record, then make the transcript agree with it: every record fact the
-    transcript holds, the record hashes at kit_written and closing, and the head."""
-    record = change(read_record(kit))
-    lock = record.timelock
-    as_written = dataclasses.replace(
-        record,
-        shares=tuple(dataclasses.replace(s, bag_serial="") for s in record.shares),
-        transcript_head="",
-        read_back={},
-    )
-    # record.pdf as printed at kit_written, and re-printed at closing: a forger re-renders both.
-    as_written = dataclasses.replace(as_written, record_pdf_sha256=_pdf_sha(as_written))
-
-    def agree(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        import hashlib
-
-        for entry in entries:
-            data = entry["data"]
-            if entry["event"] == "timelock_calibrated" and lock is not None:
-                data.update(
-                    iterations=lock.iterations,
-                    rate_per_second=f"{lock.rate_per_second:.3f}",
-                    expected_seconds=f"{lock.expected_seconds:.3f}",
-                    minimum_seconds=f"{lock.minimum_seconds:.3f}",
-                )
-            if entry["event"] == "bag_sealed":
-                (share,) = [s for s in record.shares if s.commitment == data["commitment"]]
-                data["bag_serial"] = share.bag_serial
-            if entry["event"] == "kit_written":
-                data["record_sha256"] = hashlib.sha256(as_written.to_json().encode()).hexdigest()
-            if entry["event"] == "closed":
-                data["record_sha256"] = closing_record_sha256(record)
-                data["bag_serials"] = [s.bag_serial for s in record.shares]
-        return entries
-
-    head = rechain(transcript(kit), agree)
-    final = dataclasses.replace(record, transcript_head=head)
-    final = dataclasses.replace(final, record_pdf_sha256=_pdf_sha(final))
-    (kit / "record.json").write_text(final.to_json())
-    (kit / "record.pdf").write_bytes(record_pdf(final))
-
-
-def _pdf_sha(record: Record) -> str:
-    import hashlib
-
-    return hashlib.sha256(record_pdf(record)).hexdigest()
 
 
 def shorter_delay(record: Record) -> Record:

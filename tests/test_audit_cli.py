@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from ceremony.model.share import Share
-from tests import test_audit as kits
-from tests.ceremony_helpers import assert_no_secret, pdf_text
-from tests.conftest import run_cli
-from tests.test_audit import DEMO_PLAN
-from tests.test_audit_tampering import edit_record, record_t_lowered
+from tests.helpers import kits
+from tests.helpers.audit import edit_record, paper_anchors, record_t_lowered
+from tests.helpers.ceremony import assert_no_secret, pdf_text
+from tests.helpers.cli import run_cli
+from tests.helpers.kits import DEMO_PLAN
 
-# Fixtures shared with tests/test_audit.py (the kits are built there).
+# Fixtures shared with the other audit tests (tests/helpers/kits.py builds the kits).
 demo_kit = kits.demo_kit
 demo_made = kits.demo_made
 small_kit = kits.small_kit
@@ -45,7 +45,7 @@ def test_an_untouched_kit_prints_a_table_and_exits_0(
 
 
 def test_the_paper_words_anchor_the_audit(demo_made: tuple[Path, list[Share]]) -> None:
-    anchors = kits.paper_anchors(demo_made[0])
+    anchors = paper_anchors(demo_made[0])
     assert anchors.head_words is not None
     args = ["audit", str(demo_made[0]), "--head-words", anchors.head_words]
     for words in anchors.notice_words:
@@ -190,7 +190,7 @@ def test_an_altered_share_fails_and_is_never_shown(
     demo_made: tuple[Path, list[Share]],
     tmp_path: Path,
 ) -> None:
-    from tests.test_audit import make_kit
+    from tests.helpers.kits import make_kit
 
     kit, shares = demo_made
     other = make_kit(tmp_path / "other", seed=b"other")
@@ -232,7 +232,7 @@ def test_at_a_terminal_the_audit_asks_for_the_head_words(
     command = Path(sys.executable).with_name("ceremony")
     if not command.exists():
         pytest.skip("the ceremony command is not installed")
-    words = kits.paper_anchors(demo_made[0]).head_words
+    words = paper_anchors(demo_made[0]).head_words
     assert words is not None
     env = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "TERM": "xterm", "LANG": "C.UTF-8"}
     screen = io.StringIO()
@@ -273,7 +273,7 @@ def test_a_closed_session_prints_its_head_words(demo_kit: Path) -> None:
             "audit",
             str(demo_kit),
             "--head-words",
-            kits.paper_anchors(demo_kit).head_words or "",
+            paper_anchors(demo_kit).head_words or "",
             "--notice-words",
             closed.notice.hash_words,
             "--session-words",

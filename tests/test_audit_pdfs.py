@@ -12,7 +12,8 @@ import pytest
 from ceremony.model.record import Record
 from ceremony.workflows.audit import Status, audit_kit
 from ceremony.workflows.kit import record_pdf
-from tests.test_audit import DEMO_PLAN, make_kit, session_of, write_session
+from tests.helpers.audit import session_of
+from tests.helpers.kits import DEMO_PLAN, make_kit, write_session
 
 
 @pytest.fixture(scope="module")

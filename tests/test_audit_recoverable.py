@@ -20,9 +20,9 @@ from ceremony.workflows.ceremony import Ceremony
 from ceremony.workflows.kit import write_split_kit
 from ceremony.workflows.split import make_split
 from ceremony.workflows.timelock_policy import SEALED, calibrate
-from tests.ceremony_helpers import DATA
-from tests.conftest import run_cli
-from tests.test_ceremony import Spy
+from tests.helpers.ceremony import Spy
+from tests.helpers.cli import run_cli
+from tests.helpers.paths import DATA
 
 
 @pytest.fixture(scope="module")

@@ -2,9 +2,9 @@
 and the check that catches it, with the words it must use.
 
 Every case starts from a fresh copy of the same DEMO kit (with one whole evidenced recovery session)
-that passes every check (tests/test_audit.py), changes one thing, and expects the named check to fail
-with a message that says precisely what and where. Other checks may fail too: one edit often breaks
-several claims at once.
+that passes every check (tests/test_audit.py; tests/helpers/kits.py makes it), changes one thing,
+and expects the named check to fail with a message that says precisely what and where. Other
+checks may fail too: one edit often breaks several claims at once.
 """
 
 from __future__ import annotations
@@ -24,18 +24,22 @@ from ceremony.core.vdf import ChainProver, Segment
 from ceremony.workflows.audit import Status, audit_kit
 from ceremony.workflows.notice import RecoveryNotice
 from ceremony.workflows.transcript import canonical, line_hash
-from tests import test_audit as kits
-from tests.test_audit import DEMO_PLAN, problems, session_of, write_session
+from tests.helpers import kits
+from tests.helpers.audit import (
+    edit_record,
+    lines,
+    problems,
+    record_t_lowered,
+    session_of,
+    transcript,
+)
+from tests.helpers.kits import DEMO_PLAN, write_session
 
 # -- small, careful edits: each keeps the file's own format, so only the meaning changes ----------
 
-# Fixtures shared with tests/test_audit.py (the kits are built there).
+# Fixtures shared with the other audit tests (tests/helpers/kits.py builds the kits).
 demo_kit = kits.demo_kit
 demo_made = kits.demo_made
-
-
-def lines(path: Path) -> list[bytes]:
-    return path.read_bytes().splitlines(keepends=True)
 
 
 def seq_of(path: Path, event: str, nth: int = 0) -> int:
@@ -54,18 +58,6 @@ def edit_entry(path: Path, event: str, change: Callable[[dict[str, Any]], None])
             path.write_bytes(b"".join(rows))
             return int(entry["seq"])
     raise AssertionError(f"no {event} entry")
-
-
-def edit_record(kit: Path, change: Callable[[dict[str, Any]], None]) -> None:
-    """Change record.json and write it back exactly as the tool writes it."""
-    path = kit / "record.json"
-    data = json.loads(path.read_text())
-    change(data)
-    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
-
-
-def transcript(kit: Path) -> Path:
-    return kit / "transcript.jsonl"
 
 
 def segment(kit: Path, number: int) -> Path:
@@ -177,10 +169,6 @@ def record_ceremony_id(kit: Path, _: Path) -> None:
 
 def record_field_added(kit: Path, _: Path) -> None:
     edit_record(kit, lambda r: r.update(note="approved by the board"))
-
-
-def record_t_lowered(kit: Path, _: Path) -> None:
-    edit_record(kit, lambda r: r["timelock"].update(iterations=300))
 
 
 def record_t_and_bounds_lowered(kit: Path, _: Path) -> None:

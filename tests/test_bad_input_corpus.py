@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 from ceremony.errors import ExitCode
-from tests.ceremony_helpers import SMALL_PLAN
-from tests.conftest import Result, run_cli
-from tests.test_recovery import make_kit, start
+from tests.helpers.ceremony import SMALL_PLAN
+from tests.helpers.cli import Result, run_cli
+from tests.helpers.recovery import make_kit, start
 
 DOCUMENTED = {int(code) for code in ExitCode} - {ExitCode.OK, ExitCode.INTERNAL}
 RAW_CONTROLS = ("\x1b", "\x9b", "\x9d", "\u202e", "\u200b", "\u2028", "\x07", "\x00")

@@ -14,7 +14,7 @@ import pytest
 
 from ceremony import __version__
 from ceremony.build_info import Pin, installed_lock, lock_sha256, parse_lock, version_line
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 
 CEREMONY = Path(sys.executable).parent / "ceremony"
 
@@ -61,7 +61,7 @@ def test_the_installed_lock_is_the_repository_lock() -> None:
 
 
 def test_the_record_and_transcript_carry_version_and_lock(tmp_path: Path) -> None:
-    from tests.test_audit import make_kit
+    from tests.helpers.kits import make_kit
 
     make_kit(tmp_path / "kit")
     record = (tmp_path / "kit" / "record.json").read_text()

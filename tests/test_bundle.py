@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 
 BUNDLE = Path(os.environ.get("CEREMONY_BUNDLE", ROOT / "dist" / "bundle"))
 MANIFEST = "MANIFEST.sha256"

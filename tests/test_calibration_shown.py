@@ -12,8 +12,8 @@ import pytest
 
 from ceremony.core.calibration import samples_text_in
 from ceremony.workflows import timelock_policy
-from tests.ceremony_helpers import SMALL_PLAN, pdf_text
-from tests.conftest import run_cli
+from tests.helpers.ceremony import SMALL_PLAN, pdf_text
+from tests.helpers.cli import run_cli
 
 FAST, SLOW = 1000.0, 600.0
 """Samples alternate between these: 40% apart, as if something else ran half the time."""

@@ -16,32 +16,12 @@ from mnemonic import Mnemonic
 
 from ceremony.errors import Interrupted
 from ceremony.model.record import Record
-from ceremony.model.share import Share
-from ceremony.model.steps import Step
 from ceremony.planfile.plan import load_plan
-from ceremony.ui.answers import ScriptedOperator
 from ceremony.workflows.ceremony import Ceremony
 from ceremony.workflows.transcript import verify_transcript
-from tests.ceremony_helpers import SMALL_PLAN, assert_no_secret, card_words, pdf_text
-from tests.conftest import ROOT, run_cli
-
-
-class Spy(ScriptedOperator):
-    """Scripted answers that also keep the issued shares (to scan outputs for them) and can
-    simulate Ctrl-C at a chosen step."""
-
-    def __init__(self, stop_at: str | None = None) -> None:
-        super().__init__(accept_preflight_failures=True, quiet=True)
-        self.stop_at = stop_at
-        self.shares: list[Share] = []
-
-    def begin_step(self, step: Step) -> None:
-        if step.id == self.stop_at:
-            raise KeyboardInterrupt
-
-    def reenter_share(self, holder: str, group: str, expected: Share) -> str:
-        self.shares.append(expected)
-        return super().reenter_share(holder, group, expected)
+from tests.helpers.ceremony import SMALL_PLAN, Spy, assert_no_secret, card_words, pdf_text
+from tests.helpers.cli import run_cli
+from tests.helpers.paths import ROOT
 
 
 def run_small(tmp_path: Path, stop_at: str | None = None) -> tuple[Spy, Path]:

@@ -20,8 +20,8 @@ from ceremony.workflows.preflight import Check
 from ceremony.workflows.preflight import Status as CheckStatus
 from ceremony.workflows.runbooks import check_runbooks
 from ceremony.workflows.transcript import verify_transcript
-from tests.ceremony_helpers import SMALL_PLAN, pdf_text
-from tests.conftest import ROOT
+from tests.helpers.ceremony import SMALL_PLAN, pdf_text
+from tests.helpers.paths import ROOT
 
 SEALED_PLAN = ROOT / "tests" / "data" / "sealed-plan.toml"
 

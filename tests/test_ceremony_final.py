@@ -18,8 +18,7 @@ from ceremony.workflows import script_run as ceremony_module
 from ceremony.workflows.audit import audit_kit
 from ceremony.workflows.ceremony import Ceremony
 from ceremony.workflows.transcript import verify_transcript
-from tests.ceremony_helpers import SMALL_PLAN
-from tests.test_ceremony import Spy
+from tests.helpers.ceremony import SMALL_PLAN, Spy
 
 
 class Asker(Spy):

@@ -14,8 +14,8 @@ import pytest
 
 from ceremony.model.record import Record
 from ceremony.workflows.transcript import verify_transcript
-from tests.ceremony_helpers import SMALL_PLAN, assert_no_secret, card_words
-from tests.child import default_signals
+from tests.helpers.ceremony import SMALL_PLAN, assert_no_secret, card_words
+from tests.helpers.child import default_signals
 
 CEREMONY = str(Path(sys.executable).with_name("ceremony"))
 PROMPTS = [

@@ -29,8 +29,9 @@ from ceremony.core.words import parse_share
 from ceremony.errors import BadInput, ExitCode, Interrupted
 from ceremony.ui import share_entry
 from ceremony.ui.share_source import Terminal, TypedShare
-from tests.conftest import ROOT, Result, run_cli
-from tests.test_share_entry import Script, own_wording
+from tests.helpers.cli import Result, run_cli
+from tests.helpers.paths import ROOT
+from tests.helpers.prompts import Script, own_wording
 
 CEREMONY = ROOT / ".venv" / "bin" / "ceremony"
 SCHEME = ["-t", "2", "-g", "treasury=2of3", "-g", "family=2of3", "-g", "lawyer=1of1"]

@@ -17,9 +17,8 @@ from ceremony.core.calibration import RateSamples, sample_rates
 from ceremony.core.sealed import PuzzleCheckpoint, PuzzleSolver, SealedLock, seal
 from ceremony.workflows import recovery as rec
 from ceremony.workflows.timelock_policy import SEALED, busy_warning, calibrate
-from tests.child import CEREMONY, ENV, default_signals, wait_for
-from tests.test_recovery import Kit, make_kit, start
-from tests.test_signals import needs_command
+from tests.helpers.child import CEREMONY, ENV, default_signals, needs_command, wait_for
+from tests.helpers.recovery import Kit, make_kit, start
 
 M0 = bytes(range(16))
 

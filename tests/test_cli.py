@@ -13,7 +13,8 @@ import typer
 
 from ceremony.cli.app import _load_commands
 from ceremony.cli.base import app
-from tests.conftest import ROOT, run_cli
+from tests.helpers.cli import run_cli
+from tests.helpers.paths import ROOT
 
 
 def all_commands() -> Iterator[tuple[str, object]]:

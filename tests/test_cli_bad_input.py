@@ -12,7 +12,7 @@ import pytest
 import shamir_mnemonic
 
 from ceremony.errors import ExitCode
-from tests.conftest import Result, run_cli
+from tests.helpers.cli import Result, run_cli
 
 SECRET = secrets.token_bytes(16)
 SET_A = shamir_mnemonic.generate_mnemonics(2, [(2, 3), (2, 3)], SECRET, b"", True, 0)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ceremony.errors import ExitCode
-from tests.conftest import run_cli
+from tests.helpers.cli import run_cli
 
 GOOD_50 = "54641156335562145362222351541144126563134436642623"
 BASE = ["split", "-t", "1", "-g", "solo=2of3", "--strength", "128"]

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 import ceremony.cli.plan  # noqa: F401 - registers the commands
 from ceremony.paper.wording import template_path
-from tests.test_plan import MINIMAL
+from tests.helpers.plans import MINIMAL
 
 
 @pytest.fixture

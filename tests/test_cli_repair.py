@@ -12,8 +12,9 @@ import ceremony.cli.repair  # noqa: F401 - registers the command until app.py li
 from ceremony.core import rs1024
 from ceremony.core.words import mnemonic
 from ceremony.errors import ExitCode
-from tests.conftest import ROOT, run_cli
-from tests.test_repair import make_share
+from tests.helpers.cli import run_cli
+from tests.helpers.paths import ROOT
+from tests.helpers.shares import make_share
 
 SHARE = make_share(20, "cli")
 TEXT = mnemonic(SHARE)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ceremony.model.share import Share
-from tests import test_audit as kits
-from tests.conftest import run_cli
+from tests.helpers import kits
+from tests.helpers.cli import run_cli
 
 demo_made = kits.demo_made
 small_kit = kits.small_kit

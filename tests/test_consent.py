@@ -18,7 +18,7 @@ from ceremony.paper.consent import ConsentCard, render_card
 from ceremony.paper.content import PaperSize
 from ceremony.workflows.kit import consent_card
 from ceremony.workflows.recovery import Consent, consent_check_code
-from tests.test_recovery import Kit, make_kit
+from tests.helpers.recovery import Kit, make_kit
 
 P = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 

@@ -21,8 +21,8 @@ from ceremony.paper.content import PaperSize
 from ceremony.workflows.kit import write_split_kit
 from ceremony.workflows.split import Sealed, make_split
 from ceremony.workflows.timelock_policy import SEALED, calibrate
-from tests.ceremony_helpers import card_words, pdf_text
-from tests.conftest import run_cli
+from tests.helpers.ceremony import card_words, pdf_text
+from tests.helpers.cli import run_cli
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from ceremony.workflows.audit import Status, Verdict, audit_kit
-from tests.conftest import run_cli
+from tests.helpers.cli import run_cli
 
 
 def test_demo_runs_the_whole_mission(tmp_path: Path) -> None:

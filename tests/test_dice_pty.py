@@ -14,8 +14,8 @@ import pytest
 
 from ceremony.model.steps import warning
 from ceremony.workflows.transcript import verify_transcript
-from tests.ceremony_helpers import SMALL_PLAN
-from tests.child import default_signals
+from tests.helpers.ceremony import SMALL_PLAN
+from tests.helpers.child import default_signals
 
 CEREMONY = str(Path(sys.executable).with_name("ceremony"))
 GOOD_50 = "54641156335562145362222351541144126563134436642623"
@@ -157,7 +157,7 @@ def test_split_dice_only_asks_at_a_terminal(tmp_path: Path, answer: str, code: i
 def test_the_printed_script_carries_the_dice_only_warning(tmp_path: Path) -> None:
     import pypdf
 
-    from tests.conftest import run_cli
+    from tests.helpers.cli import run_cli
 
     out = tmp_path / "before"
     result = run_cli(

@@ -21,10 +21,9 @@ from ceremony.workflows import recovery as rec
 from ceremony.workflows import transcript as transcript_module
 from ceremony.workflows.leftovers import KILLED
 from ceremony.workflows.transcript import Transcript, TranscriptBroken, verify_transcript
-from tests.ceremony_helpers import SMALL_PLAN
-from tests.child import CEREMONY, ENV, default_signals, handlers_installed
-from tests.test_recovery import finish_wait, make_kit, start
-from tests.test_signals import needs_command
+from tests.helpers.ceremony import SMALL_PLAN
+from tests.helpers.child import CEREMONY, ENV, default_signals, handlers_installed, needs_command
+from tests.helpers.recovery import finish_wait, make_kit, start
 
 
 def ceremony(

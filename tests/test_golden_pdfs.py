@@ -16,8 +16,8 @@ from ceremony.paper.content import PaperSize
 from ceremony.planfile.plan import parse_plan
 from ceremony.templates import template_path
 from ceremony.workflows.ceremony import Ceremony
-from tests.test_audit import RATE, Keeper, fixed_clock, seeded
-from tests.test_paper_stress import documents
+from tests.helpers.kits import RATE, Keeper, fixed_clock, seeded
+from tests.helpers.stress import documents
 
 GOLDEN = Path(__file__).parent / "data" / "golden-pdfs.json"
 

@@ -13,7 +13,7 @@ from ceremony.model.scheme import GroupSpec, Scheme, SecretKind
 from ceremony.model.secret import Secret
 from ceremony.workflows.combine import combine_shares
 from ceremony.workflows.split import split_secret
-from tests.conftest import run_cli
+from tests.helpers.cli import run_cli
 
 
 @settings(max_examples=15, deadline=None)

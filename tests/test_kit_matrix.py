@@ -24,8 +24,9 @@ from ceremony.model.record import Record
 from ceremony.planfile.plan import load_plan
 from ceremony.ui.answers import ScriptedOperator
 from ceremony.workflows.ceremony import Ceremony
-from tests.ceremony_helpers import DATA, card_words
-from tests.conftest import ROOT, run_cli
+from tests.helpers.ceremony import card_words
+from tests.helpers.cli import run_cli
+from tests.helpers.paths import DATA, ROOT
 
 PASSPHRASE = "correct horse"
 RATE = 1000.0

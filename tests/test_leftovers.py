@@ -14,9 +14,16 @@ import pytest
 
 from ceremony.workflows.leftovers import KILLED, find_leftovers
 from ceremony.workflows.transcript import verify_transcript
-from tests.ceremony_helpers import SMALL_PLAN
-from tests.child import CEREMONY, ENV, default_signals
-from tests.test_signals import CONFIRM, needs_command, run_to_reentry, spawn
+from tests.helpers.ceremony import SMALL_PLAN
+from tests.helpers.child import (
+    CEREMONY,
+    CONFIRM,
+    ENV,
+    default_signals,
+    needs_command,
+    run_to_reentry,
+    spawn,
+)
 
 
 def killed_at_reentry(tmp_path: Path) -> Path:
@@ -116,7 +123,7 @@ def test_a_scripted_rerun_with_destroy_leftovers_completes(tmp_path: Path) -> No
 
 
 def test_a_finished_kit_is_never_a_leftover(tmp_path: Path) -> None:
-    from tests.conftest import run_cli
+    from tests.helpers.cli import run_cli
 
     kit = tmp_path / "kit"
     done = run_cli(["run", str(SMALL_PLAN), "--out", str(kit), "--answers", str(answers(tmp_path))])

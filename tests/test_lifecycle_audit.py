@@ -15,10 +15,16 @@ from ceremony.errors import ExitCode
 from ceremony.planfile.amendment import load_amendment
 from ceremony.workflows.lifecycle import lifecycle_ceremony
 from ceremony.workflows.lifecycle.custody import read_sightings
-from tests.ceremony_helpers import card_words, pdf_text
-from tests.conftest import run_cli
-from tests.lifecycle_helpers import LifecycleSpy, card, original_kit, record_of, write_amendment
-from tests.test_lifecycle_reshare import NEW_PLAN
+from tests.helpers.ceremony import card_words, pdf_text
+from tests.helpers.cli import run_cli
+from tests.helpers.lifecycle import (
+    NEW_PLAN,
+    LifecycleSpy,
+    card,
+    original_kit,
+    record_of,
+    write_amendment,
+)
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from ceremony.errors import ExitCode
-from tests.conftest import run_cli
-from tests.lifecycle_helpers import card, original_kit, record_of, write_amendment
+from tests.helpers.cli import run_cli
+from tests.helpers.lifecycle import card, original_kit, record_of, write_amendment
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +103,7 @@ def test_the_lifecycle_runbook_lists_every_step_on_screen() -> None:
     import re
 
     from ceremony.model.steps import lifecycle_script
-    from tests.conftest import ROOT
+    from tests.helpers.paths import ROOT
 
     text = (ROOT / "runbooks" / "lifecycle.md").read_text(encoding="utf-8")
     table = text.split("## The steps on screen", 1)[1]

@@ -20,8 +20,8 @@ from ceremony.planfile.amendment import load_amendment
 from ceremony.workflows.lifecycle import lifecycle_ceremony
 from ceremony.workflows.runbooks import recover_command
 from ceremony.workflows.transcript import verify_transcript
-from tests.ceremony_helpers import assert_no_secret
-from tests.lifecycle_helpers import (
+from tests.helpers.ceremony import assert_no_secret
+from tests.helpers.lifecycle import (
     LifecycleSpy,
     card,
     original_kit,
@@ -120,7 +120,7 @@ def test_new_and_old_cards_recover_together(tmp_path: Path, first_kit: Path) -> 
     assert secret.hex() in result.stdout
     assert record_of(out).fingerprint in result.stdout
     # and check-share knows the new card from the amended record
-    from tests.conftest import run_cli
+    from tests.helpers.cli import run_cli
 
     (tmp_path / "fay.txt").write_text(fay + "\n", encoding="utf-8")
     checked = run_cli(["check-share", "--record", str(out), str(tmp_path / "fay.txt")])

@@ -14,9 +14,8 @@ import pexpect
 import pytest
 
 from ceremony.workflows.transcript import verify_transcript
-from tests.ceremony_helpers import assert_no_secret
-from tests.lifecycle_helpers import card, original_kit, record_of, write_amendment
-from tests.test_lifecycle_reshare import NEW_PLAN
+from tests.helpers.ceremony import assert_no_secret
+from tests.helpers.lifecycle import NEW_PLAN, card, original_kit, record_of, write_amendment
 
 CEREMONY = str(Path(sys.executable).with_name("ceremony"))
 PROMPTS = [

@@ -21,7 +21,7 @@ from ceremony.core.words import parse_share
 from ceremony.model.scheme import GroupSpec, Scheme
 from ceremony.model.secret import Secret
 from ceremony.workflows.split import split_secret
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 
 SIDE = Path(os.environ.get("SLIP39_VENV", str(ROOT.parent / "i18-side-venv"))) / "bin" / "python"
 pytestmark = pytest.mark.skipif(

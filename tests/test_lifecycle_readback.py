@@ -22,8 +22,8 @@ from ceremony.workflows.lifecycle import base as lifecycle_base
 from ceremony.workflows.lifecycle import lifecycle_ceremony
 from ceremony.workflows.runbooks import check_runbooks
 from ceremony.workflows.transcript import verify_transcript
-from tests.lifecycle_helpers import LifecycleSpy, card, original_kit, record_of, tree_bytes
-from tests.lifecycle_helpers import write_amendment as amendment_file
+from tests.helpers.lifecycle import LifecycleSpy, card, original_kit, record_of, tree_bytes
+from tests.helpers.lifecycle import write_amendment as amendment_file
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +76,7 @@ def test_an_extension_is_read_back_from_a_quorum_of_old_and_new_cards(
 
 
 def test_a_reshare_is_read_back_from_its_new_cards(tmp_path: Path, first_kit: Path) -> None:
-    from tests.test_lifecycle_reshare import NEW_PLAN
+    from tests.helpers.lifecycle import NEW_PLAN
 
     kit = _copy(first_kit, tmp_path / "kit")
     (tmp_path / "new-plan.toml").write_text(NEW_PLAN.format(extendable="true"), encoding="utf-8")

@@ -17,9 +17,10 @@ from ceremony.ui.answers import ScriptedOperator
 from ceremony.workflows.ceremony import Ceremony
 from ceremony.workflows.lifecycle import lifecycle_ceremony
 from ceremony.workflows.transcript import verify_transcript
-from tests.ceremony_helpers import assert_no_secret
-from tests.lifecycle_helpers import (
+from tests.helpers.ceremony import assert_no_secret
+from tests.helpers.lifecycle import (
     LIFECYCLE_PLAN,
+    NEW_PLAN,
     LifecycleSpy,
     card,
     original_kit,
@@ -27,40 +28,6 @@ from tests.lifecycle_helpers import (
     tree_bytes,
     write_amendment,
 )
-
-NEW_PLAN = """[ceremony]
-name = "Lifecycle test, new scheme"
-demo = true
-[secret]
-strength = 128
-kind = "slip39"
-group_threshold = 2
-passphrase = "none"
-iteration_exponent = 0
-extendable = {extendable}
-[[groups]]
-name = "heirs"
-threshold = 2
-holders = [ {{ name = "Gus" }}, {{ name = "Hal" }}, {{ name = "Ivy" }} ]
-[[groups]]
-name = "lawyers"
-threshold = 1
-holders = [ {{ name = "Jo" }} ]
-[[groups]]
-name = "trustees"
-threshold = 2
-holders = [ {{ name = "Kim" }}, {{ name = "Lou" }} ]
-[recovery]
-mode = "none"
-delay = "1h"
-attacker_speedup = 10
-consent_card = false
-[roles]
-administrator = "Ada"
-witnesses = ["Wim"]
-[output]
-directory = "unused"
-"""
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,9 @@ import pexpect
 
 from ceremony.workflows import recovery as rec
 from ceremony.workflows.transcript import verify_transcript
-from tests.ceremony_helpers import SMALL_PLAN
-from tests.child import CEREMONY, ENV, default_signals
-from tests.test_recovery import finish_wait, make_kit, start
-from tests.test_signals import CONFIRM, needs_command
+from tests.helpers.ceremony import SMALL_PLAN
+from tests.helpers.child import CEREMONY, CONFIRM, ENV, default_signals, needs_command
+from tests.helpers.recovery import finish_wait, make_kit, start
 
 
 def ceremony(*args: str) -> subprocess.CompletedProcess[str]:

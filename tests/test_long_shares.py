@@ -12,7 +12,7 @@ from rich.console import Console
 
 from ceremony.core.words import parse_share
 from ceremony.ui.share_entry import SharePrompt
-from tests.conftest import run_cli
+from tests.helpers.cli import run_cli
 
 SECRET_512 = bytes(range(64))
 

@@ -19,7 +19,8 @@ from ceremony.paper.content import PaperSize
 from ceremony.paper.notice import render_notice
 from ceremony.workflows.notice import FORMAT, RecoveryNotice, canonical_json, notice_id_of
 from ceremony.workflows.recovery import notice_sheet
-from tests.test_recovery import WHEN, Kit, make_kit, seeded
+from tests.helpers.kits import seeded
+from tests.helpers.recovery import WHEN, Kit, make_kit
 
 
 @pytest.fixture(scope="module")

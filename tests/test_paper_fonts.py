@@ -12,7 +12,7 @@ import pytest
 
 from ceremony.errors import OutputFailed
 from ceremony.paper import fonts
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 
 
 def test_registered_fonts_have_distinct_names() -> None:

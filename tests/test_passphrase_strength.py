@@ -14,9 +14,9 @@ import pytest
 
 from ceremony.core.passphrase_strength import MIN_BITS, PassphraseStrength, estimate
 from ceremony.workflows.passphrase_advice import judge, split_note
-from tests.ceremony_helpers import SMALL_PLAN
-from tests.child import default_signals
-from tests.conftest import run_cli
+from tests.helpers.ceremony import SMALL_PLAN
+from tests.helpers.child import default_signals
+from tests.helpers.cli import run_cli
 
 CEREMONY = str(Path(sys.executable).with_name("ceremony"))
 WEAK = "Treasury2024!"

@@ -17,36 +17,7 @@ from ceremony.model.scheme import SecretKind
 from ceremony.paper.wording import template_path
 from ceremony.planfile.plan import load_plan, parse_duration, parse_plan
 from ceremony.planfile.positions import line_index
-
-MINIMAL = """\
-[ceremony]
-name = "Test ceremony"
-
-[secret]
-strength = 128
-group_threshold = 2
-
-[[groups]]
-name = "treasury"
-threshold = 2
-holders = [
-    { name = "Alice", contact = "alice@example.org" },
-    { name = "Bob" },
-    { name = "Carol", contact = "" },
-]
-
-[[groups]]
-name = "board"
-threshold = 1
-holders = [ { name = "Dan" } ]
-
-[roles]
-administrator = "Olivia"
-witnesses = ["Wendy"]
-
-[output]
-directory = "kit"
-"""
+from tests.helpers.plans import MINIMAL
 
 
 def parse(text: str) -> Plan:

@@ -15,8 +15,8 @@ from ceremony.paper.glyphs import unprintable
 from ceremony.paper.plan_sheet import PlanSheet, render_plan_sheet
 from ceremony.planfile.plan import parse_plan
 from ceremony.workflows.printable import check_printable
-from tests.conftest import run_cli
-from tests.test_plan import MINIMAL
+from tests.helpers.cli import run_cli
+from tests.helpers.plans import MINIMAL
 
 
 def plan_with(name: str, extra: str = "") -> str:
@@ -85,7 +85,7 @@ def test_a_ceremony_prints_the_transliteration_and_audits_clean(tmp_path: Path) 
     from ceremony.ui.answers import ScriptedOperator
     from ceremony.workflows.audit import Status, audit_kit
     from ceremony.workflows.ceremony import Ceremony
-    from tests.ceremony_helpers import SMALL_PLAN, pdf_text
+    from tests.helpers.ceremony import SMALL_PLAN, pdf_text
 
     text = (
         SMALL_PLAN.read_text(encoding="utf-8")

@@ -31,12 +31,12 @@ from ceremony.model.record import Record
 from ceremony.planfile.plan import load_plan
 from ceremony.ui.answers import ScriptedOperator
 from ceremony.workflows.ceremony import Ceremony
-from tests.ceremony_helpers import DATA, SMALL_PLAN, card_words
-from tests.conftest import ROOT, run_cli
+from tests.helpers.ceremony import SMALL_PLAN, card_words
+from tests.helpers.cli import run_cli
+from tests.helpers.lifecycle import NEW_PLAN, LifecycleSpy, write_amendment
+from tests.helpers.paths import DATA, ROOT
 from tests.helpers.printed import Printed, printed_in
 from tests.helpers.terminal import Person, Ran, at_terminal, in_pty
-from tests.lifecycle_helpers import LifecycleSpy, write_amendment
-from tests.test_lifecycle_reshare import NEW_PLAN
 
 PASSPHRASE = "correct horse"
 SEED = " ".join(["abandon"] * 11 + ["about"])  # a 128-bit BIP-39 phrase, for --secret-file

@@ -12,8 +12,8 @@ import pytest
 
 from ceremony.workflows import recovery as rec
 from ceremony.workflows.transcript import verify_transcript
-from tests.conftest import run_cli
-from tests.test_recovery import Kit, T, finish_wait, make_kit, start
+from tests.helpers.cli import run_cli
+from tests.helpers.recovery import Kit, T, finish_wait, make_kit, start
 
 
 @pytest.fixture
@@ -133,7 +133,7 @@ def test_unlock_before_wait_is_locked(tmp_path: Path, kit: Kit) -> None:
     assert "the delay has not started" in result.err
     # a partial chain: two of five segments
     plan = rec.plan_wait(session)
-    from tests.test_recovery import StopAfter
+    from tests.helpers.recovery import StopAfter
 
     with pytest.raises(KeyboardInterrupt):
         rec.run_wait(session, plan, progress=StopAfter(2))

@@ -19,9 +19,9 @@ import pytest
 from ceremony.core.vdf import Chain, Segment, verify_chain
 from ceremony.workflows import recovery as rec
 from ceremony.workflows.transcript import verify_transcript
-from tests.ceremony_helpers import assert_no_secret
-from tests.child import default_signals
-from tests.test_recovery import finish_wait, make_kit, start
+from tests.helpers.ceremony import assert_no_secret
+from tests.helpers.child import default_signals
+from tests.helpers.recovery import finish_wait, make_kit, start
 
 CEREMONY = str(Path(sys.executable).with_name("ceremony"))
 ENV = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "TERM": "xterm", "LANG": "C.UTF-8"}

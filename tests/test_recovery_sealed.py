@@ -16,8 +16,9 @@ from ceremony.errors import BadInput, NotVerified
 from ceremony.workflows import recovery as rec
 from ceremony.workflows.kit import consent_text
 from ceremony.workflows.transcript import verify_transcript
-from tests.conftest import run_cli
-from tests.test_recovery import Kit, StopAfter, T, make_kit, seeded, start
+from tests.helpers.cli import run_cli
+from tests.helpers.kits import seeded
+from tests.helpers.recovery import Kit, StopAfter, T, make_kit, start
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 import shamir_mnemonic
 from hypothesis import given, settings
@@ -14,26 +12,8 @@ from ceremony.core.repair import repair, well_formed
 from ceremony.core.slip39 import valid_length
 from ceremony.core.words import mnemonic, parse_words
 from ceremony.errors import BadInput
-from tests.conftest import load_vectors
-
-
-def build_share(data: list[int]) -> list[int]:
-    """A well-formed share from arbitrary data words: padding cleared, threshold <= count."""
-    data = list(data)
-    length = len(data) + 3
-    padding = (10 * (length - 7)) % 16
-    data[4] &= (1 << (10 - padding)) - 1
-    group_count = ((data[2] & 0x3) << 2) | (data[3] >> 8)
-    group_threshold = min((data[2] >> 2) & 0xF, group_count)
-    data[2] = (data[2] & ~(0xF << 2)) | (group_threshold << 2)
-    return data + list(rs1024.create_checksum(data, rs1024.is_extendable(data)))
-
-
-def make_share(length: int, seed: str) -> list[int]:
-    """A deterministic well-formed share for tests that need a fixed one."""
-    stream = hashlib.shake_256(seed.encode()).digest(2 * length)
-    data = [int.from_bytes(stream[2 * i : 2 * i + 2], "big") % 1024 for i in range(length - 3)]
-    return build_share(data)
+from tests.helpers.shares import build_share, make_share
+from tests.helpers.vectors import load_vectors
 
 
 @st.composite

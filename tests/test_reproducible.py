@@ -15,9 +15,9 @@ import pytest
 
 from ceremony.planfile.plan import load_plan
 from ceremony.workflows.ceremony import Ceremony
-from tests.ceremony_helpers import SMALL_PLAN
-from tests.conftest import ROOT
-from tests.test_audit import RATE, Keeper, fixed_clock, seeded
+from tests.helpers.ceremony import SMALL_PLAN
+from tests.helpers.kits import RATE, Keeper, fixed_clock, seeded
+from tests.helpers.paths import ROOT
 
 
 def kit_files(kit: Path) -> dict[str, str]:

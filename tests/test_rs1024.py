@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ceremony.core import rs1024
 from ceremony.core.words import parse_words
-from tests.conftest import load_vectors, vector_params
+from tests.helpers.vectors import load_vectors, vector_params
 
 
 def vector_shares() -> list[Any]:

@@ -26,8 +26,9 @@ from ceremony.workflows.runbooks import (
     fill_runbooks,
     render_runbooks,
 )
-from tests.conftest import ROOT, run_cli
-from tests.test_runbooks import HOLDERS, demo_record
+from tests.helpers.cli import run_cli
+from tests.helpers.paths import ROOT
+from tests.helpers.runbooks import HOLDERS, demo_record
 
 
 @cache

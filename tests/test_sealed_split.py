@@ -20,9 +20,9 @@ from ceremony.planfile.plan import load_plan
 from ceremony.workflows.ceremony import Ceremony
 from ceremony.workflows.split import split_sealed
 from ceremony.workflows.standalone import render_recover_py
-from tests.ceremony_helpers import DATA
-from tests.conftest import run_cli
-from tests.test_ceremony import Spy
+from tests.helpers.ceremony import Spy
+from tests.helpers.cli import run_cli
+from tests.helpers.paths import DATA
 
 
 def test_sealed_split_opens_with_p_in_the_reference_package() -> None:

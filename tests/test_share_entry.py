@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import ast
 import io
 import re
-from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -17,45 +15,11 @@ from ceremony.core.slip39 import wordlist
 from ceremony.errors import BadInput, Interrupted, NotVerified
 from ceremony.ui import share_entry
 from ceremony.ui.share_entry import EnteredShare, SharePrompt
-from tests.test_repair import make_share
-
-
-def own_wording(*modules: object) -> set[str]:
-    """Words in the string literals (not docstrings) of modules: what the prompt itself says."""
-    found: set[str] = set()
-    for module in modules:
-        tree = ast.parse(Path(getattr(module, "__file__", "") or "").read_text())
-        docstrings = {
-            id(node.value)
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-        }
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Constant)
-                and isinstance(node.value, str)
-                and id(node) not in docstrings
-            ):
-                found.update(re.findall(r"[a-z]+", node.value.lower()))
-    return found
-
+from tests.helpers.prompts import Script, own_wording
+from tests.helpers.shares import make_share
 
 # Some SLIP-39 words ("type", "again", "check", ...) are also words of the prompt's own wording.
 OWN_WORDS = own_wording(share_entry, repair_module, words_module)
-
-
-class Script:
-    """Answers prompts from a list of lines, and remembers the prompts."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = list(lines)
-        self.prompts: list[str] = []
-
-    def __call__(self, prompt: str) -> str:
-        self.prompts.append(prompt)
-        if not self.lines:
-            raise EOFError
-        return self.lines.pop(0)
 
 
 def entry(lines: list[str], **options: object) -> tuple[SharePrompt, Script, io.StringIO]:

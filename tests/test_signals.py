@@ -16,50 +16,20 @@ import pytest
 
 from ceremony.process import Interruption, deferred_interrupts
 from ceremony.workflows.transcript import verify_transcript
-from tests.ceremony_helpers import SMALL_PLAN
-from tests.child import (
+from tests.helpers.ceremony import SMALL_PLAN
+from tests.helpers.child import (
     CEREMONY,
+    CONFIRM,
     ENV,
     default_signals,
     exit_status,
     handlers_installed,
+    needs_command,
     proc_field,
+    run_to_reentry,
+    spawn,
     wait_for,
 )
-
-needs_command = pytest.mark.skipif(
-    not Path(CEREMONY).exists(), reason="the ceremony command is not installed"
-)
-CONFIRM = r"\[y = yes, n = stop the ceremony\]"
-ACCEPT = r"Type ACCEPT"
-WORD = r"word (\d+) of (\d+): "
-
-
-def spawn(args: list[str], cwd: Path | None = None) -> pexpect.spawn:
-    return pexpect.spawn(
-        CEREMONY,
-        args,
-        encoding="utf-8",
-        timeout=90,
-        dimensions=(50, 120),
-        env=ENV,
-        cwd=str(cwd) if cwd else None,
-        preexec_fn=default_signals,
-    )
-
-
-def run_to_reentry(kit: Path) -> pexpect.spawn:
-    """A guided ceremony, answered up to the first holder's re-entry prompt (act 6): by then every
-    holder's PDF is on the kit media."""
-    child = spawn(["run", str(SMALL_PLAN), "--out", str(kit)])
-    while True:
-        index = child.expect([CONFIRM, ACCEPT, WORD])
-        if index == 0:
-            child.sendline("y")
-        elif index == 1:
-            child.sendline("ACCEPT")
-        else:
-            return child
 
 
 def assert_nothing_secret_left(root: Path, reason: str) -> None:

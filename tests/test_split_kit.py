@@ -24,8 +24,8 @@ from ceremony.workflows import readback
 from ceremony.workflows.kit import write_split_kit
 from ceremony.workflows.split import Sealed, Unsealed, make_split, split_sealed
 from ceremony.workflows.timelock_policy import SEALED, calibrate
-from tests.ceremony_helpers import card_words
-from tests.conftest import run_cli
+from tests.helpers.ceremony import card_words
+from tests.helpers.cli import run_cli
 
 SMALL_RATE = 1000.0
 """Squarings per second the tests pretend to measure: a '2s' lock is then 2000 squarings, which

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import shamir_mnemonic
 
-from tests.conftest import run_cli
+from tests.helpers.cli import run_cli
 
 PROBE = """
 import json, sys
@@ -121,7 +121,7 @@ def test_repair_and_check_share_load_neither_paper_nor_time_lock(
 
 def kit_share(kit: Path) -> str:
     """One share of the kit, read back from its holder PDF (the words are printed there)."""
-    from tests.ceremony_helpers import card_words
+    from tests.helpers.ceremony import card_words
 
     return " ".join(card_words(sorted((kit / "holders").glob("*.pdf"))[0]))
 

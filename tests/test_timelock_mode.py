@@ -43,7 +43,7 @@ def test_the_json_spelling_is_the_string_it_always_was() -> None:
 
 
 def test_a_record_with_an_unknown_mode_is_refused_when_read() -> None:
-    from tests.test_runbooks import demo_record
+    from tests.helpers.runbooks import demo_record
 
     data = json.loads(demo_record(mode="sealed").to_json())
     assert data["timelock"]["mode"] == "sealed"

@@ -15,7 +15,7 @@ from ceremony.model import strict_json
 from ceremony.model.record import Record
 from ceremony.terminal_text import safe
 from ceremony.ui.console import console
-from tests.conftest import run_cli
+from tests.helpers.cli import run_cli
 
 SPLIT = ["split", "-t", "1", "-g", "solo=2of3", "--strength", "128"]
 

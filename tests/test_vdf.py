@@ -16,7 +16,7 @@ import pytest
 from ceremony.core import vdf
 from ceremony.core.vdf import Chain, ChainProver, Segment
 from ceremony.errors import BadInput, NotVerified
-from tests.child import handlers_installed
+from tests.helpers.child import handlers_installed
 
 NOTICE = hashlib.sha256(b"recovery notice 1").digest()
 OTHER_NOTICE = hashlib.sha256(b"recovery notice 2").digest()

@@ -14,7 +14,7 @@ from ceremony.model.scheme import GroupSpec, Scheme, SecretKind
 from ceremony.model.secret import Secret
 from ceremony.workflows.combine import combine_shares
 from ceremony.workflows.split import split_secret
-from tests.conftest import vector_params
+from tests.helpers.vectors import vector_params
 
 
 def slip39_vectors() -> list[Any]:

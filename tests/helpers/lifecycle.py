@@ -12,7 +12,8 @@ from ceremony.planfile.plan import load_plan
 from ceremony.ui.answers import ScriptedOperator
 from ceremony.ui.lifecycle_operator import ScriptedLifecycleOperator
 from ceremony.workflows.ceremony import Ceremony
-from tests.ceremony_helpers import DATA, card_words
+from tests.helpers.ceremony import card_words
+from tests.helpers.paths import DATA
 
 LIFECYCLE_PLAN = DATA / "lifecycle-plan.toml"
 
@@ -98,3 +99,38 @@ def tree_bytes(directory: Path) -> dict[str, bytes]:
         for p in sorted(directory.rglob("*"))
         if p.is_file()
     }
+
+
+NEW_PLAN = """[ceremony]
+name = "Lifecycle test, new scheme"
+demo = true
+[secret]
+strength = 128
+kind = "slip39"
+group_threshold = 2
+passphrase = "none"
+iteration_exponent = 0
+extendable = {extendable}
+[[groups]]
+name = "heirs"
+threshold = 2
+holders = [ {{ name = "Gus" }}, {{ name = "Hal" }}, {{ name = "Ivy" }} ]
+[[groups]]
+name = "lawyers"
+threshold = 1
+holders = [ {{ name = "Jo" }} ]
+[[groups]]
+name = "trustees"
+threshold = 2
+holders = [ {{ name = "Kim" }}, {{ name = "Lou" }} ]
+[recovery]
+mode = "none"
+delay = "1h"
+attacker_speedup = 10
+consent_card = false
+[roles]
+administrator = "Ada"
+witnesses = ["Wim"]
+[output]
+directory = "unused"
+"""

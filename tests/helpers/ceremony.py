@@ -9,7 +9,11 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-DATA = Path(__file__).parent / "data"
+from ceremony.model.share import Share
+from ceremony.model.steps import Step
+from ceremony.ui.answers import ScriptedOperator
+from tests.helpers.paths import DATA
+
 SMALL_PLAN = DATA / "small-plan.toml"
 WORD_LINE = re.compile(r"^\s*(\d+)\.\s+([a-z]+)\s*$", re.MULTILINE)
 
@@ -38,3 +42,21 @@ def assert_no_secret(text: str, shares: list[list[str]], secrets_hex: Iterable[s
             assert run not in flat, f"a run of share words appears: {run.split()[0]} ..."
     for secret in secrets_hex:
         assert secret.lower() not in flat
+
+
+class Spy(ScriptedOperator):
+    """Scripted answers that also keep the issued shares (to scan outputs for them) and can
+    simulate Ctrl-C at a chosen step."""
+
+    def __init__(self, stop_at: str | None = None) -> None:
+        super().__init__(accept_preflight_failures=True, quiet=True)
+        self.stop_at = stop_at
+        self.shares: list[Share] = []
+
+    def begin_step(self, step: Step) -> None:
+        if step.id == self.stop_at:
+            raise KeyboardInterrupt
+
+    def reenter_share(self, holder: str, group: str, expected: Share) -> str:
+        self.shares.append(expected)
+        return super().reenter_share(holder, group, expected)

@@ -1,4 +1,5 @@
-"""Running `ceremony` as a real child process in tests.
+"""Running `ceremony` as a real child process in tests, and a guided ceremony driven in a
+pseudo-terminal up to its first re-entry prompt.
 
 A test run started in the background (`make test &`) or under some harnesses starts with SIGINT
 ignored, and a child inherits that: its Ctrl-C would be ignored. `default_signals` (a preexec_fn)
@@ -15,6 +16,11 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import pexpect
+import pytest
+
+from tests.helpers.ceremony import SMALL_PLAN
 
 CEREMONY = str(Path(sys.executable).with_name("ceremony"))
 ENV = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "120"}
@@ -64,3 +70,38 @@ def handlers_installed() -> Iterator[None]:
     finally:
         for signum, handler in saved.items():
             signal.signal(signum, handler)
+
+
+needs_command = pytest.mark.skipif(
+    not Path(CEREMONY).exists(), reason="the ceremony command is not installed"
+)
+CONFIRM = r"\[y = yes, n = stop the ceremony\]"
+ACCEPT = r"Type ACCEPT"
+WORD = r"word (\d+) of (\d+): "
+
+
+def spawn(args: list[str], cwd: Path | None = None) -> pexpect.spawn:
+    return pexpect.spawn(
+        CEREMONY,
+        args,
+        encoding="utf-8",
+        timeout=90,
+        dimensions=(50, 120),
+        env=ENV,
+        cwd=str(cwd) if cwd else None,
+        preexec_fn=default_signals,
+    )
+
+
+def run_to_reentry(kit: Path) -> pexpect.spawn:
+    """A guided ceremony, answered up to the first holder's re-entry prompt (act 6): by then every
+    holder's PDF is on the kit media."""
+    child = spawn(["run", str(SMALL_PLAN), "--out", str(kit)])
+    while True:
+        index = child.expect([CONFIRM, ACCEPT, WORD])
+        if index == 0:
+            child.sendline("y")
+        elif index == 1:
+            child.sendline("ACCEPT")
+        else:
+            return child
