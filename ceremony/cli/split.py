@@ -54,7 +54,7 @@ DiceFile = Annotated[
     Path | None,
     typer.Option(
         "--dice-file",
-        help="Mix dice rolls from this file into the secret (see README, Entropy).",
+        help="Mix dice rolls from this file into the secret (see docs/entropy.md).",
     ),
 ]
 DiceOnly = Annotated[

@@ -24,8 +24,8 @@ from ceremony.errors import BadInput
 from ceremony.model.sources import Rng
 
 DEFAULT_SPEEDUP = 10.0
-"""The attacker's advantage k when the plan does not say; the README ("Security limitations") and
-docs/timelock.md give the published figures it rests on."""
+"""The attacker's advantage k when the plan does not say; docs/timelock.md ("The attacker speed-up
+k") gives the published figures it rests on, and the README's "Security limitations" its limit."""
 
 SAMPLE_SECONDS = 3.0
 """Calibration keeps sampling the rate for about this long (at least `MIN_SAMPLES` samples)."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 MIN_BITS = 60
 """Below this, warn. 2^60 guesses at 20,000 PBKDF2 iterations each (exponent 1) is far beyond a
-quorum with ordinary hardware; 2^40 is not (see the README, "Security limitations")."""
+quorum with ordinary hardware; 2^40 is not (see docs/security.md)."""
 MAX_ADVISED_EXPONENT = 8
 """The highest iteration exponent the warning recommends: every step doubles the work of each
 honest decryption too (256x at 8 against exponent 0), which hardware wallets feel first."""

@@ -1,8 +1,8 @@
 """The tests `make test` leaves to `make test-slow` (and CI runs both): whole ceremonies, whole
 demos, pseudo-terminal sessions and property tests, each named here with why it is slow.
 
-Measured with `pytest -n 2 --durations=80` over the whole suite (the figures in the README's
-testing section). A test file's own `@pytest.mark.slow` works too; this table keeps the choice
+Measured with `pytest -n 2 --durations=80` over the whole suite (the figures in
+docs/testing.md). A test file's own `@pytest.mark.slow` works too; this table keeps the choice
 in one place. A key is a test file, or a test in it (without its parameters).
 """
 
