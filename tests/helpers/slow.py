@@ -1,8 +1,8 @@
-"""The tests `make test` leaves to `make test-slow` (and CI runs both): whole ceremonies, whole
-demos, pseudo-terminal sessions and property tests, each named here with why it is slow.
+"""The tests `make test` leaves to `make test-slow` (and CI runs both): whole ceremonies, lifecycle
+ceremonies and demos, fixtures that make several whole kits, pseudo-terminal sessions, processes
+racing for a lock, a property test over plan edits; each named here with why it is slow.
 
-Measured with `pytest -n 2 --durations=80` over the whole suite (the figures in
-docs/testing.md). A test file's own `@pytest.mark.slow` works too; this table keeps the choice
+Measured with `pytest -n 2 --durations=60` (the figures in docs/testing.md). A test file's own `@pytest.mark.slow` works too; this table keeps the choice
 in one place. A key is a test file, or a test in it (without its parameters).
 """
 
@@ -32,6 +32,7 @@ SLOW: dict[str, str] = {
     "tests/test_lifecycle_extend.py": WHOLE_CEREMONY,
     "tests/test_lifecycle_reshare.py": WHOLE_CEREMONY,
     "tests/test_lifecycle_python_slip39.py": WHOLE_CEREMONY,
+    "tests/test_audit.py": KITS + " (small, DEMO and sealed, with recovery sessions)",
     "tests/test_audit_recoverable.py": KITS,
     "tests/test_audit_anchors.py": KITS,
     "tests/test_audit_tampering.py": KITS,
