@@ -22,13 +22,17 @@ PARTIAL = ".partial"
 _PARTIAL_NAME = re.compile(r"\.(?P<name>.+?)(?:\.(?P<pid>\d{1,10}))?\.[0-9a-f]{12}\.partial")
 
 
-def write_atomic(path: Path, data: bytes, *, secret: bool, overwrite: bool = False) -> None:
+def write_atomic(
+    path: Path, data: bytes, *, secret: bool, overwrite: bool = False, batch: bool = False
+) -> None:
     """Write `data` to `path` so that it either appears whole or not at all.
 
     The temporary file is created with its final mode from the start, so a secret is never
-    readable by others, even for a moment.
+    readable by others, even for a moment. `batch`: `path` is in a directory this process made
+    for a batch of new files (a staged kit's holders/), so there are no crash leftovers to look
+    for and the caller syncs the directory once, with `sync_directory`, after the last file.
     """
-    with staged_file(path, secret=secret, overwrite=overwrite) as pending:
+    with staged_file(path, secret=secret, overwrite=overwrite, batch=batch) as pending:
         pending.write(data)
 
 
@@ -50,7 +54,9 @@ class PendingFile:
 
 
 @contextlib.contextmanager
-def staged_file(path: Path, *, secret: bool, overwrite: bool = False) -> Iterator[PendingFile]:
+def staged_file(
+    path: Path, *, secret: bool, overwrite: bool = False, batch: bool = False
+) -> Iterator[PendingFile]:
     """The steps of `write_atomic`, so a caller can act between "written" and "in place".
 
     For example the release of a recovered secret: the transcript records it while the secret is
@@ -61,7 +67,8 @@ def staged_file(path: Path, *, secret: bool, overwrite: bool = False) -> Iterato
     """
     path = Path(path)
     directory = _writable_target(path, overwrite, "choose another path")
-    remove_stale_partials(directory, path.name)
+    if not batch:
+        remove_stale_partials(directory, path.name)
     tmp = directory / f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}{PARTIAL}"
     mode = SECRET_MODE if secret else PUBLIC_MODE
     try:
@@ -78,7 +85,8 @@ def staged_file(path: Path, *, secret: bool, overwrite: bool = False) -> Iterato
         with deferred_interrupts():
             _check_replaceable(path, overwrite)
             os.replace(tmp, path)
-            _fsync_directory(directory)
+            if not batch:
+                sync_directory(directory)
             crash_point("write.renamed")
     except OSError as exc:
         _unlink_quietly(tmp)
@@ -100,7 +108,8 @@ def _unlink_quietly(path: Path) -> None:
         os.unlink(path)
 
 
-def _fsync_directory(directory: Path) -> None:
+def sync_directory(directory: Path) -> None:
+    """Flush a directory's entries (new names, renames) to disk, where the system allows it."""
     with contextlib.suppress(OSError):
         fd = os.open(directory, os.O_RDONLY)
         try:
@@ -177,7 +186,7 @@ def staged_directory(final: Path, *, overwrite: bool = False) -> Iterator[Path]:
             if final.exists():
                 remove_tree(final)
             os.replace(staging, final)
-            _fsync_directory(parent)
+            sync_directory(parent)
     except BaseException:
         remove_tree(staging)
         raise

@@ -4,6 +4,7 @@ recover (exit 8, nothing left behind)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -237,3 +238,32 @@ def test_split_kit_json_names_no_share(tmp_path: Path) -> None:
     data = json.loads(result.out)
     assert "groups" not in data
     assert data["fingerprint"] == Record.from_json((kit / "record.json").read_text()).fingerprint
+
+
+def test_the_card_reader_reads_what_is_on_disk_and_forgets_it(tmp_path: Path) -> None:
+    kit, split = kit_of(tmp_path)
+    holders = sorted((kit / "holders").iterdir())
+    (tmp_path / "garbled.pdf").write_bytes(b"%PDF-1.4 not really")
+    with readback.reading_ahead() as reader:
+        for path in [*holders, tmp_path / "garbled.pdf", tmp_path / "missing.pdf"]:
+            reader.submit(path)
+        read = reader.finish()
+        # only the real cards, under the SHA-256 of their bytes; the others are left to the proof
+        assert set(read) == {hashlib.sha256(p.read_bytes()).hexdigest() for p in holders}
+        for path in holders:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            assert read[digest] == readback.words_from_pdf(path.read_bytes(), "x")
+        proof = readback.prove_kit(kit, split, b"pass", reader)
+        assert proof.holder_pdfs == 4
+    assert read == {}  # forgotten when the block ends
+
+
+def test_a_card_changed_after_it_was_read_ahead_is_read_again(tmp_path: Path) -> None:
+    kit, split = kit_of(tmp_path)
+    holders = sorted((kit / "holders").iterdir())
+    with readback.reading_ahead() as reader:
+        reader.submit(holders[0])
+        reader.finish()
+        holders[0].write_bytes(holders[1].read_bytes())
+        with pytest.raises(NotRecoverable, match="holder PDF is not the one the record names"):
+            readback.prove_kit(kit, split, b"pass", reader)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from ceremony import __version__
 from ceremony.build_info import lock_sha256, python_version
 from ceremony.errors import BadInput, CeremonyError, NotVerified, Refused
-from ceremony.files import staged_directory, write_atomic
+from ceremony.files import staged_directory, sync_directory, write_atomic
 from ceremony.model.hashwords import hash_words
 from ceremony.model.passphrase import CONSENT_FORMAT, consent_check_code
 from ceremony.model.plan import Holder as Holder  # the plan's holder; kits.Holder for callers
@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # the sealed lock's module loads gmpy2, which only time-lock 
     # the split and the read-back are not needed to re-render record.pdf (the audit does)
     from ceremony.core.sealed import Passphrase
     from ceremony.paper.consent import ConsentCard  # reportlab: only when a kit is written
-    from ceremony.workflows.readback import KitProof
+    from ceremony.workflows.readback import CardReader, KitProof
     from ceremony.workflows.split import KitSplit, SplitResult
 
 
@@ -359,9 +359,19 @@ def check_kit_split(split: KitSplit, record: Record) -> None:
         )
 
 
-def populate_kit(directory: Path, split: KitSplit, record: Record, options: KitOptions) -> Record:
+def populate_kit(
+    directory: Path,
+    split: KitSplit,
+    record: Record,
+    options: KitOptions,
+    reader: CardReader | None = None,
+    *,
+    record_pdf_now: bool = True,
+) -> Record:
     """Write holder PDFs, recover.py, the record and (sealed, with a consent card) the consent
-    card into an existing (staging) directory."""
+    card into an existing (staging) directory; `reader` reads each holder PDF back as written.
+    Without `record_pdf_now` only record.json is written: the caller writes the public record
+    again once it is final (record.pdf is a function of the record, drawn once)."""
     from ceremony.workflows.split import Sealed
     from ceremony.workflows.standalone import recover_py_sha256, render_recover_py
 
@@ -370,8 +380,12 @@ def populate_kit(directory: Path, split: KitSplit, record: Record, options: KitO
     os.mkdir(holders_dir, 0o700)
     entries = []
     for entry, pdf in render_holder_pdfs(split.result, record, options):
-        write_atomic(holders_dir / holder_filename(entry), pdf, secret=True)
+        path = holders_dir / holder_filename(entry)
+        write_atomic(path, pdf, secret=True, batch=True)
+        if reader is not None:
+            reader.submit(path)
         entries.append(replace(entry, holder_pdf_sha256=hashlib.sha256(pdf).hexdigest()))
+    sync_directory(holders_dir)
     program = render_recover_py()
     write_atomic(directory / "recover.py", program.encode(), secret=False)
     record = replace(
@@ -380,7 +394,10 @@ def populate_kit(directory: Path, split: KitSplit, record: Record, options: KitO
         recover_py_sha256=recover_py_sha256(program),
         paper_size=options.paper_size.value,
     )
-    record = write_public(directory, record, options)
+    if record_pdf_now:
+        record = write_public(directory, record, options)
+    else:
+        write_atomic(directory / "record.json", record.to_json().encode(), secret=False)
     if isinstance(split, Sealed) and split.consent is not None:
         write_consent(directory, record, split.consent, options)
     return record
@@ -413,7 +430,7 @@ def write_split_kit(
     """The kit of `ceremony split --kit`: default holder names, the command line as the plan.
     The kit is proved from its written files before it is moved into place, so a kit that does
     not recover is never left behind."""
-    from ceremony.workflows.readback import prove_kit
+    from ceremony.workflows.readback import prove_kit, reading_ahead
 
     options = KitOptions(
         ceremony_name=name,
@@ -428,9 +445,9 @@ def write_split_kit(
         plan_source="command-line",
         demo=False,
     )
-    with staged_directory(directory, overwrite=overwrite) as staging:
-        record = populate_kit(staging, split, record, options)
-        proof = prove_kit(staging, split, passphrase)
+    with staged_directory(directory, overwrite=overwrite) as staging, reading_ahead() as reader:
+        record = populate_kit(staging, split, record, options, reader, record_pdf_now=False)
+        proof = prove_kit(staging, split, passphrase, reader)
         record = replace(record, read_back=proof.to_data())
         record = write_public(staging, record, options)
     return record, proof

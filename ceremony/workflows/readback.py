@@ -14,12 +14,15 @@ files, never words.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import queue
 import re
 import subprocess
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,13 +83,16 @@ class KitProof:
         }
 
 
-def prove_kit(directory: Path, split: KitSplit, passphrase: bytes = b"") -> KitProof:
+def prove_kit(
+    directory: Path, split: KitSplit, passphrase: bytes = b"", reader: CardReader | None = None
+) -> KitProof:
     """Read the kit in `directory` back and recover its secret by every path; raise
-    `NotRecoverable` (naming what differs) unless each gives the recorded fingerprint."""
+    `NotRecoverable` (naming what differs) unless each gives the recorded fingerprint. `reader`:
+    the holder PDFs it was given were read back while the kit was written."""
     directory = Path(directory)
     record = read_record(directory)
     check_record(record, split)
-    read = read_holder_shares(directory, record)
+    read = read_holder_shares(directory, record, read_ahead=reader.finish() if reader else None)
     quorum = minimal_quorum(record, read)
     shares = [share for _, share in quorum]
     sealed = isinstance(split, Sealed)
@@ -195,11 +201,70 @@ def words_from_pdf(data: bytes, holder: str) -> tuple[str, ...]:
     return tuple(word for _, word in numbered)
 
 
+class CardReader:
+    """Reads each holder PDF back from the media in a thread of its own while the next is drawn.
+
+    PDFium's C code runs without Python's lock, so with a second core the reading costs almost
+    no time. One thread only: PDFium must not be entered from two threads at once, and nothing
+    else in ceremony calls it until `finish` has joined the thread. The words are kept under the
+    SHA-256 of the bytes they were read from, so the proof uses them only for a file that holds
+    those very bytes (any card not read here is read by the proof itself, which reports what is
+    wrong). SECRET: the words stay in memory until `close` forgets them.
+    """
+
+    def __init__(self) -> None:
+        self._paths: queue.SimpleQueue[Path | None] = queue.SimpleQueue()
+        self._words: dict[str, tuple[str, ...]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="card-reader", daemon=True)
+        self._thread.start()
+
+    def submit(self, path: Path) -> None:
+        """Read this written holder PDF back (from the disk, not from memory)."""
+        self._paths.put(path)
+
+    def _run(self) -> None:
+        while not self._stop.is_set() and (path := self._paths.get()) is not None:
+            try:
+                data = path.read_bytes()
+                words = words_from_pdf(data, "")
+            except Exception:  # noqa: S112 (the proof reads this card again and says why)
+                continue
+            self._words[hashlib.sha256(data).hexdigest()] = words
+
+    def finish(self) -> dict[str, tuple[str, ...]]:
+        """Wait for every submitted card; the words read, by the SHA-256 of their file."""
+        self._paths.put(None)
+        self._thread.join()
+        return self._words
+
+    def close(self) -> None:
+        """Stop reading (what is queued is dropped) and forget every word read."""
+        self._stop.set()
+        self._paths.put(None)
+        self._thread.join()
+        self._words.clear()
+
+
+@contextlib.contextmanager
+def reading_ahead() -> Iterator[CardReader]:
+    """A `CardReader` for one kit, stopped and emptied however the block ends."""
+    reader = CardReader()
+    try:
+        yield reader
+    finally:
+        reader.close()
+
+
 def read_holder_shares(
-    directory: Path, record: Record, entries: Sequence[IssuedShare] | None = None
+    directory: Path,
+    record: Record,
+    entries: Sequence[IssuedShare] | None = None,
+    read_ahead: dict[str, tuple[str, ...]] | None = None,
 ) -> list[tuple[IssuedShare, Share]]:
     """Every holder PDF of the record (or of `entries`), its hash checked and its words parsed
-    into the share whose commitment the record holds."""
+    into the share whose commitment the record holds (words already read by a `CardReader` from
+    a file with the same SHA-256 are taken from `read_ahead`)."""
     from ceremony.workflows.kit import holder_filename
 
     shares = []
@@ -212,12 +277,13 @@ def read_holder_shares(
                 f"{entry.holder}'s holder PDF cannot be read back: {exc.strerror or exc}",
                 "the kit is not final: check the kit media and write the kit again",
             ) from None
-        if hashlib.sha256(data).hexdigest() != entry.holder_pdf_sha256:
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != entry.holder_pdf_sha256:
             raise NotRecoverable(
                 f"{entry.holder}'s holder PDF is not the one the record names",
                 "the kit is not final: write it again",
             )
-        words = words_from_pdf(data, entry.holder)
+        words = (read_ahead or {}).get(digest) or words_from_pdf(data, entry.holder)
         try:
             share = parse_share(" ".join(words))
         except BadInput:
