@@ -11,25 +11,12 @@ from rich.console import Console
 from ceremony.core.dice import DiceRolls
 from ceremony.errors import BadInput, Interrupted
 from ceremony.ui.dice_entry import DiceEntry, enter_dice
+from tests.helpers.prompts import Script
 
 GOOD = (
     "5464115633556214536222235154114412656313443664262346"
     "323635532665653614633151264236154165164632123113"
 )
-
-
-class Script:
-    """Answers prompts from a list of lines; records the prompts; EOF when the lines run out."""
-
-    def __init__(self, lines: Iterable[str]) -> None:
-        self.lines = list(lines)
-        self.prompts: list[str] = []
-
-    def __call__(self, prompt: str) -> str:
-        self.prompts.append(prompt)
-        if not self.lines:
-            raise EOFError
-        return self.lines.pop(0)
 
 
 def console() -> tuple[Console, io.StringIO]:

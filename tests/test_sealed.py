@@ -14,6 +14,7 @@ from shamir_mnemonic.shamir import EncryptedMasterSecret, split_ems
 from ceremony.core import sealed
 from ceremony.core.sealed import Passphrase, PuzzleCheckpoint, PuzzleSolver, SealedLock
 from ceremony.errors import BadInput, NotVerified
+from tests.helpers.kits import seeded
 
 T = 3000
 M0 = bytes(range(16))
@@ -26,18 +27,6 @@ class EmsParams(TypedDict):
 
 
 EMS_PARAMS = EmsParams(identifier=4321, extendable=True, iteration_exponent=0)
-
-
-def seeded(seed: bytes) -> Callable[[int], bytes]:
-    """A deterministic byte source for tests: SHAKE-256 over a counter."""
-    counter = 0
-
-    def rng(n: int) -> bytes:
-        nonlocal counter
-        counter += 1
-        return hashlib.shake_256(seed + counter.to_bytes(8, "big")).digest(n)
-
-    return rng
 
 
 @pytest.fixture(scope="module")

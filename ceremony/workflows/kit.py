@@ -7,12 +7,13 @@ ceremony adds `transcript.jsonl` and `runbooks/`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import secrets
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -252,7 +253,7 @@ def conduct_facts(record: Record) -> tuple[tuple[str, str], ...]:
 
 def render_holder_pdfs(
     split: SplitResult, record: Record, options: KitOptions
-) -> Iterator[tuple[IssuedShare, bytes]]:
+) -> Generator[tuple[IssuedShare, bytes], None, None]:
     """Render every holder's kit, one at a time, so that a caller writing each to disk holds only
     one in memory whatever the number of holders. The PDFs are SECRET."""
     from ceremony.paper.holder import render_holder_kit
@@ -379,12 +380,14 @@ def populate_kit(
     holders_dir = directory / "holders"
     os.mkdir(holders_dir, 0o700)
     entries = []
-    for entry, pdf in render_holder_pdfs(split.result, record, options):
-        path = holders_dir / holder_filename(entry)
-        write_atomic(path, pdf, secret=True, batch=True)
-        if reader is not None:
-            reader.submit(path)
-        entries.append(replace(entry, holder_pdf_sha256=hashlib.sha256(pdf).hexdigest()))
+    # closed on an error too, so that the measures it shares (share words) are forgotten at once
+    with contextlib.closing(render_holder_pdfs(split.result, record, options)) as pdfs:
+        for entry, pdf in pdfs:
+            path = holders_dir / holder_filename(entry)
+            write_atomic(path, pdf, secret=True, batch=True)
+            if reader is not None:
+                reader.submit(path)
+            entries.append(replace(entry, holder_pdf_sha256=hashlib.sha256(pdf).hexdigest()))
     sync_directory(holders_dir)
     program = render_recover_py()
     write_atomic(directory / "recover.py", program.encode(), secret=False)

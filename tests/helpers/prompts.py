@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -28,9 +29,9 @@ def own_wording(*modules: object) -> set[str]:
 
 
 class Script:
-    """Answers prompts from a list of lines, and remembers the prompts."""
+    """Answers prompts from a list of lines; records the prompts; EOF when the lines run out."""
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: Iterable[str]) -> None:
         self.lines = list(lines)
         self.prompts: list[str] = []
 

@@ -3,6 +3,7 @@ the runbooks filled with the amended record's facts (the recovery script for the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from dataclasses import replace
@@ -26,9 +27,11 @@ def write_lifecycle_kit(
     holders_dir = directory / "holders"
     os.mkdir(holders_dir, 0o700)
     written = []
-    for entry, pdf in kits.render_holder_pdfs(new, replace(record, shares=fresh), options):
-        write_atomic(holders_dir / kits.holder_filename(entry), pdf, secret=True)
-        written.append(replace(entry, holder_pdf_sha256=hashlib.sha256(pdf).hexdigest()))
+    pdfs = kits.render_holder_pdfs(new, replace(record, shares=fresh), options)
+    with contextlib.closing(pdfs):  # on an error too: the measures it shares are forgotten
+        for entry, pdf in pdfs:
+            write_atomic(holders_dir / kits.holder_filename(entry), pdf, secret=True)
+            written.append(replace(entry, holder_pdf_sha256=hashlib.sha256(pdf).hexdigest()))
     program = render_recover_py()
     write_atomic(directory / "recover.py", program.encode(), secret=False)
     record = replace(
