@@ -11,6 +11,10 @@ from __future__ import annotations
 WHOLE_CEREMONY = "runs whole guided ceremonies (every act, the paper, re-entry, read-back proof)"
 KITS = "its fixtures make several whole ceremony kits"
 LIFECYCLE = "extends or reshares a kit made by a whole ceremony (a whole lifecycle ceremony each)"
+RECOVER_PY_VECTORS = (
+    "a fresh `python -I recover.py` process for each official vector (the core's own vector"
+    " tests, tests/test_vectors.py, stay in the fast set)"
+)
 GUIDED_PTY = "a whole guided ceremony in a pseudo-terminal (a real process), signalled mid-way"
 
 SLOW: dict[str, str] = {
@@ -33,6 +37,10 @@ SLOW: dict[str, str] = {
     "tests/test_lifecycle_reshare.py": WHOLE_CEREMONY,
     "tests/test_lifecycle_python_slip39.py": WHOLE_CEREMONY,
     "tests/test_audit.py": KITS + " (small, DEMO and sealed, with recovery sessions)",
+    "tests/test_audit_cli.py": KITS + " (small, DEMO with a session, and another)",
+    "tests/test_combine_record.py": KITS + " (DEMO with a session, small, and another)",
+    "tests/test_recover_standalone.py::test_official_slip39_vectors": RECOVER_PY_VECTORS,
+    "tests/test_recover_standalone.py::test_bip39_vectors": RECOVER_PY_VECTORS,
     "tests/test_audit_recoverable.py": KITS,
     "tests/test_audit_anchors.py": KITS,
     "tests/test_audit_tampering.py": KITS,
