@@ -112,6 +112,7 @@ def rewrite_kit(kit: Path, change: Callable[[Record], Record]) -> None:
                 data["bag_serial"] = share.bag_serial
             if entry["event"] == "kit_written":
                 data["record_sha256"] = hashlib.sha256(as_written.to_json().encode()).hexdigest()
+                data["record_pdf_sha256"] = as_written.record_pdf_sha256
             if entry["event"] == "closed":
                 data["record_sha256"] = closing_record_sha256(record)
                 data["bag_serials"] = [s.bag_serial for s in record.shares]
