@@ -71,8 +71,10 @@ TEST_TMPDIR ?= $(shell test -d /dev/shm -a -w /dev/shm && echo /dev/shm)
 PYTEST := PYTHONDONTWRITEBYTECODE= $(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR)) $(UNSHARE) \
   $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
+# The fast set by file (--dist loadfile): a module's fixtures are then made once, not once in each
+# worker; measured back to back, about 7 s of wall and 13-20 s of CPU less than --dist loadgroup.
 pytest: $(VENV)/.installed-test $(BUNDLE)/MANIFEST.sha256
-	$(PYTEST) -m "not slow"
+	$(PYTEST) -m "not slow" --dist loadfile
 
 pytest-slow: $(VENV)/.installed-test $(BUNDLE)/MANIFEST.sha256
 	$(PYTEST) -m slow
