@@ -22,7 +22,7 @@ verification budget on proofs alone.
 
 How many segments (`MAX_SEGMENTS`): a 72-hour chain must verify in under a second on a 2-core
 machine. The proofs are checked on every core at once (`verify_chain`); measured on this 2-core
-machine (bench/audit.py, load below 2), 240 segments verify in 0.95 s, 360 in 1.38 s, so 240 it
+machine (bench/audit.py, load below 2), 240 segments verify in 0.95-1.04 s, 360 in 1.4 s, so 240 it
 is. Fewer, longer segments lose more work on a crash (at most 1/240 of it, 18 minutes of a 72-hour
 delay) and need more memory: chiavdf's prover holds about 23 bytes per iteration of the segment in
 progress (bench/README.md, measured: 42 MiB at 1M iterations, 108 MiB at 4M), so a 72-hour chain
@@ -67,7 +67,7 @@ MIN_SEGMENT_ITERATIONS = 300
 """chiavdf's prover returns proofs that do not verify for 264 iterations or fewer (measured across
 many challenges with 1024-bit discriminants), so no segment is shorter than this."""
 MAX_SEGMENTS = 240
-"""Most segments a planned chain has: 0.95 s to verify on 2 cores (about 6-7 ms a proof)."""
+"""Most segments a planned chain has: about 1 s to verify on 2 cores (about 6-7 ms a proof)."""
 
 DEFAULT_MAX_LOSS_SECONDS = 60.0
 """Work a crash or Ctrl-C may cost at most, for chains short enough to allow it (see below)."""
