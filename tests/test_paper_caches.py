@@ -1,4 +1,5 @@
-"""The paper's speed-ups change no byte: packaged fonts that make each embedded subset once, and
+"""The paper's speed-ups change no byte: packaged fonts that make each embedded subset (and its
+character map and widths) once, text operators written without reportlab's text objects, and
 widths and line breaks shared by the kits of one ceremony (and forgotten afterwards)."""
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ def _plain(monkeypatch: pytest.MonkeyPatch) -> None:
         assert isinstance(font, PackagedFont)
         monkeypatch.setattr(font.face, "makeSubset", font._make_subset)
         monkeypatch.setattr(font, "addObjects", TTFont.addObjects.__get__(font))
+        monkeypatch.setattr(font, "splitString", TTFont.splitString.__get__(font))
+    monkeypatch.setattr(layout, "write_runs", lambda *args: False)  # reportlab's text objects
 
 
 def test_cached_font_subsets_give_the_bytes_of_plain_reportlab(

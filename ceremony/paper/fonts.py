@@ -17,7 +17,9 @@ import io
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import ClassVar
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -97,8 +99,23 @@ class PackagedFont(TTFont):  # type: ignore[misc]  # reportlab has no type hints
         super().__init__(name, io.BytesIO(data))
         self._subsets: dict[tuple[int, ...], bytes] = {}
         self._compressed: dict[int, tuple[bytes, bytes]] = {}
+        self._cmaps: dict[str, bytes] = {}
         self._make_subset = self.face.makeSubset
         self.face.makeSubset = self._subset
+        glyphs = self.face.charToGlyph
+        self._ascii_fixed = bool(self._asciiReadable) and all(c in glyphs for c in range(32, 127))
+
+    def splitString(
+        self, text: str | bytes, doc: pdfdoc.PDFDocument, encoding: str = "utf-8"
+    ) -> list[tuple[int, bytes]]:
+        """reportlab's answer, without its loop over each character for printable ASCII (most of
+        what is printed, share words included): with `asciiReadable` each of those characters has
+        its own code in subset 0 in every document, so the answer is the text itself."""
+        if self._ascii_fixed and isinstance(text, str) and text.isascii() and text.isprintable():
+            if doc not in self.state:  # as reportlab: the document's state made on first use
+                self.state[doc] = TTFont.State(self._asciiReadable, self)
+            return [(0, text.encode("ascii"))] if text else []
+        return list(super().splitString(text, doc, encoding))
 
     def _subset(self, subset: list[int]) -> bytes:
         key = tuple(subset)
@@ -116,6 +133,10 @@ class PackagedFont(TTFont):  # type: ignore[misc]  # reportlab has no type hints
         (made once): with its Filter already set, reportlab writes those bytes as they are."""
         super().addObjects(doc)
         for name, stream in doc.idToObject.items():
+            if isinstance(stream, pdfdoc.PDFTrueTypeFont):
+                _format_widths_once(stream)
+            elif name.startswith("toUnicodeCMap:") and isinstance(stream, pdfdoc.PDFStream):
+                self._compress_cmap_once(stream)
             if not (name.startswith("fontFile:") and isinstance(stream, pdfdoc.PDFStream)):
                 continue
             known = self._compressed.get(id(stream.content))
@@ -125,6 +146,44 @@ class PackagedFont(TTFont):  # type: ignore[misc]  # reportlab has no type hints
                 continue
             stream.content = known[1]
             stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+
+    def _compress_cmap_once(self, stream: pdfdoc.PDFStream) -> None:
+        """A subset's character map (text, the same in every document that embeds the subset),
+        compressed once and handed over as the subset's own stream is."""
+        if stream.filters != [pdfdoc.PDFZCompress] or "Filter" in stream.dictionary.dict:
+            return
+        text = stream.content
+        packed = self._cmaps.get(text)
+        if packed is None:
+            if len(self._cmaps) >= MAX_SUBSETS:
+                self._cmaps.clear()
+            packed = self._cmaps[text] = pdfdoc.PDFZCompress.encode(text)
+        stream.content = packed
+        stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+
+
+class FormattedWidths(pdfdoc.PDFArray):  # type: ignore[misc]  # reportlab has no type hints
+    """A font subset's /Widths: numbers only, so the same bytes in every document; formatted by
+    reportlab once per process rather than number by number for every document."""
+
+    _known: ClassVar[dict[tuple[object, ...], bytes]] = {}
+
+    def format(self, document: pdfdoc.PDFDocument, IND: bytes = b"\n ") -> bytes:
+        key = (tuple(self.sequence), self.multiline, rl_config.pdfMultiLine, IND)
+        known = self._known.get(key)
+        if known is None:
+            if len(self._known) >= 4 * MAX_SUBSETS:
+                self._known.clear()
+            known = self._known[key] = super().format(document, IND)
+        return known
+
+
+def _format_widths_once(font: pdfdoc.PDFTrueTypeFont) -> None:
+    widths = getattr(font, "Widths", None)
+    if not isinstance(widths, pdfdoc.PDFArray) or type(widths) is not pdfdoc.PDFArray:
+        return  # exactly reportlab's array (a compact one is formatted otherwise)
+    if all(type(width) in (int, float) for width in widths.sequence):
+        font.Widths = FormattedWidths(widths.sequence)
 
 
 @cache

@@ -21,6 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from ceremony.model.runbook import Piece
 from ceremony.paper.content import MM, PaperSize
 from ceremony.paper.fonts import Fonts
+from ceremony.paper.textops import write_runs
 
 Draw = Callable[[Canvas], None]
 """One drawing step, with its coordinates already fixed by the layout."""
@@ -181,7 +182,14 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
 
 
 def draw_runs(canvas: Canvas, x: float, y: float, runs: Sequence[Run]) -> None:
-    """Draw runs side by side in one text object, so text extraction reads them as one line."""
+    """Draw runs side by side in one text object, so text extraction reads them as one line
+    (the operators written directly where `textops` can, as reportlab would write them)."""
+    if not write_runs(canvas, x, y, runs):
+        draw_runs_reportlab(canvas, x, y, runs)
+
+
+def draw_runs_reportlab(canvas: Canvas, x: float, y: float, runs: Sequence[Run]) -> None:
+    """`draw_runs` through reportlab's text object: the same bytes, more slowly."""
     text = canvas.beginText(x, y)
     for run in runs:
         text.setFont(run.font, run.size)
