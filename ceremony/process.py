@@ -105,6 +105,23 @@ def _set_not_dumpable() -> bool | None:
     return bool(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0))
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> bool:
+    """In a forked worker: the kernel kills this process (SIGKILL) when its parent ends, however
+    it ends (Linux; False elsewhere, where the worker must watch `os.getppid()` itself)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return False
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    prctl.restype = ctypes.c_int
+    return bool(prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0)
+
+
 def install_signal_handlers() -> tuple[str, ...]:
     """SIGINT, SIGTERM and SIGHUP raise `Interruption` (main thread only; ignored ones stay so)."""
     if threading.current_thread() is not threading.main_thread():

@@ -13,7 +13,7 @@ import os
 import re
 import secrets
 import unicodedata
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ceremony import __version__
 from ceremony.build_info import lock_sha256, python_version
-from ceremony.errors import BadInput, CeremonyError, NotVerified, Refused
+from ceremony.errors import BadInput, CeremonyError, NotVerified, OutputFailed, Refused
 from ceremony.files import staged_directory, sync_directory, write_atomic
 from ceremony.model.hashwords import hash_words
 from ceremony.model.passphrase import CONSENT_FORMAT, consent_check_code
@@ -266,6 +266,34 @@ def render_holder_pdfs(
             yield entry, render_holder_kit(kit, options.paper_size)
 
 
+@contextlib.contextmanager
+def drawn_holder_pdfs(
+    split: SplitResult, record: Record, options: KitOptions, workers: int | None = None
+) -> Iterator[Iterator[tuple[int, bytes]]]:
+    """Every holder's PDF as (position in `record.shares`, PDF), in the order they are done: drawn
+    by worker processes for a large kit (`kit_drawing`; `workers` None: as many as suit this
+    machine), one at a time, so that a caller writing each to disk holds only a few in memory
+    whatever the number of holders. Started before any thread of this process (workers are
+    forks). SECRET: the PDFs hold the share words."""
+    from ceremony.paper.holder import render_holder_kit
+    from ceremony.paper.layout import shared_measures
+    from ceremony.workflows.kit_drawing import drawing, worker_count
+
+    shares = split.all_shares()
+    entries = record.shares
+
+    def draw(index: int) -> bytes:
+        kit = holder_kit(record, options, entries[index], shares[index].words)
+        return render_holder_kit(kit, options.paper_size)
+
+    count = len(entries)
+    with (
+        shared_measures(),
+        drawing(count, draw, worker_count(count) if workers is None else workers) as pdfs,
+    ):
+        yield pdfs
+
+
 def holder_kit(
     record: Record, options: KitOptions, entry: IssuedShare, words: tuple[str, ...]
 ) -> HolderKit:
@@ -368,32 +396,32 @@ def populate_kit(
     reader: CardReader | None = None,
     *,
     record_pdf_now: bool = True,
+    pdfs: Iterator[tuple[int, bytes]] | None = None,
 ) -> Record:
     """Write holder PDFs, recover.py, the record and (sealed, with a consent card) the consent
     card into an existing (staging) directory; `reader` reads each holder PDF back as written.
-    Without `record_pdf_now` only record.json is written: the caller writes the public record
-    again once it is final (record.pdf is a function of the record, drawn once)."""
+    `pdfs`: the holder PDFs as `drawn_holder_pdfs` gives them (None: drawn here, in this
+    process). Without `record_pdf_now` only record.json is written: the caller writes the public
+    record again once it is final (record.pdf is a function of the record, drawn once)."""
     from ceremony.workflows.split import Sealed
     from ceremony.workflows.standalone import recover_py_sha256, render_recover_py
 
     check_kit_split(split, record)
     holders_dir = directory / "holders"
     os.mkdir(holders_dir, 0o700)
-    entries = []
-    # closed on an error too, so that the measures it shares (share words) are forgotten at once
-    with contextlib.closing(render_holder_pdfs(split.result, record, options)) as pdfs:
-        for entry, pdf in pdfs:
-            path = holders_dir / holder_filename(entry)
-            write_atomic(path, pdf, secret=True, batch=True)
-            if reader is not None:
-                reader.submit(path)
-            entries.append(replace(entry, holder_pdf_sha256=hashlib.sha256(pdf).hexdigest()))
+    with contextlib.ExitStack() as stack:
+        if pdfs is None:  # closed on an error too: the measures it shares (words) are forgotten
+            pdfs = stack.enter_context(drawn_holder_pdfs(split.result, record, options, 0))
+        digests = _write_holder_pdfs(holders_dir, record, pdfs, reader)
     sync_directory(holders_dir)
     program = render_recover_py()
     write_atomic(directory / "recover.py", program.encode(), secret=False)
     record = replace(
         record,
-        shares=tuple(entries),
+        shares=tuple(
+            replace(entry, holder_pdf_sha256=digests[index])
+            for index, entry in enumerate(record.shares)
+        ),
         recover_py_sha256=recover_py_sha256(program),
         paper_size=options.paper_size.value,
     )
@@ -404,6 +432,26 @@ def populate_kit(
     if isinstance(split, Sealed) and split.consent is not None:
         write_consent(directory, record, split.consent, options)
     return record
+
+
+def _write_holder_pdfs(
+    folder: Path,
+    record: Record,
+    pdfs: Iterator[tuple[int, bytes]],
+    reader: CardReader | None,
+) -> dict[int, str]:
+    """Each holder PDF written as it comes (atomically, mode 0600, synced) and handed to the
+    reader; the SHA-256 of each, by its position in the record."""
+    digests: dict[int, str] = {}
+    for index, pdf in pdfs:
+        path = folder / holder_filename(record.shares[index])
+        write_atomic(path, pdf, secret=True, batch=True)
+        if reader is not None:
+            reader.submit(path)
+        digests[index] = hashlib.sha256(pdf).hexdigest()
+    if sorted(digests) != list(range(len(record.shares))):
+        raise OutputFailed("not every holder PDF was drawn", "this is a bug; nothing was written")
+    return digests
 
 
 def write_kit(
@@ -448,8 +496,14 @@ def write_split_kit(
         plan_source="command-line",
         demo=False,
     )
-    with staged_directory(directory, overwrite=overwrite) as staging, reading_ahead() as reader:
-        record = populate_kit(staging, split, record, options, reader, record_pdf_now=False)
+    with (
+        staged_directory(directory, overwrite=overwrite) as staging,
+        drawn_holder_pdfs(split.result, record, options) as pdfs,  # before the reader's thread
+        reading_ahead() as reader,
+    ):
+        record = populate_kit(
+            staging, split, record, options, reader, record_pdf_now=False, pdfs=pdfs
+        )
         proof = prove_kit(staging, split, passphrase, reader)
         record = replace(record, read_back=proof.to_data())
         record = write_public(staging, record, options)
