@@ -10,8 +10,10 @@ import re
 import shlex
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.paths import ROOT
-from tests.helpers.slow import SLOW, slow_reason
+from tests.helpers.slow import COLLECTED, SLOW, slow_reason
 
 
 def make_rule(target: str) -> tuple[list[str], str]:
@@ -78,9 +80,19 @@ def test_every_slow_entry_names_an_existing_test() -> None:
     for key in SLOW:
         path, _, name = key.partition("::")
         file = ROOT / path
-        if not file.is_file() or (name and name not in defined_tests(file)):
+        if not file.is_file() or (name and name.split("[")[0] not in defined_tests(file)):
             missing.append(key)
     assert not missing, f"tests/helpers/slow.py names tests that do not exist: {missing}"
+
+
+def test_every_slow_case_is_a_collected_case(request: pytest.FixtureRequest) -> None:
+    """A key `test_x[id]` names a case pytest collects (checked for the files this run collected,
+    which in `make test` and `make test-slow` is every file)."""
+    collected = request.config.stash[COLLECTED]
+    files = {nodeid.partition("::")[0] for nodeid in collected}
+    cases = [key for key in SLOW if "[" in key and key.partition("::")[0] in files]
+    missing = [key for key in cases if key not in collected]
+    assert not missing, f"tests/helpers/slow.py names cases pytest does not collect: {missing}"
 
 
 def test_a_slow_entry_matches_its_file_or_its_test_with_any_parameters() -> None:
