@@ -73,7 +73,9 @@ PYTEST := PYTHONDONTWRITEBYTECODE= $(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR)) $(
 
 # The fast set by file (--dist loadfile): a module's fixtures are then made once, not once in each
 # worker; measured back to back, about 7 s of wall and 13-20 s of CPU less than --dist loadgroup.
-pytest: $(VENV)/.installed-test $(BUNDLE)/MANIFEST.sha256
+# No test of the fast set reads the offline bundle (tests/test_bundle.py is slow), so `make test`
+# does not build it: after any change to ceremony/, templates/ or runbooks/ that is some 25 s.
+pytest: $(VENV)/.installed-test
 	$(PYTEST) -m "not slow" --dist loadfile
 
 pytest-slow: $(VENV)/.installed-test $(BUNDLE)/MANIFEST.sha256
@@ -103,8 +105,9 @@ lock: $(TOOLS)/.installed
 lock-upgrade:
 	$(MAKE) lock UPGRADE=--upgrade
 
-# The transfer bundle for the air-gapped machine: see INSTALL.txt inside it. make test makes it
-# first (with network), so that tests/test_bundle.py can install from it without.
+# The transfer bundle for the air-gapped machine: see INSTALL.txt inside it. make test-slow and
+# make test-all make it first (with network), so that tests/test_bundle.py can install from it
+# without.
 BUNDLE_INPUTS := pyproject.toml locks/run.txt tools/make_bundle.py tools/bundle_install.py \
   $(shell git ls-files ceremony templates runbooks 2>/dev/null)
 

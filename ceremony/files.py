@@ -9,10 +9,11 @@ import os
 import re
 import secrets
 import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from ceremony.errors import OutputFailed, Refused
+from ceremony.errors import BadInput, OutputFailed, Refused
 from ceremony.faults import crash_point
 from ceremony.process import deferred_interrupts
 
@@ -20,6 +21,37 @@ SECRET_MODE = 0o600
 PUBLIC_MODE = 0o644
 PARTIAL = ".partial"
 _PARTIAL_NAME = re.compile(r"\.(?P<name>.+?)(?:\.(?P<pid>\d{1,10}))?\.[0-9a-f]{12}\.partial")
+
+MAX_INPUT_BYTES = 1_000_000
+"""The largest input any command reads: a plan, a share list, a record, a delay segment."""
+
+
+def read_bounded(source: str | Path, what: str) -> bytes:
+    """Read a file (or standard input for "-") of at most MAX_INPUT_BYTES."""
+    if str(source) == "-":
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        name = "standard input"
+    else:
+        path = Path(source)
+        name = str(path)
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_INPUT_BYTES + 1)
+        except FileNotFoundError:
+            raise BadInput(f"{what} file {name} does not exist", "check the path") from None
+        except IsADirectoryError:
+            raise BadInput(f"{what} file {name} is a directory", "give a file") from None
+        except OSError as exc:
+            raise BadInput(
+                f"cannot read {what} file {name}: {exc.strerror or exc}",
+                "check the path and its permissions",
+            ) from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise BadInput(
+            f"{what} input from {name} is larger than {MAX_INPUT_BYTES // 1_000_000} MB",
+            f"give only the {what}; a file of shares is a few kilobytes",
+        )
+    return data
 
 
 def write_atomic(

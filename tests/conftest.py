@@ -15,10 +15,11 @@ def cli() -> Any:
     return run_cli
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark the tests tests/helpers/slow.py names as slow (`make test` leaves them out)."""
-    from tests.helpers.slow import slow_reason
+    from tests.helpers.slow import COLLECTED, slow_reason
 
+    config.stash[COLLECTED] = frozenset(item.nodeid for item in items)
     for item in items:
         if slow_reason(item.nodeid):
             item.add_marker(pytest.mark.slow)

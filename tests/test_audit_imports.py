@@ -53,3 +53,12 @@ def test_a_name_the_recovery_package_lacks_is_an_attribute_error() -> None:
 
     with pytest.raises(AttributeError, match="nothing_here"):
         package.__getattr__("nothing_here")
+
+
+def test_the_proofs_start_before_the_audit_is_imported() -> None:
+    """`run_audit` starts the sessions' proofs first: the module that does it loads the VDF core
+    and none of the audit's own modules, which then load while the proofs are checked."""
+    loaded = loaded_after("import ceremony.workflows.proof_prefetch")
+    assert "ceremony.core.vdf" in loaded
+    assert not [name for name in loaded if name.startswith("ceremony.workflows.audit")]
+    assert not [name for name in loaded if name.startswith(("ceremony.paper", "reportlab"))]

@@ -10,7 +10,7 @@ import pytest
 
 from ceremony.core.vdf import Chain, ChainProver, Segment
 from ceremony.errors import NotVerified
-from ceremony.workflows.audit.session_checks import ChainPrefetch, saved_segments
+from ceremony.workflows.proof_prefetch import ChainPrefetch, saved_segments
 
 NOTICE_BYTES = b'{"a notice": 1}\n'
 NOTICE = hashlib.sha256(NOTICE_BYTES).digest()
@@ -69,3 +69,50 @@ def test_a_missing_segment_is_named_and_nothing_is_started(tmp_path: Path) -> No
     prefetch = ChainPrefetch()
     prefetch.start(tmp_path)
     assert not prefetch._pending
+
+
+def test_a_started_prefetch_is_used_by_the_audit_and_not_started_twice(tmp_path: Path) -> None:
+    chain = session(tmp_path)
+    prefetch = ChainPrefetch.started([tmp_path, tmp_path])
+    assert list(prefetch._pending) == [tmp_path]
+    pending = prefetch._pending[tmp_path]
+    prefetch.start(tmp_path)  # as the audit does for every session: already under way
+    assert prefetch._pending[tmp_path] is pending
+    with prefetch:
+        prefetch.verify(tmp_path, chain, NOTICE)
+    assert not prefetch._pending
+
+
+def test_leaving_the_prefetch_drops_what_was_not_asked_for(tmp_path: Path) -> None:
+    session(tmp_path)
+    with ChainPrefetch.started([tmp_path]) as prefetch:
+        assert prefetch._pending
+    assert not prefetch._pending
+
+
+def test_run_audit_hands_the_proofs_it_started_to_the_kit_checks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The proofs `run_audit` starts are the ones the checks take: the same directories (a
+    relative kit path made absolute for both), not started a second time."""
+    import ceremony.workflows.audit as audit
+    from ceremony.workflows.audit import AuditReport
+    from ceremony.workflows.audit_run import AuditRequest, run_audit
+
+    session(tmp_path / "kit" / "recovery" / "3F2A-9C1B")
+    seen: list[tuple[Path, ChainPrefetch | None, list[Path]]] = []
+
+    def audit_kit(kit: Path, **options: object) -> AuditReport:
+        prefetch = options["prefetch"]
+        assert isinstance(prefetch, ChainPrefetch)
+        seen.append((kit, prefetch, list(prefetch._pending)))
+        return AuditReport(str(kit), "", "", "", "", False, ())
+
+    monkeypatch.setattr(audit, "audit_kit", audit_kit)
+    monkeypatch.chdir(tmp_path)
+    run_audit(AuditRequest(Path("kit")))
+    [(kit, prefetch, pending)] = seen
+    assert kit == tmp_path / "kit"
+    assert pending == [tmp_path / "kit" / "recovery" / "3F2A-9C1B"]
+    assert prefetch is not None
+    assert not prefetch._pending  # dropped once the audit ended

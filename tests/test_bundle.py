@@ -1,8 +1,8 @@
 """The offline bundle (`make bundle`): install.py refuses any difference and installs nothing; a good
 bundle installs in a fresh venv without network and runs the demo.
 
-The bundle is made by `make bundle` (which `make test` runs first, with network); these tests only
-read it, from dist/bundle or $CEREMONY_BUNDLE, and skip saying so when it is absent.
+The bundle is made by `make bundle` (which `make test-slow` runs first, with network); these tests
+only read it, from dist/bundle or $CEREMONY_BUNDLE, and skip saying so when it is absent.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ MANIFEST = "MANIFEST.sha256"
 @pytest.fixture(scope="module")
 def bundle() -> Path:
     if not (BUNDLE / MANIFEST).is_file():
-        pytest.skip(f"no bundle at {BUNDLE}: run `make bundle` (make test does) first")
+        pytest.skip(f"no bundle at {BUNDLE}: run `make bundle` (make test-slow does) first")
     return BUNDLE
 
 

@@ -90,25 +90,29 @@ def test_split_timelock_json_and_recover_py(
     program.write_text(render_recover_py())
     shares_file = tmp_path / "shares.txt"
     shares_file.write_text("\n".join(s.mnemonic() for s in sealed.result.groups[0][:2]))
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-I",
-            str(program),
-            "--timelock-n",
-            f"{sealed.lock.modulus:x}",
-            "--timelock-t",
-            str(sealed.lock.squarings),
-            str(shares_file),
-        ],
-        capture_output=True,
-        text=True,
-        env={},
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr
-    assert sealed.result.fingerprint in run.stdout
-    assert sealed.result.commitment in run.stdout
+    # both ways of solving the lock: with gmpy2 (installed here) and with the standard library
+    # alone (-S: no site-packages, as on a bare machine)
+    for flags, gmpy2_used in ((["-I"], True), (["-I", "-S"], False)):
+        run = subprocess.run(
+            [
+                sys.executable,
+                *flags,
+                str(program),
+                "--timelock-n",
+                f"{sealed.lock.modulus:x}",
+                "--timelock-t",
+                str(sealed.lock.squarings),
+                str(shares_file),
+            ],
+            capture_output=True,
+            text=True,
+            env={},
+            timeout=120,
+        )
+        assert run.returncode == 0, run.stderr
+        assert ("time lock: using gmpy2" in run.stderr) is gmpy2_used
+        assert sealed.result.fingerprint in run.stdout
+        assert sealed.result.commitment in run.stdout
 
 
 def test_sealed_ceremony_records_the_lock_and_writes_a_consent_card(tmp_path: Path) -> None:

@@ -3,9 +3,13 @@ replaces only a kit that split wrote."""
 
 from __future__ import annotations
 
+import atexit
+import functools
 import io
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -64,10 +68,20 @@ def test_every_console_sanitises_what_it_renders() -> None:
 
 
 def make_kit(tmp_path: Path, name: str = "kit") -> Path:
+    """A kit that `split --kit` wrote: split once per test process, a copy (modes kept) for each
+    test, as the tests only read it or change their own copy."""
     kit = tmp_path / name
-    result = run_cli([*SPLIT, "--kit", str(kit)])
-    assert result.code == 0, result.err
+    shutil.copytree(_split_once(), kit)
     return kit
+
+
+@functools.cache
+def _split_once() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="ceremony-test-split-kit-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    result = run_cli([*SPLIT, "--kit", str(folder / "kit")])
+    assert result.code == 0, result.err
+    return folder / "kit"
 
 
 def test_check_share_shows_a_hostile_record_without_escapes(tmp_path: Path) -> None:

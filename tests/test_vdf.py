@@ -291,13 +291,22 @@ def test_ctrl_c_stops_a_segment_in_progress() -> None:
     [
         (1_000, 1_000),  # never more than the whole delay
         (60_000_000, 10_000_000),  # short delays: about a minute a segment
-        (72 * 3600 * 170_000, 183_600_000),  # 72 h: 240 segments of 18 minutes
+        (72 * 3600 * 170_000, 275_400_000),  # 72 h: 160 segments of 27 minutes
     ],
 )
 def test_segment_planning(required: int, expected: int) -> None:
     size = vdf.plan_segment_iterations(required, rate=10_000_000 / 60)
     assert size == pytest.approx(expected, rel=0.02)
     assert -(-required // size) <= vdf.MAX_SEGMENTS
+
+
+def test_a_long_delay_gets_more_segments_not_longer_ones() -> None:
+    """A 30-day delay: segments stop at MAX_SEGMENT_ITERATIONS (the prover's memory), so the
+    chain has more than MAX_SEGMENTS of them."""
+    required = 30 * 86400 * 170_000
+    size = vdf.plan_segment_iterations(required, rate=10_000_000 / 60)
+    assert size == vdf.MAX_SEGMENT_ITERATIONS
+    assert -(-required // size) > vdf.MAX_SEGMENTS
 
 
 @pytest.mark.parametrize(

@@ -162,14 +162,20 @@ def audit_command(
 ) -> None:
     from ceremony.ui.audit_screen import ask_head_words, show_audit
     from ceremony.ui.console import say
-    from ceremony.workflows.audit import Anchors
     from ceremony.workflows.audit_run import AuditPdf, AuditRequest, require_passed, run_audit
 
     if head_words is None and not as_json and sys.stdin.isatty():
         head_words = ask_head_words()
-    anchors = Anchors.from_text(head_words, notice_words or (), session_words or ())
     request = AuditRequest(
-        kit, anchors, plan, session or (), share_file, chain or (), without_transcript
+        kit,
+        head_words,
+        notice_words or (),
+        session_words or (),
+        plan,
+        session or (),
+        share_file,
+        chain or (),
+        without_transcript,
     )
     done = run_audit(request, AuditPdf(pdf, paper, force))
     if pdf is not None:

@@ -20,14 +20,17 @@ Why one group per chain rather than one per segment: deriving a discriminant cos
 checking a proof about 7 ms (measured by bench/audit.py), so one group per chain spends the
 verification budget on proofs alone.
 
-How many segments (`MAX_SEGMENTS`): a 72-hour chain must verify in under a second on a 2-core
-machine. The proofs are checked on every core at once (`verify_chain`); measured on this 2-core
-machine (bench/audit.py, load below 2), 240 segments verify in 0.95-1.04 s, 360 in 1.4 s, so 240 it
-is. Fewer, longer segments lose more work on a crash (at most 1/240 of it, 18 minutes of a 72-hour
-delay) and need more memory: chiavdf's prover holds about 23 bytes per iteration of the segment in
-progress (bench/README.md, measured: 42 MiB at 1M iterations, 108 MiB at 4M), so a 72-hour chain
-of 240 segments peaks near 4 GB while a segment is computed at this machine's ~170,000 iterations/s
-(2.7 GB with 360 segments, 1.4 GB with 720).
+How many segments (`MAX_SEGMENTS`, `MAX_SEGMENT_ITERATIONS`): a 72-hour chain must verify in under a
+second on a 2-core machine. The proofs are checked on every core at once (`verify_chain`), about 8 ms
+each on one core of this machine, so 240 segments take 0.85-1.04 s on 2 cores and 160 take about
+0.6 s (bench/audit.py); 160 it is. Fewer, longer segments lose more work on a crash: at most one
+segment, 27 minutes of a 72-hour delay (0.62%). Their memory is not the limit for a 72-hour chain:
+chiavdf's prover keeps one form (about 290 bytes) every k*l iterations of the segment in progress,
+and its k*l grows from about 12 to 110-160 once a segment passes about 10 million iterations
+(measured peak: 111 MB at 4 million, 47 MB at 12 million; bench/README.md), so a 72-hour segment
+of about 275 million iterations needs about 0.6 GB. A segment is never longer than
+`MAX_SEGMENT_ITERATIONS`, which bounds that memory for any delay: a longer delay gets more segments
+(and takes longer to verify) rather than a prover that runs out of memory.
 Security rests on the same assumption as Chia's: nobody can compute the order of the class group
 of a fresh 1024-bit discriminant, here within the delay.
 
@@ -66,8 +69,12 @@ _MAX_ITERATIONS = 2**63  # chiavdf counts in uint64; stay well inside it
 MIN_SEGMENT_ITERATIONS = 300
 """chiavdf's prover returns proofs that do not verify for 264 iterations or fewer (measured across
 many challenges with 1024-bit discriminants), so no segment is shorter than this."""
-MAX_SEGMENTS = 240
-"""Most segments a planned chain has: about 1 s to verify on 2 cores (about 6-7 ms a proof)."""
+MAX_SEGMENTS = 160
+"""Most segments a planned chain has while its segments stay within MAX_SEGMENT_ITERATIONS: a
+72-hour chain verifies in about 0.6 s on 2 cores (about 8 ms a proof on one core)."""
+MAX_SEGMENT_ITERATIONS = 300_000_000
+"""Longest segment planned, whatever the delay: it bounds the prover's memory near 0.6 GB (about
+30 minutes of work at 170,000 iterations/s); a longer delay gets more segments instead."""
 
 DEFAULT_MAX_LOSS_SECONDS = 60.0
 """Work a crash or Ctrl-C may cost at most, for chains short enough to allow it (see below)."""
@@ -507,11 +514,13 @@ def plan_segment_iterations(
     max_segments: int = MAX_SEGMENTS,
 ) -> int:
     """Iterations per segment: about `max_loss_seconds` of work at `rate`, unless that would make
-    more than `max_segments` segments, which would slow verification down.
+    more than `max_segments` segments, which would slow verification down; never more than
+    MAX_SEGMENT_ITERATIONS, which bounds the prover's memory.
 
-    With the defaults at this machine's rate (~170,000 iterations/s), a chain of up to 12 hours
-    uses one-minute segments; a 72-hour chain uses 240 segments of 18 minutes, so a crash costs at
-    most 0.42% of the work and the chain still verifies in under a second on 2 cores.
+    With the defaults at 170,000 iterations/s, a chain of up to 8 hours uses one-minute segments; a
+    72-hour chain uses 160 segments of 27 minutes, so a crash costs at most 0.62% of the work and
+    the chain verifies in about 0.6 s on 2 cores; a 30-day delay gets segments of 300 million
+    iterations (about 0.6 GB of prover memory) and more of them.
     """
     if required_iterations < 1 or rate <= 0 or max_loss_seconds <= 0 or max_segments < 1:
         raise BadInput(
@@ -520,7 +529,8 @@ def plan_segment_iterations(
         )
     by_loss = max(1, int(rate * max_loss_seconds))
     by_count = math.ceil(required_iterations / max_segments)
-    return max(MIN_SEGMENT_ITERATIONS, min(required_iterations, max(by_loss, by_count)))
+    planned = min(required_iterations, max(by_loss, by_count), MAX_SEGMENT_ITERATIONS)
+    return max(MIN_SEGMENT_ITERATIONS, planned)
 
 
 def _segment_length(planned: int, remaining: int) -> int:

@@ -11,17 +11,20 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ceremony.paper.audit_report import AuditSheet
-    from ceremony.workflows.audit import Anchors, AuditReport
+    from ceremony.workflows.audit import AuditReport
     from ceremony.workflows.audit.chain import ChainAudit
 
 
 @dataclass(frozen=True)
 class AuditRequest:
     """What the audit reads besides the kit: the plan, sessions kept elsewhere, shares shown to
-    the auditor, predecessor kits, and the words kept outside the kit (`anchors`)."""
+    the auditor, predecessor kits, and the words kept outside the kit, as typed (`head_words`,
+    `notice_words`, `session_words`: see `Anchors.from_text`)."""
 
     kit: Path
-    anchors: Anchors
+    head_words: str | None = None
+    notice_words: Sequence[str] = ()
+    session_words: Sequence[str] = ()
     plan: Path | None = None
     sessions: Sequence[Path] = ()
     share_file: Path | None = None
@@ -54,20 +57,30 @@ class AuditRun:
 
 
 def run_audit(request: AuditRequest, pdf: AuditPdf = AuditPdf()) -> AuditRun:
-    """Every check; then the PDF, when asked (the paper size is checked before anything runs)."""
-    from ceremony.paper.content import PaperSize
-    from ceremony.workflows.audit.chain import audit_with_chain
+    """Every check; then the PDF, when asked (the paper size is checked before anything runs).
 
-    size = PaperSize.from_text(pdf.paper or kit_paper(request.kit))
-    report, history = audit_with_chain(
-        request.kit.absolute(),
-        request.chain,
-        plan_file=request.plan,
-        sessions=request.sessions,
-        share_file=request.share_file,
-        anchors=request.anchors,
-        without_transcript=request.without_transcript,
-    )
+    The sessions' proofs are started first, on every core, so that the audit's own modules load
+    and the kit is checked while they are verified (`proof_prefetch`)."""
+    from ceremony.workflows.proof_prefetch import ChainPrefetch, session_directories
+
+    kit = request.kit.absolute()
+    with ChainPrefetch.started(session_directories(kit, request.sessions)) as prefetch:
+        from ceremony.paper.content import PaperSize
+        from ceremony.workflows.audit import Anchors
+        from ceremony.workflows.audit.chain import audit_with_chain
+
+        anchors = Anchors.from_text(request.head_words, request.notice_words, request.session_words)
+        size = PaperSize.from_text(pdf.paper or kit_paper(kit))
+        report, history = audit_with_chain(
+            kit,
+            request.chain,
+            plan_file=request.plan,
+            sessions=request.sessions,
+            share_file=request.share_file,
+            anchors=anchors,
+            without_transcript=request.without_transcript,
+            prefetch=prefetch,
+        )
     if pdf.path is not None:
         from ceremony.files import write_atomic
         from ceremony.paper.audit_report import render_audit_report

@@ -6,45 +6,16 @@ secret content.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from ceremony.core.words import parse_share
 from ceremony.errors import BadInput
+from ceremony.files import MAX_INPUT_BYTES as MAX_INPUT_BYTES
+from ceremony.files import read_bounded as read_bounded
 from ceremony.model.passphrase import check_passphrase
 from ceremony.model.scheme import SecretKind, check_strength
 from ceremony.model.secret import Secret
 from ceremony.model.share import Share
-
-MAX_INPUT_BYTES = 1_000_000
-
-
-def read_bounded(source: str | Path, what: str) -> bytes:
-    """Read a file (or standard input for "-") of at most MAX_INPUT_BYTES."""
-    if str(source) == "-":
-        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-        name = "standard input"
-    else:
-        path = Path(source)
-        name = str(path)
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(MAX_INPUT_BYTES + 1)
-        except FileNotFoundError:
-            raise BadInput(f"{what} file {name} does not exist", "check the path") from None
-        except IsADirectoryError:
-            raise BadInput(f"{what} file {name} is a directory", "give a file") from None
-        except OSError as exc:
-            raise BadInput(
-                f"cannot read {what} file {name}: {exc.strerror or exc}",
-                "check the path and its permissions",
-            ) from None
-    if len(data) > MAX_INPUT_BYTES:
-        raise BadInput(
-            f"{what} input from {name} is larger than {MAX_INPUT_BYTES // 1_000_000} MB",
-            f"give only the {what}; a file of shares is a few kilobytes",
-        )
-    return data
 
 
 def decode_text(data: bytes, what: str) -> str:

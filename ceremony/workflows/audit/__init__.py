@@ -15,6 +15,7 @@ Nothing here prints or writes: the command line shows the report, as a table, JS
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -49,12 +50,7 @@ from ceremony.workflows.audit.report import (
     Status,
     Verdict,
 )
-from ceremony.workflows.audit.session_checks import (
-    ChainPrefetch,
-    _session_directories,
-    _SessionAudit,
-    not_a_session,
-)
+from ceremony.workflows.audit.session_checks import _SessionAudit, not_a_session
 from ceremony.workflows.audit.signatures import PREFIX as SIGNATURE
 from ceremony.workflows.audit.signatures import (
     session_signature_checks,
@@ -62,6 +58,7 @@ from ceremony.workflows.audit.signatures import (
     unsigned,
 )
 from ceremony.workflows.inputs import decode_text, read_bounded
+from ceremony.workflows.proof_prefetch import ChainPrefetch, session_directories
 from ceremony.workflows.session_attest import SessionEvent
 
 CHECKS.update(CONDUCT_CHECKS)
@@ -133,11 +130,13 @@ def audit_kit(
     share_file: Path | None = None,
     anchors: Anchors = NO_ANCHORS,
     without_transcript: bool = False,
+    prefetch: ChainPrefetch | None = None,
 ) -> AuditReport:
     """Run every check on the kit directory `kit`, and on each recovery session under
     `kit/recovery/` plus those in `sessions`. Raises BadInput only when an input named on the command
     line cannot be read at all (the kit directory, the plan, the share file, a session directory);
-    anything wrong inside them is a failed check."""
+    anything wrong inside them is a failed check. `prefetch`: the sessions' proofs, already under
+    way (`run_audit` starts them before this module is imported); without it they start here."""
     kit = Path(kit)
     if not kit.is_dir():
         raise BadInput(
@@ -158,18 +157,16 @@ def audit_kit(
                 f"the session directory {directory} does not exist",
                 "give a recovery session directory (it holds notice.json and transcript.jsonl)",
             )
-    prefetch = ChainPrefetch()  # the sessions' proofs, on every core while the kit is checked
-    try:
-        for directory in _session_directories(kit, sessions):
-            prefetch.start(directory)
+    # the sessions' proofs, on every core while the kit is checked
+    with ChainPrefetch() if prefetch is None else nullcontext(prefetch) as proofs:
+        for directory in session_directories(kit, sessions):
+            proofs.start(directory)
         state = _load_kit(kit, without_transcript=without_transcript)
         context = AuditContext(state, plan_bytes, share_text, anchors, without_transcript)
         checks: list[AuditCheck] = []
         for check in KIT_CHECKS:
             checks += check(context)
-        session_checks, facts = _audit_sessions(state, kit, sessions, plan_bytes, prefetch)
-    finally:
-        prefetch.cancel()
+        session_checks, facts = _audit_sessions(state, kit, sessions, plan_bytes, proofs)
     anchored = _passed(checks, "anchor.head-words") or any(
         c.name.startswith(SIGNATURE) and c.status is Status.PASS for c in checks
     )
@@ -228,7 +225,7 @@ def _audit_sessions(
     checks: list[AuditCheck] = []
     facts = []
     labels: set[str] = set()
-    for directory in _session_directories(kit, extra):
+    for directory in session_directories(kit, extra):
         label = _label(directory.name)
         number = 2
         while label in labels:  # two sessions with one folder name: keep the check names apart

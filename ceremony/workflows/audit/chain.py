@@ -34,6 +34,7 @@ from ceremony.workflows.audit.kit_checks import (
     _transcript_checks,
 )
 from ceremony.workflows.audit.report import RECORD, AuditCheck, AuditReport, Status
+from ceremony.workflows.proof_prefetch import ChainPrefetch
 
 FATES = ("destroyed", "not returned")
 LINEAGE_FIELDS = (
@@ -460,6 +461,7 @@ def audit_with_chain(
     share_file: Path | None = None,
     anchors: Anchors = NO_ANCHORS,
     without_transcript: bool = False,
+    prefetch: ChainPrefetch | None = None,
 ) -> tuple[AuditReport, ChainAudit | None]:
     """`audit_kit`, and for a lifecycle kit the chain back to the first ceremony through the kits
     in `chain` (skipped, saying so, when none is given)."""
@@ -472,6 +474,7 @@ def audit_with_chain(
         share_file=share_file,
         anchors=anchors,
         without_transcript=without_transcript,
+        prefetch=prefetch,
     )
     state = _load_kit(kit)
     if not chain:

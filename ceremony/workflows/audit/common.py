@@ -29,7 +29,6 @@ from ceremony.workflows.transcript import (
 # -- the pieces every check shares ----------------------------------------------------------------
 
 _CEREMONY_ID = re.compile(r"^[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$")
-_SEGMENT_FILE = re.compile(r"^segment-(\d{4,})\.json$")
 _QUOTED = re.compile(r"\s*'[^']*'")
 """A quoted share prefix in a parser's message: the audit never repeats any part of a share."""
 _NO_RECORD = "record.json could not be read"

@@ -8,6 +8,9 @@ from enum import StrEnum
 
 from ceremony import __version__
 from ceremony.model.hashwords import hash_words
+from ceremony.workflows.proof_prefetch import NOTICE as NOTICE
+from ceremony.workflows.proof_prefetch import PROOF as PROOF
+from ceremony.workflows.proof_prefetch import RECOVERY as RECOVERY
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 FORMAT = "ceremony-audit/v1"
@@ -15,9 +18,6 @@ RECORD = "record.json"
 TRANSCRIPT = "transcript.jsonl"
 HOLDERS = "holders"
 RECOVER_PY = "recover.py"
-RECOVERY = "recovery"
-NOTICE = "notice.json"
-PROOF = "proof"
 
 CHECKS: dict[str, str] = {
     "record.read": "record.json is present and readable as a ceremony record",

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
-from ceremony.core.vdf import Chain, PendingVerdict, Segment, start_verify_chain, verify_chain
+from ceremony.core.vdf import Chain
 from ceremony.errors import CeremonyError
 from ceremony.model.hashwords import hash_words
 from ceremony.model.timelock_mode import TimeLockMode
 from ceremony.workflows.audit.anchors import SessionFacts
 from ceremony.workflows.audit.common import (
     _NO_RECORD,
-    _SEGMENT_FILE,
     _canon,
     _Events,
     _fail,
@@ -29,15 +28,15 @@ from ceremony.workflows.audit.kit_checks import (
 )
 from ceremony.workflows.audit.report import (
     NOTICE,
-    PROOF,
     RECORD,
-    RECOVERY,
     TRANSCRIPT,
     AuditCheck,
     Status,
 )
 from ceremony.workflows.inputs import read_bounded
 from ceremony.workflows.notice import RecoveryNotice, decimal
+from ceremony.workflows.proof_prefetch import ChainPrefetch as ChainPrefetch
+from ceremony.workflows.proof_prefetch import saved_segments as saved_segments
 from ceremony.workflows.recovery.delay import chain_sha256
 from ceremony.workflows.recovery.session import NOTES
 from ceremony.workflows.transcript import (
@@ -51,17 +50,6 @@ from ceremony.workflows.transcript import (
 # -- recovery sessions -------------------------------------------------------------------------
 
 
-def _session_directories(kit: Path, extra: Sequence[Path]) -> list[Path]:
-    found: list[Path] = []
-    folder = kit / RECOVERY
-    if folder.is_dir():  # every folder, whatever its name: a hidden one is no less a session
-        found.extend(sorted(p for p in folder.iterdir() if p.is_dir()))
-    for directory in extra:
-        if all(Path(directory).resolve() != p.resolve() for p in found):
-            found.append(Path(directory))
-    return found
-
-
 def not_a_session(directory: Path, label: str) -> AuditCheck | None:
     """A folder under recovery/ holding neither a notice nor a transcript is reported, not skipped
     (a staging folder left by a crash, or something put there by hand)."""
@@ -73,77 +61,6 @@ def not_a_session(directory: Path, label: str) -> AuditCheck | None:
         f"{directory.name}/ is not a recovery session (no {NOTICE}, no {TRANSCRIPT}; it holds "
         f"{', '.join(names) if names else 'nothing'}): find out who put it there",
     )
-
-
-def saved_segments(directory: Path) -> Chain | str:
-    """The session's proof chain as saved (empty when there is none yet), or what is wrong with
-    its files, in the words of the `proofs` check."""
-    folder = directory / PROOF
-    files: list[tuple[int, Path]] = []
-    if folder.is_dir():
-        for path in folder.iterdir():
-            match = _SEGMENT_FILE.match(path.name)
-            if match:
-                files.append((int(match.group(1)), path))
-    files.sort()
-    segments = []
-    for position, (number, path) in enumerate(files, start=1):
-        where = f"{PROOF}/{path.name}"
-        if number != position:
-            return (
-                f"segment {position} is missing: the proof folder goes from segment "
-                f"{position - 1} to {where}"
-            )
-        try:
-            segments.append(Segment.from_json(read_bounded(path, "delay segment")))
-        except CeremonyError as exc:
-            return f"{where}: {exc.message}"
-    return Chain(tuple(segments))
-
-
-class ChainPrefetch:
-    """The sessions' proof chains, read once and checked on every core from the start of the
-    audit while the kit's own checks (which re-render PDFs, in Python) go on. The `proofs` check
-    takes the chain read here, and the verdict when the notice it reads is the one the check was
-    started for, so the report is the same as without it; anything else is checked again."""
-
-    def __init__(self) -> None:
-        self._read: dict[Path, Chain | str] = {}
-        self._pending: dict[Path, tuple[bytes, PendingVerdict]] = {}
-
-    def start(self, directory: Path) -> None:
-        """Begin checking the chain of one session in the background; any read error is left for the
-        checks themselves to report."""
-        try:
-            chain = self._read[directory] = saved_segments(directory)
-            if isinstance(chain, str) or not chain.segments:
-                return
-            digest = hashlib.sha256(read_bounded(directory / NOTICE, "notice")).digest()
-            self._pending[directory] = (digest, start_verify_chain(chain, digest, 0))
-        except (OSError, CeremonyError):
-            return  # the checks themselves report it
-
-    def segments(self, directory: Path) -> Chain | str:
-        """`saved_segments(directory)`, as read when the audit started."""
-        found = self._read.get(directory)
-        return saved_segments(directory) if found is None else found
-
-    def verify(self, directory: Path, chain: Chain, notice_hash: bytes) -> None:
-        """`verify_chain(chain, notice_hash, 0)`, from the checks already under way if they
-        are of this very chain and notice."""
-        started = self._pending.pop(directory, None)
-        if started is not None and started[0] == notice_hash and started[1].chain == chain:
-            started[1].result()
-            return
-        if started is not None:
-            started[1].cancel()
-        verify_chain(chain, notice_hash, 0)
-
-    def cancel(self) -> None:
-        """Drop what was started and not asked for (an interrupted or failed audit)."""
-        for _, pending in self._pending.values():
-            pending.cancel()
-        self._pending.clear()
 
 
 _NEXT: dict[str, frozenset[str]] = {
