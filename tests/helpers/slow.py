@@ -123,6 +123,10 @@ SLOW: dict[str, str] = {
     "tests/test_paper_record.py::test_largest_scheme_spans_pages_cleanly": (
         "a 256-share record rendered and every page read back (1.1 s)"
     ),
+    "tests/test_paper_holder.py::test_words_appear_on_no_other_page_of_any_kit": (
+        "reads every page of every kit back (each card's own words stay in the fast set:"
+        " test_every_word_is_on_its_card_in_order)"
+    ),
     "tests/test_rs1024.py::test_up_to_three_changed_words_are_always_detected": PROPERTY,
     "tests/test_verify.py::test_proof_agrees_with_enumeration_on_honest_sets": PROPERTY,
     "tests/test_verify.py::test_proof_agrees_with_enumeration_on_altered_sets": PROPERTY,
