@@ -29,7 +29,8 @@ def _plain(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(font.face, "makeSubset", font._make_subset)
         monkeypatch.setattr(font, "addObjects", TTFont.addObjects.__get__(font))
         monkeypatch.setattr(font, "splitString", TTFont.splitString.__get__(font))
-    monkeypatch.setattr(layout, "write_runs", lambda *args: False)  # reportlab's text objects
+    # reportlab's own text objects, not the operators ceremony writes itself
+    monkeypatch.setattr(layout, "write_runs", lambda *args, **kwargs: False)
 
 
 def test_cached_font_subsets_give_the_bytes_of_plain_reportlab(

@@ -11,6 +11,7 @@ import secrets
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -267,3 +268,45 @@ def test_a_card_changed_after_it_was_read_ahead_is_read_again(tmp_path: Path) ->
         holders[0].write_bytes(holders[1].read_bytes())
         with pytest.raises(NotRecoverable, match="holder PDF is not the one the record names"):
             readback.prove_kit(kit, split, b"pass", reader)
+
+
+def test_record_pdf_is_drawn_while_recover_py_runs_and_is_the_proved_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ceremony.workflows import kit as kits
+
+    drawn: list[bool] = []
+    real = kits.record_pdf
+
+    def record_pdf(record: Record) -> bytes:
+        drawn.append(any(t.name == "recover-py" for t in threading.enumerate()))
+        return real(record)
+
+    monkeypatch.setattr(kits, "record_pdf", record_pdf)
+    kit, _ = kit_of(tmp_path)
+    assert drawn == [True]  # once, while recover.py ran
+    record = Record.from_json((kit / "record.json").read_text())
+    assert record.read_back["paths"][1].startswith("recover.py")
+    assert (kit / "record.pdf").read_bytes() == real(record.with_changes(record_pdf_sha256=""))
+
+
+def test_what_fails_while_recover_py_runs_kills_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kit, split = kit_of(tmp_path)
+    started: list[subprocess.Popen[bytes]] = []
+    real = subprocess.Popen
+
+    def popen(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
+        started.append(real(*args, **kwargs))  # type: ignore[call-overload]
+        return started[-1]
+
+    def interrupted(proof: readback.KitProof) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(readback.subprocess, "Popen", popen)
+    with pytest.raises(KeyboardInterrupt):
+        readback.prove_kit(kit, split, b"pass", meanwhile=interrupted)
+    assert len(started) == 1
+    assert started[0].returncode is not None  # killed and waited for
+    assert not any(t.name == "recover-py" for t in threading.enumerate())

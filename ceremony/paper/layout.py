@@ -198,6 +198,23 @@ def draw_runs_reportlab(canvas: Canvas, x: float, y: float, runs: Sequence[Run])
     canvas.drawText(text)
 
 
+@dataclass(frozen=True)
+class TextStep:
+    """A drawing step that draws one line of runs (`draw_runs`), known to `render` as such."""
+
+    x: float
+    y: float
+    runs: tuple[Run, ...]
+
+    def __call__(self, canvas: Canvas) -> None:
+        draw_runs(canvas, self.x, self.y, self.runs)
+
+    def write(self, canvas: Canvas) -> bool:
+        """The step with the graphics state saved around it ('q' ... 'Q'), as `render` draws
+        every step, written straight into the page (`textops`); False where it cannot be."""
+        return write_runs(canvas, self.x, self.y, self.runs, saved=True)
+
+
 def draw_rule(
     canvas: Canvas, x0: float, x1: float, y: float, gray: float = RULE, width: float = 0.6
 ) -> None:
@@ -248,7 +265,7 @@ class Flow:
 
     def text(self, x: float, baseline: float, runs: Sequence[Run]) -> None:
         """Runs at a fixed position on the current page."""
-        self.draw(partial(draw_runs, x=x, y=baseline, runs=tuple(runs)))
+        self.draw(TextStep(x, baseline, tuple(runs)))
 
     def rule(
         self, x0: float, x1: float, y: float, *, gray: float = RULE, width: float = 0.6
@@ -794,6 +811,9 @@ def render(
     for number, steps in enumerate(pages, start=1):
         frame(canvas, number, total)
         for step in steps:
+            # a line of text changes no state of the canvas: only the operators are written
+            if type(step) is TextStep and step.write(canvas):
+                continue
             canvas.saveState()
             step(canvas)
             canvas.restoreState()

@@ -40,9 +40,13 @@ LEADING = 1.2
 """reportlab's leading when `setFont` is given none: 1.2 times the size (written, never used)."""
 
 
-def write_runs(canvas: Canvas, x: float, y: float, runs: Sequence[TextRun]) -> bool:
+def write_runs(
+    canvas: Canvas, x: float, y: float, runs: Sequence[TextRun], *, saved: bool = False
+) -> bool:
     """Append one text object with `runs` side by side from (x, y) to the canvas's current page,
-    exactly as reportlab's text object would; False (nothing written) where it cannot be sure."""
+    exactly as reportlab's text object would; False (nothing written) where it cannot be sure.
+    `saved`: inside the operators of `saveState` and `restoreState` ('q' and 'Q'), which save
+    nothing else here since a text object changes no state of the canvas."""
     if not canvas.bottomup or type(canvas._code) is not list:
         return False
     fonts = []
@@ -65,7 +69,10 @@ def write_runs(canvas: Canvas, x: float, y: float, runs: Sequence[TextRun]) -> b
             shown.append(f"({escape(chunk)}) Tj")
         parts.append(" ".join(shown))
     parts.append("ET")
-    canvas._code.append(" ".join(parts))
+    if saved:
+        canvas._code += ("q", " ".join(parts), "Q")
+    else:
+        canvas._code.append(" ".join(parts))
     return True
 
 

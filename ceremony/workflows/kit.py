@@ -337,11 +337,14 @@ def record_pdf(record: Record) -> bytes:
     return render_record(record_sheet(record), PaperSize.from_text(record.paper_size or "a4"))
 
 
-def write_public(directory: Path, record: Record, options: KitOptions) -> Record:
+def write_public(
+    directory: Path, record: Record, options: KitOptions, drawn: tuple[Record, bytes] | None = None
+) -> Record:
     """(Re)write the public record, JSON and PDF, atomically; returns the record as written (with
-    its paper size and the hash of record.pdf)."""
+    its paper size and the hash of record.pdf). `drawn`: a record and its record.pdf drawn ahead,
+    used when it is this very record."""
     record = replace(record, paper_size=options.paper_size.value)
-    pdf = record_pdf(record)
+    pdf = drawn[1] if drawn is not None and drawn[0] == record else record_pdf(record)
     record = replace(record, record_pdf_sha256=hashlib.sha256(pdf).hexdigest())
     write_atomic(directory / "record.json", record.to_json().encode(), secret=False, overwrite=True)
     write_atomic(directory / "record.pdf", pdf, secret=False, overwrite=True)
@@ -504,9 +507,16 @@ def write_split_kit(
         record = populate_kit(
             staging, split, record, options, reader, record_pdf_now=False, pdfs=pdfs
         )
-        proof = prove_kit(staging, split, passphrase, reader)
+        written = record
+        drawn: list[tuple[Record, bytes]] = []
+
+        def draw_record(proof: KitProof) -> None:  # while recover.py runs: drawn, not written
+            final = replace(written, read_back=proof.to_data(), paper_size=paper.value)
+            drawn.append((final, record_pdf(final)))
+
+        proof = prove_kit(staging, split, passphrase, reader, meanwhile=draw_record)
         record = replace(record, read_back=proof.to_data())
-        record = write_public(staging, record, options)
+        record = write_public(staging, record, options, drawn[0] if drawn else None)
     return record, proof
 
 

@@ -22,7 +22,7 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,11 +84,17 @@ class KitProof:
 
 
 def prove_kit(
-    directory: Path, split: KitSplit, passphrase: bytes = b"", reader: CardReader | None = None
+    directory: Path,
+    split: KitSplit,
+    passphrase: bytes = b"",
+    reader: CardReader | None = None,
+    meanwhile: Callable[[KitProof], None] | None = None,
 ) -> KitProof:
     """Read the kit in `directory` back and recover its secret by every path; raise
     `NotRecoverable` (naming what differs) unless each gives the recorded fingerprint. `reader`:
-    the holder PDFs it was given were read back while the kit was written."""
+    the holder PDFs it was given were read back while the kit was written. `meanwhile` is given
+    the proof this returns if every path agrees, and runs while the kit's recover.py does (the
+    caller may draw what depends on the proof; it must not write it before this returns)."""
     directory = Path(directory)
     record = read_record(directory)
     check_record(record, split)
@@ -100,25 +106,12 @@ def prove_kit(
     paths = [f"{TOOL} ({_tool_recover(record, shares, key, sealed)})"]
     program = directory / STANDALONE
     check_recover_py(program, record)
-    _compare(record, run_recover_py(program, shares, key, kind=record.kind, sealed=sealed), "")
-    paths.append(f"{STANDALONE} (python3 -I, {'P' if sealed else 'passphrase'} through a pipe)")
     consent_path = directory / CONSENT_FILE
-    has_consent = consent_path.exists()
-    if isinstance(split, Sealed) and split.consent_card != has_consent:
-        raise NotRecoverable(
-            "the kit's consent file is "
-            + ("missing" if split.consent_card else "there although no consent card was asked for"),
-            "the kit is not final: write it again",
-        )
+    has_consent = _consent_present(consent_path, split)
+    paths.append(f"{STANDALONE} (python3 -I, {'P' if sealed else 'passphrase'} through a pipe)")
     if has_consent:
-        if not isinstance(split, Sealed):
-            raise NotRecoverable(
-                "the kit holds a consent file but its secret is not sealed",
-                "the kit is not final: write it again",
-            )
-        _prove_consent(consent_path, record, shares, program)
         paths.append(f"the consent file, by {TOOL} and by {STANDALONE}")
-    return KitProof(
+    proof = KitProof(
         fingerprint=record.fingerprint,
         commitment=record.commitment,
         holder_pdfs=len(read),
@@ -127,6 +120,36 @@ def prove_kit(
         consent_file=has_consent,
         sealed=sealed,
     )
+    found = run_recover_py(
+        program,
+        shares,
+        key,
+        kind=record.kind,
+        sealed=sealed,
+        meanwhile=None if meanwhile is None else lambda: meanwhile(proof),
+    )
+    _compare(record, found, "")
+    if has_consent:
+        _prove_consent(consent_path, record, shares, program)
+    return proof
+
+
+def _consent_present(path: Path, split: KitSplit) -> bool:
+    """Whether the kit holds its consent file; one where none belongs, or none where one does,
+    means the kit is not final."""
+    present = path.exists()
+    if isinstance(split, Sealed) and split.consent_card != present:
+        raise NotRecoverable(
+            "the kit's consent file is "
+            + ("missing" if split.consent_card else "there although no consent card was asked for"),
+            "the kit is not final: write it again",
+        )
+    if present and not isinstance(split, Sealed):
+        raise NotRecoverable(
+            "the kit holds a consent file but its secret is not sealed",
+            "the kit is not final: write it again",
+        )
+    return present
 
 
 def read_record(directory: Path) -> Record:
@@ -369,10 +392,11 @@ def run_recover_py(
     kind: SecretKind,
     sealed: bool,
     passphrase_file: Path | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> dict[str, str]:
     """Run the kit's recover.py as a separate standard-library-only process: shares on stdin, the
-    passphrase through a pipe (or the kit's own `passphrase_file`). Returns its labelled output
-    lines (SECRET: they include the master secret)."""
+    passphrase through a pipe (or the kit's own `passphrase_file`); `meanwhile` runs here while
+    it does. Returns its labelled output lines (SECRET: they include the master secret)."""
     args = [sys.executable, "-I", "-S", str(program)]
     if kind is SecretKind.BIP39:
         args += ["--kind", "bip39"]
@@ -390,14 +414,7 @@ def run_recover_py(
         args += ["--passphrase-file", str(passphrase_file)]
     text = "".join(share.mnemonic() + "\n" for share in shares)
     try:
-        done = subprocess.run(
-            [*args, "-"],
-            input=text.encode(),
-            capture_output=True,
-            pass_fds=fds,
-            timeout=RECOVER_TIMEOUT,
-            check=False,
-        )
+        done = _run([*args, "-"], text.encode(), fds, meanwhile)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise NotRecoverable(
             f"the kit's recover.py could not be run ({type(exc).__name__})",
@@ -422,6 +439,47 @@ def run_recover_py(
         name, _, value = line.partition(": ")
         found[name.strip()] = value.strip()
     return found
+
+
+def _run(
+    args: list[str], data: bytes, fds: tuple[int, ...], meanwhile: Callable[[], None] | None
+) -> subprocess.CompletedProcess[bytes]:
+    """`subprocess.run` with its output captured; with `meanwhile`, the process is fed and read
+    by a thread while `meanwhile` runs here, and killed if `meanwhile` fails or is interrupted."""
+    if meanwhile is None:
+        return subprocess.run(
+            args,
+            input=data,
+            capture_output=True,
+            pass_fds=fds,
+            timeout=RECOVER_TIMEOUT,
+            check=False,
+        )
+    pipe = subprocess.PIPE
+    with subprocess.Popen(args, stdin=pipe, stdout=pipe, stderr=pipe, pass_fds=fds) as process:
+        answers: list[tuple[bytes, bytes]] = []
+        failures: list[BaseException] = []
+
+        def talk() -> None:
+            try:
+                answers.append(process.communicate(data, timeout=RECOVER_TIMEOUT))
+            except BaseException as exc:  # raised again below, in this thread
+                failures.append(exc)
+
+        thread = threading.Thread(target=talk, name="recover-py", daemon=True)
+        thread.start()
+        try:
+            meanwhile()
+        except BaseException:
+            process.kill()
+            raise
+        finally:
+            thread.join()
+        if failures:
+            process.kill()
+            raise failures[0]
+        out, err = answers[0]
+        return subprocess.CompletedProcess(args, process.returncode, out, err)
 
 
 def _prove_consent(path: Path, record: Record, shares: Sequence[Share], program: Path) -> None:
