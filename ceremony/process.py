@@ -29,7 +29,7 @@ import resource
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import FrameType
 
@@ -89,18 +89,25 @@ def disable_core_dumps() -> tuple[tuple[int, int], bool | None]:
     return resource.getrlimit(resource.RLIMIT_CORE), _set_not_dumpable()
 
 
-def _set_not_dumpable() -> bool | None:
+def _prctl() -> Callable[..., int] | None:
+    """Linux's prctl(2), or None (another system, or no libc symbol)."""
     if not sys.platform.startswith("linux"):
         return None
     try:
         # dlopen(NULL): the symbols already loaded, libc's among them. ctypes.util.find_library
         # would run ldconfig in a child process on every start (about 7 ms) to find the same libc.
-        libc = ctypes.CDLL(None, use_errno=True)
-        prctl = libc.prctl
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
         return None
     prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
     prctl.restype = ctypes.c_int
+    return prctl
+
+
+def _set_not_dumpable() -> bool | None:
+    prctl = _prctl()
+    if prctl is None:
+        return None
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     return bool(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0))
 
@@ -111,15 +118,8 @@ PR_SET_PDEATHSIG = 1
 def die_with_parent() -> bool:
     """In a forked worker: the kernel kills this process (SIGKILL) when its parent ends, however
     it ends (Linux; False elsewhere, where the worker must watch `os.getppid()` itself)."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return False
-    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
-    prctl.restype = ctypes.c_int
-    return bool(prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0)
+    prctl = _prctl()
+    return prctl is not None and prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
 
 
 def install_signal_handlers() -> tuple[str, ...]:

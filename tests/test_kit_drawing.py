@@ -240,6 +240,7 @@ def started_kit(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path]:
         [sys.executable, "-m", "ceremony", "split", "-t", "3", *groups, "--kit", str(kit)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        start_new_session=True,  # a process group of its own, as a terminal's foreground job
     )
     deadline = time.monotonic() + 120
     while not list(tmp_path.glob(".kit*/holders/*.pdf")):
@@ -252,11 +253,11 @@ def started_kit(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path]:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_a_signal_while_workers_draw_leaves_no_file_and_no_process(
+def test_a_signal_to_the_job_while_workers_draw_leaves_no_file_and_no_process(
     tmp_path: Path, signum: int
 ) -> None:
     child, kit = started_kit(tmp_path)
-    child.send_signal(signum)
+    os.killpg(child.pid, signum)  # to the command and its workers, as Ctrl-C in a terminal
     _, err = child.communicate(timeout=60)
     assert child.returncode == 130, err
     assert b"Traceback" not in err

@@ -25,7 +25,7 @@ import os
 import selectors
 import signal
 import struct
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NoReturn
 
@@ -160,10 +160,15 @@ def _fork(count: int, draw: Draw, workers: int) -> list[Worker]:
                 import fcntl
 
                 fcntl.fcntl(write_end, F_SETPIPE_SZ, PIPE_SIZE)
-            pid = os.fork()
-            if pid == 0:  # the worker: never returns
-                os.close(read_end)
-                _work(write_end, parent, kits, draw, [w.fd for w in pool])
+            # terminal signals held back across the fork: none can reach the worker before it
+            # ignores them (and raise in it into this process's own code); here they come after
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, HANDLED)
+            try:
+                pid = os.fork()
+                if pid == 0:  # the worker: never returns
+                    _work(write_end, parent, kits, draw, [read_end, *(w.fd for w in pool)], held)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
             os.close(write_end)
             pool.append(Worker(pid, read_end, set(kits)))
     except BaseException:
@@ -173,12 +178,22 @@ def _fork(count: int, draw: Draw, workers: int) -> list[Worker]:
     return pool
 
 
-def _work(fd: int, parent: int, kits: Sequence[int], draw: Draw, others: Sequence[int]) -> NoReturn:
-    """A worker's whole life: draw its kits, send each through the pipe, exit without clean-up."""
+def _work(
+    fd: int,
+    parent: int,
+    kits: Sequence[int],
+    draw: Draw,
+    others: Sequence[int],
+    mask: Iterable[int],
+) -> NoReturn:
+    """A worker's whole life: draw its kits, send each through the pipe, exit without clean-up.
+    `others`: this process's descriptors it does not need; `mask`: the signal mask to restore
+    once Ctrl-C, SIGTERM and SIGHUP are ignored."""
     code = 1
     try:
         for signum in HANDLED:
             signal.signal(signum, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         disable_core_dumps()
         die_with_parent()
         for other in others:
