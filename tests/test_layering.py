@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import gc
 from functools import cache
 from pathlib import Path
 
@@ -11,8 +12,16 @@ PACKAGE = Path(__file__).resolve().parents[1] / "ceremony"
 
 @cache
 def tree(path: Path) -> ast.Module:
-    """The syntax tree of a module, parsed once per test process (every test here reads them all)."""
-    return ast.parse(path.read_text(), str(path))
+    """The syntax tree of a module, parsed once per test process (every test here reads them all).
+
+    The cyclic garbage collector is paused while parsing: the trees' million nodes, all kept,
+    would otherwise have it walk every object of the test process over and over (measured in a
+    test process that had run other modules first: 1.4 s to parse the package, 0.75 s paused)."""
+    gc.disable()
+    try:
+        return ast.parse(path.read_text(), str(path))
+    finally:
+        gc.enable()
 
 
 @cache

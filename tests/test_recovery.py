@@ -21,7 +21,7 @@ from ceremony.errors import BadInput, Locked, NotVerified, Refused
 from ceremony.model.scheme import SecretKind
 from ceremony.workflows import recovery as rec
 from ceremony.workflows.transcript import verify_transcript
-from tests.helpers.recovery import Kit, StopAfter, T, finish_wait, make_kit, start
+from tests.helpers.recovery import Kit, StopAfter, T, finish_wait, make_kit, start, waited
 
 
 def events(session: rec.Session) -> list[str]:
@@ -156,7 +156,7 @@ def test_an_interrupted_wait_resumes_with_the_same_prefix(kit: Kit) -> None:
 
 
 def test_a_corrupt_segment_is_recomputed_from_the_last_good_one(kit: Kit) -> None:
-    session = finish_wait(start(kit))
+    session = waited(kit)
     original = [p.read_bytes() for p in sorted(session.proof_dir.iterdir())]
     broken = session.proof_dir / "segment-0002.json"
     broken.write_bytes(original[1][: len(original[1]) // 2])  # cut short: not JSON any more
@@ -172,7 +172,7 @@ def test_a_corrupt_segment_is_recomputed_from_the_last_good_one(kit: Kit) -> Non
 
 
 def test_a_tampered_proof_is_not_verified(kit: Kit) -> None:
-    session = finish_wait(start(kit))
+    session = waited(kit)
     path = session.proof_dir / "segment-0002.json"
     data = json.loads(path.read_text())
     data["output"] = data["output"][:-2] + ("00" if data["output"][-2:] != "00" else "01")
@@ -210,7 +210,7 @@ def test_more_segments_than_planned_are_dropped_on_recompute(kit: Kit) -> None:
 
 
 def test_a_tampered_notice_stops_the_session(kit: Kit) -> None:
-    session = finish_wait(start(kit, reason="lost card"))
+    session = waited(kit, reason="lost card")
     path = session.path / "notice.json"
     path.write_bytes(path.read_bytes().replace(b"lost card", b"lost keys"))
     with pytest.raises(NotVerified, match="no longer matches the session transcript"):
@@ -218,7 +218,7 @@ def test_a_tampered_notice_stops_the_session(kit: Kit) -> None:
 
 
 def test_a_changed_transcript_stops_the_session(kit: Kit) -> None:
-    session = finish_wait(start(kit))
+    session = waited(kit)
     path = session.transcript_path
     lines = path.read_bytes().splitlines(keepends=True)
     path.write_bytes(b"".join(lines[:2] + lines[3:]))  # the first `waiting` removed
@@ -241,7 +241,7 @@ def test_an_impossible_event_order_is_refused(kit: Kit) -> None:
 
 
 def test_a_cancelled_session_ends_for_good(kit: Kit) -> None:
-    session = rec.cancel(finish_wait(start(kit)), "the card was found")
+    session = rec.cancel(waited(kit), "the card was found")
     assert session.state is rec.State.CANCELLED
     assert session.closed
     assert events(session)[-2:] == ["cancelled", "closed"]
@@ -290,7 +290,7 @@ def test_duplicate_and_foreign_shares_are_refused_with_the_reason(kit: Kit, kit_
 
 
 def test_the_full_session_releases_only_the_recorded_secret(kit: Kit, tmp_path: Path) -> None:
-    session = finish_wait(start(kit))
+    session = waited(kit)
     chain = rec.check_delay(session)
     shares = rec.collect(kit.record, kit.quorum()).shares
     result = rec.rebuild(session, kit.record, shares, chain=chain)
@@ -346,7 +346,7 @@ def test_a_record_that_does_not_match_the_shares_releases_nothing(kit: Kit, kit_
 
 def test_a_wrong_passphrase_is_not_the_recorded_secret(kit_dir: Path) -> None:
     kit = make_kit(kit_dir, passphrase=b"correct horse", seed=b"pass", name="pass")
-    session = finish_wait(start(kit))
+    session = waited(kit)
     with pytest.raises(NotVerified, match="NOT the recorded secret") as caught:
         rec.rebuild(session, kit.record, kit.quorum(), passphrase=b"correct h0rse")
     assert "passphrase" in caught.value.hint
@@ -355,7 +355,7 @@ def test_a_wrong_passphrase_is_not_the_recorded_secret(kit_dir: Path) -> None:
 
 
 def test_too_few_shares_name_the_groups(kit: Kit) -> None:
-    session = finish_wait(start(kit))
+    session = waited(kit)
     with pytest.raises(BadInput, match="treasury has 1 of 2"):
         rec.rebuild(session, kit.record, kit.shares((0, 0), (2, 0)))
 
@@ -364,7 +364,7 @@ def test_bip39_release_is_the_phrase(kit_dir: Path) -> None:
     from mnemonic import Mnemonic
 
     kit = make_kit(kit_dir, kind=SecretKind.BIP39, seed=b"bip39", name="bip39")
-    session = finish_wait(start(kit))
+    session = waited(kit)
     result = rec.rebuild(session, kit.record, kit.quorum())
     assert result.release_text() == Mnemonic("english").to_mnemonic(bytes.fromhex(kit.secret_hex))
     assert result.release_form == "BIP-39 phrase"
@@ -423,7 +423,7 @@ def test_run_recovery_refuses_foreign_shares_before_any_work(kit: Kit, kit_dir: 
 
 
 def test_session_files_hold_no_secret_mode_bits(kit: Kit) -> None:
-    session = finish_wait(start(kit))
+    session = waited(kit)
     for path in session.path.rglob("*"):
         if path.is_file():
             assert not os.access(path, os.X_OK)
@@ -483,7 +483,7 @@ def test_a_chain_computed_elsewhere_is_recorded_before_unlocked(kit: Kit, tmp_pa
 
 
 def test_a_finished_wait_adds_nothing_more(kit: Kit) -> None:
-    session = finish_wait(start(kit))
+    session = waited(kit)
     before = events(session)
     finish_wait(session)
     assert events(session) == before

@@ -6,6 +6,7 @@ the table says otherwise). Read from the Makefile, the CI script and the sources
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import shlex
 from pathlib import Path
@@ -65,6 +66,7 @@ def test_no_test_is_kept_out_of_both_sets() -> None:
     assert "--ignore" not in addopts.group(1)
 
 
+@functools.cache
 def defined_tests(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return {

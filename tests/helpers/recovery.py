@@ -3,7 +3,10 @@ shares they stand for, and the session steps recovery tests share."""
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import shutil
+import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -116,6 +119,29 @@ def finish_wait(session: rec.Session, segment: int = 1000) -> rec.Session:
     plan = rec.plan_wait(session, segment_iterations=segment)
     rec.run_wait(session, plan)
     return rec.Session.open(session.path)
+
+
+_WAITED: dict[tuple[bytes, bytes, tuple[tuple[str, str], ...]], Path] = {}
+
+
+def waited(kit: Kit, seed: bytes = b"notice", **options: str) -> rec.Session:
+    """`finish_wait(start(kit, seed, **options))`, for a test that starts from a finished wait.
+
+    A record, a notice seed and the options give the same notice (a fixed clock, seeded
+    randomness) and so the same chain: the session is started and its wait computed once per
+    test process, beside a copy of the record, and each caller gets a copy of that session (file
+    modes kept) in its own kit. The tests of the wait itself call `start` and `finish_wait`."""
+    key = (kit.record_path.read_bytes(), seed, tuple(sorted(options.items())))
+    if key not in _WAITED:
+        folder = Path(tempfile.mkdtemp(prefix="ceremony-test-waited-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        shutil.copy2(kit.record_path, folder / "record.json")
+        _WAITED[key] = finish_wait(start(replace(kit, directory=folder), seed, **options)).path
+    made = _WAITED[key]
+    copy = kit.directory / made.parent.name / made.name
+    copy.parent.mkdir(exist_ok=True)
+    shutil.copytree(made, copy)
+    return rec.Session.open(copy)
 
 
 class StopAfter:

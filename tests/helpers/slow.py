@@ -123,6 +123,10 @@ SLOW: dict[str, str] = {
     "tests/test_paper_record.py::test_largest_scheme_spans_pages_cleanly": (
         "a 256-share record rendered and every page read back (1.1 s)"
     ),
+    "tests/test_paper_holder.py::test_words_appear_on_no_other_page_of_any_kit": (
+        "reads every page of every kit back (each card's own words stay in the fast set:"
+        " test_every_word_is_on_its_card_in_order)"
+    ),
     "tests/test_rs1024.py::test_up_to_three_changed_words_are_always_detected": PROPERTY,
     "tests/test_verify.py::test_proof_agrees_with_enumeration_on_honest_sets": PROPERTY,
     "tests/test_verify.py::test_proof_agrees_with_enumeration_on_altered_sets": PROPERTY,
@@ -163,6 +167,24 @@ SLOW: dict[str, str] = {
         MORE_CASES
     ),
     "tests/test_listing.py::test_the_listing_types_back_to_the_exact_program[letter]": MORE_CASES,
+    "tests/test_listing.py::test_short_enough_to_retype[letter]": MORE_CASES,
+    "tests/test_signals.py::test_a_command_at_its_prompt_has_core_dumps_off[combine]": MORE_CASES,
+    "tests/test_signals.py::test_a_command_at_its_prompt_is_not_dumpable[combine]": MORE_CASES,
+    "tests/test_signals.py::test_a_signal_at_a_prompt_exits_130_without_traceback[SIGHUP]": (
+        MORE_CASES
+    ),
+    "tests/test_sealed_split.py::test_recover_py_matches_a_sealed_bip39_fingerprint": (
+        "another sealed kit (a 2048-bit modulus, its puzzle solved by recover.py); the sealed"
+        " split's own test stays in the fast set"
+    ),
+    "tests/test_recovery_cli.py::test_wrong_passphrase_is_not_the_recorded_secret": (
+        "a whole time-locked recovery through the CLI; tests/test_recovery.py's test of the same"
+        " refusal stays in the fast set"
+    ),
+    "tests/test_recovery_cli.py::test_record_that_does_not_match_the_shares": (
+        "a whole time-locked recovery through the CLI; tests/test_recovery.py's test of the same"
+        " refusal stays in the fast set"
+    ),
     **{
         f"tests/test_bad_input_corpus.py::test_a_damaged_segment_is_redone_not_a_crash[wait-{label}]": (
             MORE_CASES + " (a delay computed again)"
