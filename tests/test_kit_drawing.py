@@ -104,10 +104,24 @@ def test_every_kit_arrives_once_in_the_order_they_are_done(forks: list[int]) -> 
     assert gone(forks)
 
 
+def test_a_slowed_worker_draws_fewer_kits(forks: list[int]) -> None:
+    def drawn_by(index: int) -> bytes:
+        if index and not forks:  # the first worker (forked before any pid was recorded)
+            time.sleep(0.3)
+        return str(os.getpid()).encode()
+
+    got = drain(16, drawn_by)
+    assert sorted(index for index, _ in got) == list(range(16))
+    by = [int(pid) for index, pid in got if index]
+    assert by.count(forks[0]) <= 3 < by.count(forks[1])
+    assert gone(forks)
+
+
 def test_a_worker_is_hardened_ignores_terminal_signals_and_dies_with_its_parent(
     forks: list[int],
 ) -> None:
     def report(index: int) -> bytes:
+        time.sleep(0.05)  # slow enough that both workers take kits
         libc = ctypes.CDLL(None, use_errno=True)
         deathsig = ctypes.c_int(-1)
         libc.prctl(2, ctypes.byref(deathsig), 0, 0, 0)  # PR_GET_PDEATHSIG
@@ -121,7 +135,7 @@ def test_a_worker_is_hardened_ignores_terminal_signals_and_dies_with_its_parent(
         ]
         return json.dumps(facts).encode()
 
-    reports = [json.loads(pdf) for index, pdf in drain(8, report) if index]
+    reports = [json.loads(pdf) for index, pdf in drain(12, report) if index]
     assert {pid for pid, *_ in reports} == set(forks)
     assert {tuple(facts) for _, *facts in reports} == {(0, 0, int(signal.SIGKILL), 1)}
 

@@ -3,9 +3,10 @@
 Drawing a holder kit is Python (the layout, reportlab's document): one core draws about a hundred
 kits a second. `drawing` draws the first kit in this process (which registers the fonts and makes
 their subsets, and measures the text every kit repeats), then, for a kit of `MIN_KITS` holders or
-more on a machine with two cores or more, forks workers that draw the others (kit i in worker
-i mod W) while this process writes each PDF as it arrives and reads it back. The PDFs are byte for
-byte those drawn in one process (`tests/test_kit_drawing.py`).
+more on a machine with two cores or more, forks workers that draw the others (each takes the
+next kit number from a pipe they share when it is ready for one) while this process writes each
+PDF as it arrives and reads it back. The PDFs are byte for byte those drawn in one process
+(`tests/test_kit_drawing.py`).
 
 SECRET HANDLING. A worker is a fork: it holds the split's shares from this process's memory, so no
 share word is ever sent to it; each PDF it draws comes back through a pipe of its own (never a file,
@@ -41,6 +42,10 @@ MIN_KITS = 8
 MAX_WORKERS = 4
 FRAME = struct.Struct(">BII")
 """A message from a worker: kind, kit number, length of what follows."""
+JOB = struct.Struct(">I")
+"""A kit to draw, as the workers read it from their common pipe."""
+MAX_KITS = 8192
+"""At most this many kits are given to workers (their numbers fit in a pipe before any reads)."""
 PDF, FAILED = 1, 2
 PIPE_SIZE = 1 << 20
 """Asked of Linux for each pipe (F_SETPIPE_SZ), so that a worker can run a few kits ahead."""
@@ -62,11 +67,10 @@ def worker_count(kits: int) -> int:
 
 @dataclass
 class Worker:
-    """One forked worker, seen from this process: its pid, the pipe it answers on, what it owes."""
+    """One forked worker, seen from this process: its pid and the pipe it answers on."""
 
     pid: int
     fd: int
-    owed: set[int]
     buffer: bytearray = field(default_factory=bytearray)
     reaped: bool = False
 
@@ -107,7 +111,7 @@ def drawing(count: int, draw: Draw, workers: int) -> Iterator[Iterator[tuple[int
         return
     first = draw(0)
     pool: list[Worker] = []
-    if workers and count > 1:
+    if workers and 1 < count <= MAX_KITS:
         with contextlib.suppress(OSError):  # no process to spare (a limit, no memory): draw here
             pool = _fork(count, draw, workers)
     try:
@@ -126,6 +130,7 @@ def _results(
         for index in range(1, count):
             yield index, draw(index)
         return
+    owed = set(range(1, count))
     selector = selectors.DefaultSelector()
     try:
         for worker in pool:
@@ -135,63 +140,78 @@ def _results(
             for key, _ in selector.select():
                 worker = key.data
                 chunk = os.read(worker.fd, PIPE_SIZE)
-                if not chunk:
+                if not chunk:  # it has ended: well only when no kit is left to draw
                     selector.unregister(worker.fd)
                     open_pipes -= 1
-                    if worker.owed:
-                        raise _stopped(worker)
-                    worker.stop()
+                    _reap(worker, owed)
                     continue
                 worker.buffer += chunk
                 for kind, index, payload in worker.frames():
-                    if kind != PDF or index not in worker.owed:
+                    if kind != PDF or index not in owed:
                         raise _failed(payload if kind == FAILED else b"")
-                    worker.owed.discard(index)
+                    owed.discard(index)
                     yield index, payload
     finally:
         selector.close()
+    if owed:
+        raise _stopped("exit status 0")
 
 
 def _fork(count: int, draw: Draw, workers: int) -> list[Worker]:
+    """The workers, and the kits they are to draw (1 to count-1) in a pipe they all read: each
+    takes the next number when it is ready for it, so a worker slowed down (by the read-back,
+    or by other work on the machine) draws fewer kits, and none waits for another."""
+    jobs, queue = os.pipe()
+    _grow(queue)
+    try:  # a few bytes a kit, in the pipe before any worker reads: the write cannot block
+        _write_all(queue, b"".join(JOB.pack(index) for index in range(1, count)))
+    finally:
+        os.close(queue)  # no worker holds it: each reads to the end of the numbers
     pool: list[Worker] = []
     parent = os.getpid()
     try:
-        for number in range(workers):
-            kits = [index for index in range(1, count) if (index - 1) % workers == number]
+        for _ in range(workers):
             read_end, write_end = os.pipe()
-            with contextlib.suppress(OSError, AttributeError):
-                import fcntl
-
-                fcntl.fcntl(write_end, F_SETPIPE_SZ, PIPE_SIZE)
+            _grow(write_end)
             # terminal signals held back across the fork: none can reach the worker before it
             # ignores them (and raise in it into this process's own code); here they come after
             held = signal.pthread_sigmask(signal.SIG_BLOCK, HANDLED)
             try:
                 pid = os.fork()
                 if pid == 0:  # the worker: never returns
-                    _work(write_end, parent, kits, draw, [read_end, *(w.fd for w in pool)], held)
+                    others = [read_end, *(w.fd for w in pool)]
+                    _work(write_end, jobs, parent, draw, others, held)
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, held)
             os.close(write_end)
-            pool.append(Worker(pid, read_end, set(kits)))
+            pool.append(Worker(pid, read_end))
     except BaseException:
         for worker in pool:
             worker.stop()
         raise
+    finally:
+        os.close(jobs)
     return pool
+
+
+def _grow(fd: int) -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        import fcntl
+
+        fcntl.fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE)
 
 
 def _work(
     fd: int,
+    jobs: int,
     parent: int,
-    kits: Sequence[int],
     draw: Draw,
     others: Sequence[int],
     mask: Iterable[int],
 ) -> NoReturn:
-    """A worker's whole life: draw its kits, send each through the pipe, exit without clean-up.
-    `others`: this process's descriptors it does not need; `mask`: the signal mask to restore
-    once Ctrl-C, SIGTERM and SIGHUP are ignored."""
+    """A worker's whole life: draw the kits it takes from `jobs` one at a time, send each through
+    its pipe `fd`, exit without clean-up. `others`: this process's descriptors it does not need;
+    `mask`: the signal mask to restore once Ctrl-C, SIGTERM and SIGHUP are ignored."""
     code = 1
     try:
         for signum in HANDLED:
@@ -201,9 +221,9 @@ def _work(
         die_with_parent()
         for other in others:
             os.close(other)
-        for index in kits:
-            if os.getppid() != parent:
-                break
+        # a pipe gives each read of a few bytes whole to one reader: no number is drawn twice
+        while len(job := os.read(jobs, JOB.size)) == JOB.size and os.getppid() == parent:
+            (index,) = JOB.unpack(job)
             _send(fd, PDF, index, draw(index))
         code = 0
     except CeremonyError as exc:
@@ -215,7 +235,11 @@ def _work(
 
 
 def _send(fd: int, kind: int, index: int, payload: bytes) -> None:
-    view = memoryview(FRAME.pack(kind, index, len(payload)) + payload)
+    _write_all(fd, FRAME.pack(kind, index, len(payload)) + payload)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
 
@@ -239,14 +263,19 @@ def _failed(payload: bytes) -> CeremonyError:
     )
 
 
-def _stopped(worker: Worker) -> OutputFailed:
+def _reap(worker: Worker, owed: set[int]) -> None:
+    """Wait for a worker whose pipe has closed; one that did not end well (a signal, an exit
+    status other than 0) while kits were left is an error."""
     _, status = os.waitpid(worker.pid, 0)
     worker.reaped = True
-    how = (
-        f"killed by signal {os.WTERMSIG(status)}"
-        if os.WIFSIGNALED(status)
-        else f"exit status {os.waitstatus_to_exitcode(status)}"
-    )
+    worker.stop()
+    if os.WIFSIGNALED(status):
+        raise _stopped(f"killed by signal {os.WTERMSIG(status)}")
+    if os.waitstatus_to_exitcode(status) != 0 and owed:
+        raise _stopped(f"exit status {os.waitstatus_to_exitcode(status)}")
+
+
+def _stopped(how: str) -> OutputFailed:
     return OutputFailed(
         f"a process drawing the holder kits stopped before it was done ({how})",
         f"{STOPPED_HINT} (check the machine's free memory)",
