@@ -128,9 +128,12 @@ def test_a_worker_killed_mid_run_is_an_error_and_no_process_is_left(forks: list[
             os.kill(os.getpid(), signal.SIGKILL)
         return squares(index)
 
+    descriptors = len(os.listdir("/proc/self/fd")) if Path("/proc/self/fd").exists() else 0
     with pytest.raises(OutputFailed, match=r"stopped before it was done \(killed by signal 9\)"):
         drain(12, killed)
     assert gone(forks)
+    if descriptors:  # every pipe closed
+        assert len(os.listdir("/proc/self/fd")) == descriptors
 
 
 def test_a_failing_worker_reports_a_project_error_as_raised(forks: list[int]) -> None:

@@ -82,13 +82,16 @@ class Worker:
             yield kind, index, payload
 
     def stop(self) -> None:
-        """Kill it (it may be done already) and wait for it: no orphan, no zombie."""
+        """Close its pipe, kill it (it may be done already) and wait for it: no orphan, no
+        zombie."""
+        if self.fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = -1
         if self.reaped:
             return
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            os.close(self.fd)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, 0)
         self.reaped = True
