@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
 import json
 import os
 import resource
 import secrets
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -20,6 +22,7 @@ import pytest
 
 from ceremony import files
 from ceremony.errors import CeremonyError, ExitCode, OutputFailed
+from ceremony.model.record import Record
 from ceremony.model.scheme import GroupSpec, Scheme
 from ceremony.model.secret import Secret
 from ceremony.paper.content import PaperSize
@@ -27,6 +30,7 @@ from ceremony.workflows import kit as kits
 from ceremony.workflows import kit_drawing
 from ceremony.workflows.kit_drawing import drawing
 from ceremony.workflows.split import make_split
+from tests.helpers.ceremony import card_words
 from tests.helpers.cli import run_cli
 
 SPLIT = ["split", "-t", "2", "-g", "a=2of5", "-g", "b=3of6", "--strength", "128"]
@@ -277,3 +281,25 @@ def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
     while processes_naming(str(kit)) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert processes_naming(str(kit)) == []  # the next run removes the staged kit (leftovers)
+
+
+def test_a_kit_drawn_by_workers_is_written_proved_and_recovers_from_its_cards(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
+) -> None:
+    monkeypatch.setattr(kit_drawing, "worker_count", lambda kits: 2)
+    kit = tmp_path / "kit"
+    result = run_cli([*SPLIT, "--kit", str(kit), "--json"])
+    assert result.code == 0, result.err
+    assert len(forks) == 2
+    assert gone(forks)
+    record = Record.from_json((kit / "record.json").read_text())
+    assert record.read_back["holder_pdfs"] == 11
+    cards = sorted((kit / "holders").iterdir())
+    assert [stat.S_IMODE(card.stat().st_mode) for card in cards] == [0o600] * 11
+    assert [hashlib.sha256(c.read_bytes()).hexdigest() for c in cards] == [
+        entry.holder_pdf_sha256 for entry in record.shares
+    ]
+    quorum = [" ".join(card_words(card)) for card in cards[:2] + cards[5:8]]  # 2 of a, 3 of b
+    back = run_cli(["combine", "-", "--json"], stdin="\n".join(quorum))
+    assert back.code == 0, back.err
+    assert json.loads(back.out)["fingerprint"] == record.fingerprint
