@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import tempfile
 import time
@@ -20,14 +21,19 @@ from pathlib import Path
 from harness import ROOT, Row, Sample, load_average, report
 
 
-def run_make_test(junit: Path) -> float:
+def run_make_test(junit: Path) -> tuple[float, float]:
+    """The wall time of `make test`, and the CPU time (user and system) of it and every process it
+    started: on a machine shared with other work the CPU time moves less than the wall time."""
     env = {**os.environ, "PYTEST_ADDOPTS": f"--junitxml={junit}"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(["make", "test"], cwd=ROOT, env=env, capture_output=True, check=False)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"make test failed:\n{done.stdout.decode()[-3000:]}")
-    return seconds
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu
 
 
 def test_seconds(junit: Path) -> tuple[float, int]:
@@ -39,7 +45,7 @@ def test_seconds(junit: Path) -> tuple[float, int]:
 def rows() -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="bench-suite-") as tmp:
         junit = Path(tmp) / "junit.xml"
-        wall = run_make_test(junit)
+        wall, cpu = run_make_test(junit)
         serial, count = test_seconds(junit)
     return [
         Row(
@@ -50,6 +56,8 @@ def rows() -> list[Row]:
             Sample((serial,)),
             goal="< 60 s",
             max_seconds=60.0,
+            note=f"CPU time of make test and its processes: {cpu:.1f} s",
+            extra={"cpu_seconds": round(cpu, 2)},
         )
     ]
 

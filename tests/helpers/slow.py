@@ -128,6 +128,8 @@ SLOW: dict[str, str] = {
         " test_every_word_is_on_its_card_in_order)"
     ),
     "tests/test_rs1024.py::test_up_to_three_changed_words_are_always_detected": PROPERTY,
+    "tests/test_rs1024.py::test_polymod_is_the_spec_function": PROPERTY,
+    "tests/test_rs1024.py::test_polymod_from_zero_is_linear": PROPERTY,
     "tests/test_verify.py::test_proof_agrees_with_enumeration_on_honest_sets": PROPERTY,
     "tests/test_verify.py::test_proof_agrees_with_enumeration_on_altered_sets": PROPERTY,
     "tests/test_repair.py::test_up_to_three_erasures_are_restored_exactly": PROPERTY,
