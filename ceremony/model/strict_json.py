@@ -13,6 +13,7 @@ Strict means what a file written by this tool always satisfies and a tampered on
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -216,7 +217,7 @@ class Fields:
     def build(self, cls: type[T]) -> T:
         """A frozen dataclass of plain fields (str, int, float, bool) from this object, exactly."""
         assert is_dataclass(cls)
-        hints = typing.get_type_hints(cls)
+        hints = _hints(cls)
         names = {f.name for f in fields(cls)}
         self.only(names)
         values: dict[str, Any] = {}
@@ -267,3 +268,10 @@ def strings(value: Mapping[str, object] | object, fields_: Fields, path: str) ->
     if not isinstance(value, dict):
         raise fields_.error(f"field {path} must be an object, not {json_type(value)}")
     return {str(k): fields_.check(v, str, f"{path}.{k}") for k, v in value.items()}
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    """A dataclass's resolved field types, once per class: resolving them costs more than building
+    an entry, and a record of 256 shares builds 256 of one class."""
+    return typing.get_type_hints(cls)
