@@ -31,6 +31,7 @@ from ceremony.workflows import kit_drawing
 from ceremony.workflows.kit_drawing import drawing
 from ceremony.workflows.split import make_split
 from tests.helpers.ceremony import card_words
+from tests.helpers.child import default_signals
 from tests.helpers.cli import run_cli
 
 SPLIT = ["split", "-t", "2", "-g", "a=2of5", "-g", "b=3of6", "--strength", "128"]
@@ -262,6 +263,7 @@ def started_kit(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,  # a process group of its own, as a terminal's foreground job
+        preexec_fn=default_signals,  # not SIGINT ignored, as in a background job's children
     )
     deadline = time.monotonic() + 120
     while not list(tmp_path.glob(".kit*/holders/*.pdf")):

@@ -201,7 +201,12 @@ def test_harden_sets_both_limits_and_prctl() -> None:
         " r.signals)\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        preexec_fn=default_signals,  # SIGHUP is ignored under nohup, and stays so in a child
     )
     expected = "False" if sys.platform.startswith("linux") else "None"
     assert done.stdout.split(None, 2)[:2] == ["True", expected]
