@@ -283,6 +283,12 @@ def _kind_name(mode: int) -> str:
     return "a regular file"
 
 
+PARALLEL_UNLINKS = 32
+"""From this many files on, `remove_tree` unlinks them from several threads at once: on a disk
+mounted with online discard each unlink of a synced file waits about a millisecond (a 256-holder
+kit replaced with --force: 0.3-0.4 s one by one, under 0.1 s from 8 threads, measured)."""
+
+
 def remove_tree(path: Path) -> None:
     """Remove a directory tree we created; never follows symlinks out of it."""
     path = Path(path)
@@ -291,9 +297,38 @@ def remove_tree(path: Path) -> None:
     if path.is_symlink() or path.is_file():
         path.unlink()
         return
-    for child in path.iterdir():
-        remove_tree(child)
-    path.rmdir()
+    found: list[str] = []
+    folders = [str(path)]
+    for folder in folders:  # grows as it goes: every folder below `path`, parents first
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                is_folder = entry.is_dir(follow_symlinks=False)
+                (folders if is_folder else found).append(entry.path)
+    _unlink_all(found)
+    for folder in reversed(folders):
+        os.rmdir(folder)
+
+
+def _unlink_all(paths: list[str]) -> None:
+    """Unlink every file, even past a failure (the more of a secret kit goes, the better); then
+    raise the first failure."""
+    if len(paths) < PARALLEL_UNLINKS:
+        failures = [failure for failure in map(_unlink, paths) if failure is not None]
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(8, thread_name_prefix="ceremony-remove") as pool:
+            failures = [failure for failure in pool.map(_unlink, paths) if failure is not None]
+    if failures:
+        raise failures[0]
+
+
+def _unlink(name: str) -> OSError | None:
+    try:
+        os.unlink(name)  # releases the GIL: threads unlink side by side
+    except OSError as exc:
+        return exc
+    return None
 
 
 _held: dict[tuple[int, int], int] = {}

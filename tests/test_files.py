@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ceremony import files
 from ceremony.errors import OutputFailed, Refused
 from ceremony.files import staged_directory, write_atomic
 
@@ -69,3 +70,42 @@ def test_staged_directory_appears_on_success(tmp_path: Path) -> None:
     assert (final / "record.json").exists()
     with pytest.raises(Refused):
         staged_directory(final).__enter__()
+
+
+@pytest.mark.parametrize("count", [3, files.PARALLEL_UNLINKS + 5])
+def test_remove_tree_removes_everything_and_follows_no_symlink(tmp_path: Path, count: int) -> None:
+    """A tree of nested folders (one by one, or from several threads for many files), with
+    symlinks to a file and a folder outside it: the tree goes, what the links point to stays."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("kept")
+    tree = tmp_path / "tree"
+    (tree / "a" / "b").mkdir(parents=True)
+    for index in range(count):
+        (tree / ("a" if index % 2 else "a/b") / f"file-{index}").write_bytes(b"x")
+    (tree / "link-to-folder").symlink_to(outside, target_is_directory=True)
+    (tree / "a" / "link-to-file").symlink_to(outside / "keep.txt")
+    files.remove_tree(tree)
+    assert not tree.exists()
+    assert (outside / "keep.txt").read_text() == "kept"
+
+
+def test_remove_tree_raises_the_first_failure_and_removes_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    names = [tree / f"f{index}" for index in range(files.PARALLEL_UNLINKS)]
+    for name in names:
+        name.write_bytes(b"x")
+    real = os.unlink
+
+    def unlink(path: str) -> None:
+        if path.endswith("/f3"):
+            raise PermissionError(13, "Permission denied", path)
+        real(path)
+
+    monkeypatch.setattr(files.os, "unlink", unlink)
+    with pytest.raises(PermissionError):
+        files.remove_tree(tree)
+    assert [p.name for p in tree.iterdir()] == ["f3"]
