@@ -26,7 +26,7 @@ each on one core of this machine, so 240 segments take 0.85-1.04 s on 2 cores an
 0.6 s (bench/audit.py); 160 it is. Fewer, longer segments lose more work on a crash: at most one
 segment, 27 minutes of a 72-hour delay (0.62%). Their memory is not the limit for a 72-hour chain:
 chiavdf's prover keeps one form (about 290 bytes) every k*l iterations of the segment in progress,
-and its k*l grows from about 12 to 110-160 once a segment passes about 10 million iterations
+and its k*l grows from 8-12 to 110-160 once a segment passes about 10 million iterations
 (measured peak: 111 MB at 4 million, 47 MB at 12 million; bench/README.md), so a 72-hour segment
 of about 275 million iterations needs about 0.6 GB. A segment is never longer than
 `MAX_SEGMENT_ITERATIONS`, which bounds that memory for any delay: a longer delay gets more segments
