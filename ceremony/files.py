@@ -215,13 +215,47 @@ def staged_directory(final: Path, *, overwrite: bool = False) -> Iterator[Path]:
     try:
         yield staging
         with deferred_interrupts():
-            if final.exists():
-                remove_tree(final)
-            os.replace(staging, final)
+            _move_into_place(staging, final)
             sync_directory(parent)
     except BaseException:
         remove_tree(staging)
         raise
+
+
+def _move_into_place(staging: Path, final: Path) -> None:
+    """Put the staged directory at `final`. An old one is swapped with it in one step where the
+    system can (Linux's renameat2 RENAME_EXCHANGE), then removed from the staging name: a crash
+    at any moment leaves one whole kit at `final`, never none (removing the old one first would
+    leave only the staged copy, which the next run removes as a crash's leftover)."""
+    if final.exists() and _exchange(staging, final):
+        remove_tree(staging)  # now the old kit
+        return
+    if final.exists():
+        remove_tree(final)
+    os.replace(staging, final)
+
+
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically; False where the system or the file system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a libc without it (glibc before 2.28)
+        return False
+    path, number = ctypes.c_char_p, ctypes.c_int
+    renameat2.argtypes = [number, path, number, path, ctypes.c_uint]
+    renameat2.restype = number
+    done: int = renameat2(
+        AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE
+    )
+    return done == 0
 
 
 def _writable_target(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,40 @@ def test_remove_tree_raises_the_first_failure_and_removes_the_rest(
     with pytest.raises(PermissionError):
         files.remove_tree(tree)
     assert [p.name for p in tree.iterdir()] == ["f3"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_a_replaced_directory_is_in_place_before_the_old_one_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`staged_directory(..., overwrite=True)` over an old kit: when the old one is removed, the
+    new one is already at its final path (swapped in one step), so a crash then leaves a kit."""
+    final = tmp_path / "kit"
+    final.mkdir()
+    (final / "old.txt").write_text("old")
+    seen: list[list[str]] = []
+    real = files.remove_tree
+
+    def remove_tree(path: Path) -> None:
+        seen.append(sorted(p.name for p in final.iterdir()))
+        real(path)
+
+    monkeypatch.setattr(files, "remove_tree", remove_tree)
+    with staged_directory(final, overwrite=True) as staging:
+        (staging / "new.txt").write_text("new")
+    assert seen == [["new.txt"]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kit"]
+    assert (final / "new.txt").read_text() == "new"
+
+
+def test_without_an_atomic_swap_the_old_directory_is_replaced_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(files, "_exchange", lambda first, second: False)
+    final = tmp_path / "kit"
+    final.mkdir()
+    (final / "old.txt").write_text("old")
+    with staged_directory(final, overwrite=True) as staging:
+        (staging / "new.txt").write_text("new")
+    assert sorted(p.name for p in final.iterdir()) == ["new.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kit"]
