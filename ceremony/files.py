@@ -1,5 +1,6 @@
 """Writing outputs safely: atomically (temporary file in the same directory, then rename), mode 0600
-for anything secret, never over an existing file unless asked, nothing left behind on failure."""
+for anything secret, never over an existing file unless asked, nothing left behind on failure; and
+reading inputs of a bounded size (`read_bounded`)."""
 
 from __future__ import annotations
 
@@ -227,10 +228,10 @@ def _move_into_place(staging: Path, final: Path) -> None:
     system can (Linux's renameat2 RENAME_EXCHANGE), then removed from the staging name: a crash
     at any moment leaves one whole kit at `final`, never none (removing the old one first would
     leave only the staged copy, which the next run removes as a crash's leftover)."""
-    if final.exists() and _exchange(staging, final):
-        remove_tree(staging)  # now the old kit
-        return
     if final.exists():
+        if _exchange(staging, final):
+            remove_tree(staging)  # now the old kit
+            return
         remove_tree(final)
     os.replace(staging, final)
 

@@ -35,8 +35,7 @@ from ceremony.workflows.audit.report import (
 )
 from ceremony.workflows.inputs import read_bounded
 from ceremony.workflows.notice import RecoveryNotice, decimal
-from ceremony.workflows.proof_prefetch import ChainPrefetch as ChainPrefetch
-from ceremony.workflows.proof_prefetch import saved_segments as saved_segments
+from ceremony.workflows.proof_prefetch import ChainPrefetch
 from ceremony.workflows.recovery.delay import chain_sha256
 from ceremony.workflows.recovery.session import NOTES
 from ceremony.workflows.transcript import (
